@@ -1,0 +1,116 @@
+package io.certvault.application;
+
+import io.certvault.domain.Certificate;
+import io.certvault.domain.CertificateRepository;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import io.certvault.domain.IntegrationAccountRepository;
+import io.certvault.domain.KeyReference;
+import io.certvault.domain.Page;
+import io.certvault.domain.ResourceName;
+import io.certvault.pki.CertificateParser;
+import io.certvault.pki.PublicKeys;
+import io.certvault.vault.VaultKey;
+import io.certvault.vault.VaultRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+
+@ApplicationScoped
+public class CertificateService {
+    private IntegrationAccountRepository accounts;
+    private CertificateRepository certificates;
+    private VaultRegistry vaults;
+    private Clock clock;
+
+    protected CertificateService() {
+        // for CDI proxies
+    }
+
+    @Inject
+    public CertificateService(IntegrationAccountRepository accounts, CertificateRepository certificates,
+            VaultRegistry vaults) {
+        this(accounts, certificates, vaults, Clock.systemUTC());
+    }
+
+    public CertificateService(IntegrationAccountRepository accounts, CertificateRepository certificates,
+            VaultRegistry vaults, Clock clock) {
+        this.accounts = accounts;
+        this.certificates = certificates;
+        this.vaults = vaults;
+        this.clock = clock;
+    }
+
+    /**
+     * Adds or replaces a certificate. With a key reference it is a private certificate, accepted only
+     * when the vault's key has the certificate's public key. Nothing is stored when a check fails.
+     *
+     * @param publicCertificate base64 DER or PEM
+     * @param key the key reference of a private certificate, null for a public one
+     */
+    public Saved<Certificate> put(String accountName, String name, String publicCertificate, KeyReference key,
+            String metadataJson) {
+        requireAccount(accountName);
+        ResourceName.require("certificate", name);
+        X509Certificate x509 = CertificateParser.parse(publicCertificate);
+        if (key != null) {
+            checkKeyMatches(x509, key);
+        }
+        var existing = certificates.find(accountName, name);
+        Certificate certificate = existing.orElseGet(() -> new Certificate(accountName, name, clock.instant()));
+        try {
+            certificate.update(x509.getEncoded(), key, metadataJson, clock.instant());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("a parsed certificate has no encoding", e);
+        }
+        certificates.save(certificate);
+        return new Saved<>(certificate, existing.isEmpty());
+    }
+
+    public Certificate get(String accountName, String name) {
+        requireAccount(accountName);
+        ResourceName.require("certificate", name);
+        return certificates.find(accountName, name).orElseThrow(() -> new CertvaultException(
+                ErrorCode.CERTIFICATE_NOT_FOUND,
+                "Integration account '" + accountName + "' has no certificate '" + name + "'."));
+    }
+
+    public Page<Certificate> list(String accountName, String afterName, Integer top) {
+        requireAccount(accountName);
+        return certificates.list(accountName, afterName, Paging.top(top));
+    }
+
+    public boolean delete(String accountName, String name) {
+        requireAccount(accountName);
+        ResourceName.require("certificate", name);
+        return certificates.delete(accountName, name);
+    }
+
+    private void checkKeyMatches(X509Certificate x509, KeyReference key) {
+        VaultKey vaultKey;
+        try {
+            vaultKey = vaults.vault(key.vaultName()).getKey(key.keyName(), key.keyVersion());
+        } catch (CertvaultException e) {
+            if (e.errorCode() == ErrorCode.VAULT_NOT_FOUND || e.errorCode() == ErrorCode.KEY_NOT_FOUND) {
+                // The reference is part of the request body, so this is the client's mistake: 400, not 404.
+                throw new CertvaultException(ErrorCode.INVALID_KEY_REFERENCE, "The key reference " + key
+                        + " cannot be used: " + e.getMessage());
+            }
+            throw e;
+        }
+        if (!PublicKeys.same(vaultKey.publicKey(), x509.getPublicKey())) {
+            throw new CertvaultException(ErrorCode.CERTIFICATE_KEY_MISMATCH, "The certificate's public key does not "
+                    + "match key '" + key.keyName() + "' (version " + vaultKey.version() + ") in vault '"
+                    + key.vaultName() + "': upload the certificate that was issued for this key.");
+        }
+    }
+
+    private void requireAccount(String accountName) {
+        ResourceName.require("integration account", accountName);
+        if (accounts.find(accountName).isEmpty()) {
+            throw IntegrationAccountService.notFound(accountName);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.certvault.application;
+
+import io.certvault.domain.Certificate;
+import io.certvault.domain.CertificateRepository;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import io.certvault.domain.ResourceName;
+import io.certvault.vault.KeySpec;
+import io.certvault.vault.Vault;
+import io.certvault.vault.VaultKey;
+import io.certvault.vault.VaultRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.KeyPair;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Keys in the configured vaults: import, create, inspect and delete. */
+@ApplicationScoped
+public class VaultKeyService {
+    private VaultRegistry vaults;
+    private CertificateRepository certificates;
+
+    protected VaultKeyService() {
+        // for CDI proxies
+    }
+
+    @Inject
+    public VaultKeyService(VaultRegistry vaults, CertificateRepository certificates) {
+        this.vaults = vaults;
+        this.certificates = certificates;
+    }
+
+    public Collection<Vault> vaults() {
+        return vaults.vaults();
+    }
+
+    public Vault vault(String vaultName) {
+        return vaults.vault(ResourceName.require("vault", vaultName));
+    }
+
+    public VaultKey importKey(String vaultName, String keyName, KeyPair keyPair) {
+        return vault(vaultName).importKey(ResourceName.require("key", keyName), keyPair);
+    }
+
+    public VaultKey createKey(String vaultName, String keyName, KeySpec spec) {
+        return vault(vaultName).createKey(ResourceName.require("key", keyName), spec);
+    }
+
+    public List<VaultKey> listKeys(String vaultName) {
+        return vault(vaultName).listKeys();
+    }
+
+    /** Every version of the key, oldest first; the last is the current one. */
+    public List<VaultKey> versions(String vaultName, String keyName) {
+        return vault(vaultName).listVersions(ResourceName.require("key", keyName));
+    }
+
+    /** Deletes the key with all versions, refused while a certificate refers to it. */
+    public void deleteKey(String vaultName, String keyName) {
+        Vault vault = vault(vaultName);
+        ResourceName.require("key", keyName);
+        vault.getKey(keyName, null);
+        List<Certificate> users = certificates.findByKey(vaultName, keyName);
+        if (!users.isEmpty()) {
+            throw new CertvaultException(ErrorCode.KEY_IN_USE, "Key '" + keyName + "' in vault '" + vaultName
+                    + "' is used by " + users.stream().limit(5)
+                            .map(c -> "certificate '" + c.name() + "' of integration account '" + c.accountName() + "'")
+                            .collect(Collectors.joining(", "))
+                    + (users.size() > 5 ? " and " + (users.size() - 5) + " more" : "")
+                    + ": delete those certificates first.");
+        }
+        vault.deleteKey(keyName);
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Use cases: managing integration accounts, their certificates and vault keys. Validation happens here,
+ * once, for the API and the UI alike.
+ */
+package io.certvault.application;

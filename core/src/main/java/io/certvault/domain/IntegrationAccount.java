@@ -1,0 +1,74 @@
+package io.certvault.domain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/**
+ * An integration account: the container of certificates (and later partners and agreements).
+ */
+@Entity
+@Table(name = "integration_account")
+public class IntegrationAccount {
+    @Id
+    @Column(name = "name", length = 80)
+    private String name;
+
+    @Column(name = "location", length = 80)
+    private String location;
+
+    @Column(name = "sku_name", length = 40)
+    private String skuName;
+
+    /** Free-form tags as a JSON object; the domain keeps them as the client sent them. */
+    @Column(name = "tags", length = 65536)
+    private String tagsJson;
+
+    @Column(name = "created_time", nullable = false)
+    private Instant createdTime;
+
+    @Column(name = "changed_time", nullable = false)
+    private Instant changedTime;
+
+    protected IntegrationAccount() {
+    }
+
+    public IntegrationAccount(String name, Instant now) {
+        this.name = ResourceName.require("integration account", name);
+        this.createdTime = now;
+        this.changedTime = now;
+    }
+
+    public void update(String location, String skuName, String tagsJson, Instant now) {
+        this.location = location;
+        this.skuName = skuName;
+        this.tagsJson = tagsJson;
+        this.changedTime = now;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String location() {
+        return location;
+    }
+
+    public String skuName() {
+        return skuName;
+    }
+
+    public String tagsJson() {
+        return tagsJson;
+    }
+
+    public Instant createdTime() {
+        return createdTime;
+    }
+
+    public Instant changedTime() {
+        return changedTime;
+    }
+}

@@ -1,0 +1,5 @@
+package io.certvault.vault;
+
+public enum KeyType {
+    RSA, EC
+}

@@ -1,0 +1,49 @@
+package io.certvault.vault;
+
+import java.security.KeyPair;
+import java.util.List;
+
+/**
+ * One configured vault instance. Keys are reached by name and, optionally, version (null means the
+ * current version). Operations that need the private key happen inside the vault: it signs digests
+ * and decrypts key-transport blobs, and never returns a private key.
+ */
+public interface Vault extends AutoCloseable {
+
+    /** The configured name, e.g. {@code default}. */
+    String name();
+
+    /** The backend type, e.g. {@code filesystem}. */
+    String type();
+
+    /** Creates a key, or a new version of an existing key. Returns the new current version. */
+    VaultKey createKey(String keyName, KeySpec spec);
+
+    /**
+     * Imports an existing key pair as a key, or a new version of an existing key. The private half is
+     * handed to the vault and not kept by the caller. Returns the new current version.
+     */
+    VaultKey importKey(String keyName, KeyPair keyPair);
+
+    /** The current version of every key, ordered by name. */
+    List<VaultKey> listKeys();
+
+    /** One version of a key; the current one when {@code version} is null. */
+    VaultKey getKey(String keyName, String version);
+
+    /** Every version of a key, oldest first. */
+    List<VaultKey> listVersions(String keyName);
+
+    /** Deletes a key with all its versions. */
+    void deleteKey(String keyName);
+
+    /** Signs a digest made with the algorithm's hash. ECDSA signatures are DER-encoded. */
+    byte[] sign(String keyName, String version, SignatureAlgorithm algorithm, byte[] digest);
+
+    /** Decrypts a key-transport blob (e.g. a CMS content-encryption key). */
+    byte[] decrypt(String keyName, String version, EncryptionAlgorithm algorithm, byte[] ciphertext);
+
+    /** Releases clients and files. */
+    @Override
+    void close();
+}

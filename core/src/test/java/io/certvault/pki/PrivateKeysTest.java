@@ -1,0 +1,152 @@
+package io.certvault.pki;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import io.certvault.testing.TestCertificates;
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.util.Arrays;
+import java.util.Base64;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.junit.jupiter.api.Test;
+
+class PrivateKeysTest {
+    private static final KeyPair RSA = TestCertificates.rsa(2048);
+    private static final KeyPair EC = TestCertificates.ec("secp256r1");
+
+    @Test
+    void readsPkcs8PemAndDerivesThePublicKey() {
+        KeyPair read = PrivateKeys.fromPem(TestCertificates.pkcs8Pem(RSA.getPrivate()), null);
+        assertThat(PublicKeys.same(read.getPublic(), RSA.getPublic())).isTrue();
+
+        KeyPair ec = PrivateKeys.fromPem(TestCertificates.pkcs8Pem(EC.getPrivate()), null);
+        assertThat(PublicKeys.same(ec.getPublic(), EC.getPublic())).isTrue();
+    }
+
+    @Test
+    void readsPkcs1AndSec1PemAsOpenSslWritesThem() throws Exception {
+        for (String name : new String[] {"rsa-pkcs1", "ec-sec1"}) {
+            String pem = resource(name + ".pem");
+            KeyPair read = PrivateKeys.fromPem(pem, null);
+            try (var parser = new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(resource(name + ".pub.pem")))) {
+                var expected = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter().getPublicKey(
+                        (org.bouncycastle.asn1.x509.SubjectPublicKeyInfo) parser.readObject());
+                assertThat(PublicKeys.same(read.getPublic(), expected)).as(name).isTrue();
+            }
+        }
+    }
+
+    private static String resource(String name) throws Exception {
+        try (var in = PrivateKeysTest.class.getResourceAsStream("/keys/" + name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void readsAKeyBesideItsCertificate() {
+        String bundle = TestCertificates.pem(TestCertificates.selfSigned(RSA, "bundle")) + TestCertificates.pkcs8Pem(RSA.getPrivate());
+        assertThat(PublicKeys.same(PrivateKeys.fromPem(bundle, null).getPublic(), RSA.getPublic())).isTrue();
+    }
+
+    @Test
+    void readsEncryptedPkcs8WithItsPassword() throws Exception {
+        OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes256_CBC).setProvider(BouncyCastle.PROVIDER)
+                .setPassword("s3cret".toCharArray()).build();
+        String pem = TestCertificates.pem(new JcaPKCS8Generator(RSA.getPrivate(), encryptor));
+        assertThat(pem).contains("ENCRYPTED PRIVATE KEY");
+
+        assertThat(PublicKeys.same(PrivateKeys.fromPem(pem, "s3cret".toCharArray()).getPublic(), RSA.getPublic())).isTrue();
+        assertInvalid(() -> PrivateKeys.fromPem(pem, null), "password");
+        assertInvalid(() -> PrivateKeys.fromPem(pem, "wrong".toCharArray()), "password");
+    }
+
+    @Test
+    void readsPkcs12() throws Exception {
+        byte[] pfx = pkcs12(RSA, "pfx-pass");
+        KeyPair read = PrivateKeys.fromPkcs12(pfx, "pfx-pass".toCharArray());
+        assertThat(PublicKeys.same(read.getPublic(), RSA.getPublic())).isTrue();
+
+        assertInvalid(() -> PrivateKeys.fromPkcs12(pfx, "wrong".toCharArray()), "password");
+        assertInvalid(() -> PrivateKeys.fromPkcs12(new byte[] {1, 2, 3}, null), "PKCS#12");
+    }
+
+    @Test
+    void readsJsonWebKeys() {
+        RSAPrivateCrtKey rsa = (RSAPrivateCrtKey) RSA.getPrivate();
+        var rsaJwk = new PrivateKeys.Jwk("RSA", b64(rsa.getModulus()), b64(rsa.getPublicExponent()),
+                b64(rsa.getPrivateExponent()), b64(rsa.getPrimeP()), b64(rsa.getPrimeQ()), b64(rsa.getPrimeExponentP()),
+                b64(rsa.getPrimeExponentQ()), b64(rsa.getCrtCoefficient()), null, null, null);
+        assertThat(PublicKeys.same(PrivateKeys.fromJwk(rsaJwk).getPublic(), RSA.getPublic())).isTrue();
+
+        ECPublicKey ecPublic = (ECPublicKey) EC.getPublic();
+        var ecJwk = new PrivateKeys.Jwk("EC", null, null, b64(((ECPrivateKey) EC.getPrivate()).getS()), null, null,
+                null, null, null, "P-256", b64(ecPublic.getW().getAffineX()), b64(ecPublic.getW().getAffineY()));
+        assertThat(PublicKeys.same(PrivateKeys.fromJwk(ecJwk).getPublic(), EC.getPublic())).isTrue();
+    }
+
+    @Test
+    void refusesAJsonWebKeyWhoseHalvesDoNotMatch() {
+        RSAPrivateCrtKey rsa = (RSAPrivateCrtKey) RSA.getPrivate();
+        RSAPrivateCrtKey other = (RSAPrivateCrtKey) TestCertificates.rsa(2048).getPrivate();
+        var mixed = new PrivateKeys.Jwk("RSA", b64(rsa.getModulus()), b64(rsa.getPublicExponent()),
+                b64(other.getPrivateExponent()), b64(other.getPrimeP()), b64(other.getPrimeQ()),
+                b64(other.getPrimeExponentP()), b64(other.getPrimeExponentQ()), b64(other.getCrtCoefficient()),
+                null, null, null);
+        assertInvalid(() -> PrivateKeys.fromJwk(mixed), "does not match");
+        assertInvalid(() -> PrivateKeys.fromJwk(new PrivateKeys.Jwk("oct", null, null, null, null, null, null, null,
+                null, null, null, null)), "kty");
+    }
+
+    @Test
+    void refusesWeakOrUnknownKeys() {
+        KeyPair weak = TestCertificates.rsa(1024);
+        assertThatThrownBy(() -> PrivateKeys.fromPem(TestCertificates.pkcs8Pem(weak.getPrivate()), null))
+                .isInstanceOf(CertvaultException.class).hasMessageContaining("1024")
+                .satisfies(e -> assertThat(((CertvaultException) e).errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_KEY_TYPE));
+        assertInvalid(() -> PrivateKeys.fromPem("no pem here", null), "PEM");
+        assertInvalid(() -> PrivateKeys.fromPem(TestCertificates.pem(TestCertificates.selfSigned(RSA, "x")), null),
+                "no private key");
+    }
+
+    @Test
+    void errorsNeverContainKeyMaterial() {
+        String pem = TestCertificates.pkcs8Pem(RSA.getPrivate());
+        String damaged = pem.replace("MII", "M!I");
+        String body = Base64.getEncoder().encodeToString(RSA.getPrivate().getEncoded()).substring(40, 80);
+        assertThatThrownBy(() -> PrivateKeys.fromPem(damaged, null)).message().doesNotContain(body);
+    }
+
+    private static byte[] pkcs12(KeyPair pair, String password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("key", pair.getPrivate(), password.toCharArray(),
+                new Certificate[] {TestCertificates.selfSigned(pair, "pfx")});
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        store.store(out, password.toCharArray());
+        return out.toByteArray();
+    }
+
+    private static String b64(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        if (bytes[0] == 0 && bytes.length > 1) {
+            bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String messagePart) {
+        assertThatThrownBy(call).isInstanceOf(CertvaultException.class).hasMessageContaining(messagePart)
+                .satisfies(e -> assertThat(((CertvaultException) e).errorCode()).isEqualTo(ErrorCode.INVALID_KEY));
+    }
+}

@@ -1,0 +1,109 @@
+package io.certvault.testing;
+
+import io.certvault.domain.ResourceName;
+import io.certvault.vault.EncryptionAlgorithm;
+import io.certvault.vault.KeySpec;
+import io.certvault.vault.LocalKeyOperations;
+import io.certvault.vault.SignatureAlgorithm;
+import io.certvault.vault.Vault;
+import io.certvault.vault.VaultException;
+import io.certvault.vault.VaultKey;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** A vault in memory, for tests of the services above the SPI. */
+public class InMemoryVault implements Vault {
+    private final String name;
+    private final Map<String, List<Entry>> keys = new TreeMap<>();
+
+    private record Entry(VaultKey key, PrivateKey privateKey) {
+    }
+
+    public InMemoryVault(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return "memory";
+    }
+
+    @Override
+    public synchronized VaultKey createKey(String keyName, KeySpec spec) {
+        return importKey(keyName, spec.type() == io.certvault.vault.KeyType.RSA ? TestCertificates.rsa(spec.size())
+                : TestCertificates.ec(spec.jcaCurve()));
+    }
+
+    @Override
+    public synchronized VaultKey importKey(String keyName, KeyPair keyPair) {
+        ResourceName.require("key", keyName);
+        VaultKey key = new VaultKey(keyName, UUID.randomUUID().toString().replace("-", ""), keyPair.getPublic(),
+                Instant.now());
+        keys.computeIfAbsent(keyName, k -> new ArrayList<>()).add(new Entry(key, keyPair.getPrivate()));
+        return key;
+    }
+
+    @Override
+    public synchronized List<VaultKey> listKeys() {
+        return keys.values().stream().map(v -> v.get(v.size() - 1).key()).toList();
+    }
+
+    @Override
+    public synchronized VaultKey getKey(String keyName, String version) {
+        return entry(keyName, version).key();
+    }
+
+    @Override
+    public synchronized List<VaultKey> listVersions(String keyName) {
+        return entries(keyName).stream().map(Entry::key).toList();
+    }
+
+    @Override
+    public synchronized void deleteKey(String keyName) {
+        entries(keyName);
+        keys.remove(keyName);
+    }
+
+    @Override
+    public byte[] sign(String keyName, String version, SignatureAlgorithm algorithm, byte[] digest) {
+        return LocalKeyOperations.sign(name, keyName, entry(keyName, version).privateKey(), algorithm, digest);
+    }
+
+    @Override
+    public byte[] decrypt(String keyName, String version, EncryptionAlgorithm algorithm, byte[] ciphertext) {
+        return LocalKeyOperations.decrypt(name, keyName, entry(keyName, version).privateKey(), algorithm, ciphertext);
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private synchronized List<Entry> entries(String keyName) {
+        ResourceName.require("key", keyName);
+        List<Entry> entries = keys.get(keyName);
+        if (entries == null) {
+            throw VaultException.keyNotFound(name, keyName, null);
+        }
+        return entries;
+    }
+
+    private synchronized Entry entry(String keyName, String version) {
+        List<Entry> entries = entries(keyName);
+        if (version == null) {
+            return entries.get(entries.size() - 1);
+        }
+        return entries.stream().filter(e -> e.key().version().equals(version)).findFirst()
+                .orElseThrow(() -> VaultException.keyNotFound(name, keyName, version));
+    }
+}

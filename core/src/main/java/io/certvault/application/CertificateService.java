@@ -77,7 +77,7 @@ public class CertificateService {
                 "Integration account '" + accountName + "' has no certificate '" + name + "'."));
     }
 
-    public Page<Certificate> list(String accountName, String afterName, Integer top) {
+    public Page<Certificate> list(String accountName, String afterName, String top) {
         requireAccount(accountName);
         return certificates.list(accountName, afterName, Paging.top(top));
     }

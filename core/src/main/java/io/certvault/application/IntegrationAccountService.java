@@ -44,7 +44,7 @@ public class IntegrationAccountService {
         return accounts.find(name).orElseThrow(() -> notFound(name));
     }
 
-    public Page<IntegrationAccount> list(String afterName, Integer top) {
+    public Page<IntegrationAccount> list(String afterName, String top) {
         return accounts.list(afterName, Paging.top(top));
     }
 

@@ -11,14 +11,20 @@ public final class Paging {
     private Paging() {
     }
 
-    /** The page size to use for a requested {@code $top} (null for the default). */
-    public static int top(Integer requested) {
-        if (requested == null) {
+    /** The page size to use for a requested {@code $top} (null or empty for the default). */
+    public static int top(String requested) {
+        if (requested == null || requested.isEmpty()) {
             return DEFAULT_TOP;
         }
-        if (requested < 1 || requested > MAX_TOP) {
+        int top;
+        try {
+            top = Integer.parseInt(requested);
+        } catch (NumberFormatException e) {
+            top = -1;
+        }
+        if (top < 1 || top > MAX_TOP) {
             throw new CertvaultException(ErrorCode.INVALID_REQUEST, "$top must be between 1 and " + MAX_TOP + ".");
         }
-        return requested;
+        return top;
     }
 }

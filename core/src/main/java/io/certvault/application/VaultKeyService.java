@@ -40,12 +40,30 @@ public class VaultKeyService {
         return vaults.vault(ResourceName.require("vault", vaultName));
     }
 
-    public VaultKey importKey(String vaultName, String keyName, KeyPair keyPair) {
-        return vault(vaultName).importKey(ResourceName.require("key", keyName), keyPair);
+    /** Imports a key pair as a new key, or as a new version when the key exists. */
+    public Saved<VaultKey> importKey(String vaultName, String keyName, KeyPair keyPair) {
+        Vault vault = vault(vaultName);
+        boolean exists = exists(vault, ResourceName.require("key", keyName));
+        return new Saved<>(vault.importKey(keyName, keyPair), !exists);
     }
 
-    public VaultKey createKey(String vaultName, String keyName, KeySpec spec) {
-        return vault(vaultName).createKey(ResourceName.require("key", keyName), spec);
+    /** Creates a new key, or a new version when the key exists. */
+    public Saved<VaultKey> createKey(String vaultName, String keyName, KeySpec spec) {
+        Vault vault = vault(vaultName);
+        boolean exists = exists(vault, ResourceName.require("key", keyName));
+        return new Saved<>(vault.createKey(keyName, spec), !exists);
+    }
+
+    private static boolean exists(Vault vault, String keyName) {
+        try {
+            vault.getKey(keyName, null);
+            return true;
+        } catch (CertvaultException e) {
+            if (e.errorCode() == ErrorCode.KEY_NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     public List<VaultKey> listKeys(String vaultName) {

@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -14,6 +15,7 @@ import java.util.UUID;
  * (thumbprints, subject, validity) is derived from it when read.
  */
 @Entity
+// Times are kept to the millisecond, which every supported database stores exactly.
 @Table(name = "certificate")
 public class Certificate {
     @Id
@@ -56,8 +58,8 @@ public class Certificate {
         this.id = UUID.randomUUID().toString();
         this.accountName = ResourceName.require("integration account", accountName);
         this.name = ResourceName.require("certificate", name);
-        this.createdTime = now;
-        this.changedTime = now;
+        this.createdTime = now.truncatedTo(ChronoUnit.MILLIS);
+        this.changedTime = createdTime;
     }
 
     /** Replaces the content: the certificate, its key reference (null for a public certificate) and metadata. */
@@ -67,7 +69,7 @@ public class Certificate {
         this.keyName = key == null ? null : key.keyName();
         this.keyVersion = key == null ? null : key.keyVersion();
         this.metadataJson = metadataJson;
-        this.changedTime = now;
+        this.changedTime = now.truncatedTo(ChronoUnit.MILLIS);
     }
 
     public String accountName() {

@@ -19,13 +19,15 @@ public enum ErrorCode {
     VAULT_NOT_FOUND("VaultNotFound", Kind.NOT_FOUND),
     KEY_NOT_FOUND("KeyNotFound", Kind.NOT_FOUND),
     KEY_IN_USE("KeyInUse", Kind.CONFLICT),
+    CONCURRENT_CHANGE("ConcurrentChange", Kind.CONFLICT),
+    REQUEST_TOO_LARGE("RequestTooLarge", Kind.TOO_LARGE),
     VAULT_ACCESS_DENIED("VaultAccessDenied", Kind.FORBIDDEN),
     VAULT_UNAVAILABLE("VaultUnavailable", Kind.UNAVAILABLE),
     VAULT_CONFIGURATION_INVALID("VaultConfigurationInvalid", Kind.INTERNAL),
     VAULT_FAILURE("VaultFailure", Kind.INTERNAL);
 
     /** What sort of failure it is; the API turns this into a status code. */
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, FORBIDDEN, UNAVAILABLE, INTERNAL }
+    public enum Kind { INVALID, NOT_FOUND, CONFLICT, TOO_LARGE, FORBIDDEN, UNAVAILABLE, INTERNAL }
 
     private final String code;
     private final Kind kind;

@@ -5,11 +5,13 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * An integration account: the container of certificates (and later partners and agreements).
  */
 @Entity
+// Times are kept to the millisecond, which every supported database stores exactly.
 @Table(name = "integration_account")
 public class IntegrationAccount {
     @Id
@@ -37,15 +39,15 @@ public class IntegrationAccount {
 
     public IntegrationAccount(String name, Instant now) {
         this.name = ResourceName.require("integration account", name);
-        this.createdTime = now;
-        this.changedTime = now;
+        this.createdTime = now.truncatedTo(ChronoUnit.MILLIS);
+        this.changedTime = createdTime;
     }
 
     public void update(String location, String skuName, String tagsJson, Instant now) {
         this.location = location;
         this.skuName = skuName;
         this.tagsJson = tagsJson;
-        this.changedTime = now;
+        this.changedTime = now.truncatedTo(ChronoUnit.MILLIS);
     }
 
     public String name() {

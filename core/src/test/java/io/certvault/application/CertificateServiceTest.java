@@ -74,7 +74,7 @@ class CertificateServiceTest {
     @Test
     void privateCertificateNeedsTheMatchingVaultKey() {
         KeyPair pair = TestCertificates.rsa(2048);
-        VaultKey key = keys.importKey("default", "signing", pair);
+        VaultKey key = keys.importKey("default", "signing", pair).value();
         String cert = TestCertificates.base64(TestCertificates.selfSigned(pair, "us"));
 
         Certificate saved = certificates.put("contoso", "ours", cert, new KeyReference("default", "signing", null), null)
@@ -119,7 +119,8 @@ class CertificateServiceTest {
     @Test
     void keysInUseCannotBeDeleted() {
         KeyPair pair = TestCertificates.ec("secp256r1");
-        keys.importKey("default", "used", pair);
+        assertThat(keys.importKey("default", "used", pair).created()).isTrue();
+        assertThat(keys.importKey("default", "used", pair).created()).isFalse();
         certificates.put("contoso", "ours", TestCertificates.base64(TestCertificates.selfSigned(pair, "us")),
                 new KeyReference("default", "used", null), null);
 
@@ -148,12 +149,13 @@ class CertificateServiceTest {
         for (String name : List.of("c", "a", "b")) {
             certificates.put("contoso", name, cert, null, null);
         }
-        var first = certificates.list("contoso", null, 2);
+        var first = certificates.list("contoso", null, "2");
         assertThat(first.items()).extracting(Certificate::name).containsExactly("a", "b");
-        var second = certificates.list("contoso", first.continueAfter(), 2);
+        var second = certificates.list("contoso", first.continueAfter(), "2");
         assertThat(second.items()).extracting(Certificate::name).containsExactly("c");
         assertThat(second.hasMore()).isFalse();
-        assertCode(() -> certificates.list("contoso", null, 0), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> certificates.list("contoso", null, "0"), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> certificates.list("contoso", null, "abc"), ErrorCode.INVALID_REQUEST);
     }
 
     private static void assertCode(ThrowingCallable call, ErrorCode code) {

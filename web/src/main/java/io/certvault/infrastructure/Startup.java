@@ -1,0 +1,34 @@
+package io.certvault.infrastructure;
+
+import io.certvault.infrastructure.persistence.Database;
+import io.certvault.vault.VaultRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Opens the database and the vaults when the application starts, so that a bad configuration stops
+ * the deployment with its message instead of failing the first request.
+ */
+@ApplicationScoped
+public class Startup {
+    private static final Logger LOG = Logger.getLogger(Startup.class.getName());
+
+    @Inject
+    CertvaultConfig config;
+    @Inject
+    Database database;
+    @Inject
+    VaultRegistry vaults;
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        database.check();
+        LOG.info(() -> "Certvault started: data directory " + config.dataDirectory() + ", database "
+                + database.description() + ", vaults " + vaults.vaults().stream()
+                        .map(v -> v.name() + " (" + v.type() + ")").collect(Collectors.joining(", ")));
+    }
+
+}

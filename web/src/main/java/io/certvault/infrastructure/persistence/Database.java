@@ -1,0 +1,134 @@
+package io.certvault.infrastructure.persistence;
+
+import io.certvault.infrastructure.CertvaultConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityTransaction;
+import jakarta.persistence.Persistence;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The database: migrated with Flyway at start, then used through a resource-local JPA persistence unit.
+ * The unit is bootstrapped here rather than by the container so that its JDBC URL, user and password come
+ * from configuration at run time (embedded H2 in the data directory by default, PostgreSQL when
+ * configured) instead of being fixed in the WAR.
+ */
+@ApplicationScoped
+public class Database {
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+    /** Not META-INF/persistence.xml, so that the container leaves this unit to us. */
+    private static final String PERSISTENCE_XML = "META-INF/certvault-persistence.xml";
+
+    @Inject
+    CertvaultConfig config;
+
+    private EntityManagerFactory factory;
+    private String url;
+
+    @PostConstruct
+    void open() {
+        url = config.get(CertvaultConfig.DB_URL).orElseGet(() -> "jdbc:h2:file:"
+                + config.dataDirectory().resolve("db").resolve("certvault") + ";DB_CLOSE_ON_EXIT=FALSE");
+        String user = config.get(CertvaultConfig.DB_USER).orElse(url.startsWith("jdbc:h2:") ? "sa" : null);
+        String password = config.get(CertvaultConfig.DB_PASSWORD).orElse(url.startsWith("jdbc:h2:") ? "" : null);
+        ClassLoader loader = Database.class.getClassLoader();
+
+        var migration = Flyway.configure(loader).dataSource(url, user, password)
+                .locations("classpath:db/migration").load().migrate();
+        LOG.info(() -> "Database " + description() + " is at schema version " + migration.targetSchemaVersion
+                + " (" + migration.migrationsExecuted + " migrations applied now)");
+
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("eclipselink.persistencexml", PERSISTENCE_XML);
+        properties.put("eclipselink.classloader", loader);
+        properties.put("jakarta.persistence.jdbc.url", url);
+        if (user != null) {
+            properties.put("jakarta.persistence.jdbc.user", user);
+        }
+        if (password != null) {
+            properties.put("jakarta.persistence.jdbc.password", password);
+        }
+        factory = Persistence.createEntityManagerFactory("certvault", properties);
+    }
+
+    @PreDestroy
+    void close() {
+        if (factory != null && factory.isOpen()) {
+            factory.close();
+        }
+    }
+
+    /** Runs work in one transaction, committed when it returns and rolled back when it throws. */
+    public <T> T transaction(Function<EntityManager, T> work) {
+        EntityManager manager = factory.createEntityManager();
+        EntityTransaction transaction = manager.getTransaction();
+        try {
+            transaction.begin();
+            T result = work.apply(manager);
+            transaction.commit();
+            return result;
+        } finally {
+            if (transaction.isActive()) {
+                transaction.rollback();
+            }
+            manager.close();
+        }
+    }
+
+    /**
+     * Runs a save; when a concurrent request created or deleted the same row first, the constraint
+     * violation becomes a {@code ConcurrentChange} conflict the client can retry.
+     */
+    public void saving(String name, java.util.function.Consumer<EntityManager> save) {
+        try {
+            transaction(manager -> {
+                save.accept(manager);
+                manager.flush();
+                return null;
+            });
+        } catch (jakarta.persistence.PersistenceException e) {
+            if (!isConstraintViolation(e)) {
+                throw e;
+            }
+            LOG.log(java.util.logging.Level.FINE, "save of " + name + " failed", e);
+            throw new io.certvault.domain.CertvaultException(io.certvault.domain.ErrorCode.CONCURRENT_CHANGE,
+                    "'" + name + "' was changed by another request at the same time: try again.");
+        }
+    }
+
+    /** SQLSTATE class 23: integrity constraint violation (unique or foreign key). */
+    private static boolean isConstraintViolation(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Fails when the database cannot be reached. */
+    public void check() {
+        transaction(manager -> manager.createNativeQuery("SELECT 1").getSingleResult());
+    }
+
+    /** The JDBC URL without parameters, which may carry credentials. */
+    public String description() {
+        int end = url.length();
+        for (char separator : new char[] {';', '?'}) {
+            int index = url.indexOf(separator);
+            if (index >= 0) {
+                end = Math.min(end, index);
+            }
+        }
+        return url.substring(0, end);
+    }
+}

@@ -1,0 +1,55 @@
+package io.certvault.infrastructure.persistence;
+
+import io.certvault.domain.Certificate;
+import io.certvault.domain.CertificateRepository;
+import io.certvault.domain.Page;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+
+@ApplicationScoped
+public class JpaCertificateRepository implements CertificateRepository {
+
+    @Inject
+    Database database;
+
+    @Override
+    public Optional<Certificate> find(String accountName, String name) {
+        return database.transaction(manager -> manager.createQuery(
+                "SELECT c FROM Certificate c WHERE c.accountName = :account AND c.name = :name", Certificate.class)
+                .setParameter("account", accountName).setParameter("name", name)
+                .getResultStream().findFirst());
+    }
+
+    @Override
+    public Page<Certificate> list(String accountName, String afterName, int limit) {
+        return database.transaction(manager -> Pages.of(manager.createQuery(
+                "SELECT c FROM Certificate c WHERE c.accountName = :account AND c.name > :after ORDER BY c.name",
+                Certificate.class)
+                .setParameter("account", accountName)
+                .setParameter("after", afterName == null ? "" : afterName)
+                .setMaxResults(limit + 1)
+                .getResultList(), limit, Certificate::name));
+    }
+
+    @Override
+    public void save(Certificate certificate) {
+        database.saving(certificate.name(), manager -> manager.merge(certificate));
+    }
+
+    @Override
+    public boolean delete(String accountName, String name) {
+        return database.transaction(manager -> manager.createQuery(
+                "DELETE FROM Certificate c WHERE c.accountName = :account AND c.name = :name")
+                .setParameter("account", accountName).setParameter("name", name).executeUpdate() > 0);
+    }
+
+    @Override
+    public List<Certificate> findByKey(String vaultName, String keyName) {
+        return database.transaction(manager -> manager.createQuery(
+                "SELECT c FROM Certificate c WHERE c.keyVault = :vault AND c.keyName = :key ORDER BY c.accountName, c.name",
+                Certificate.class)
+                .setParameter("vault", vaultName).setParameter("key", keyName).getResultList());
+    }
+}

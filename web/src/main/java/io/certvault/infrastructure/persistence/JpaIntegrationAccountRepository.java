@@ -1,0 +1,48 @@
+package io.certvault.infrastructure.persistence;
+
+import io.certvault.domain.IntegrationAccount;
+import io.certvault.domain.IntegrationAccountRepository;
+import io.certvault.domain.Page;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+
+@ApplicationScoped
+public class JpaIntegrationAccountRepository implements IntegrationAccountRepository {
+
+    @Inject
+    Database database;
+
+    @Override
+    public Optional<IntegrationAccount> find(String name) {
+        return database.transaction(manager -> Optional.ofNullable(manager.find(IntegrationAccount.class, name)));
+    }
+
+    @Override
+    public Page<IntegrationAccount> list(String afterName, int limit) {
+        return database.transaction(manager -> Pages.of(manager.createQuery(
+                "SELECT a FROM IntegrationAccount a WHERE a.name > :after ORDER BY a.name", IntegrationAccount.class)
+                .setParameter("after", afterName == null ? "" : afterName)
+                .setMaxResults(limit + 1)
+                .getResultList(), limit, IntegrationAccount::name));
+    }
+
+    @Override
+    public void save(IntegrationAccount account) {
+        database.saving(account.name(), manager -> manager.merge(account));
+    }
+
+    @Override
+    public boolean delete(String name) {
+        return database.transaction(manager -> {
+            IntegrationAccount account = manager.find(IntegrationAccount.class, name);
+            if (account == null) {
+                return false;
+            }
+            manager.createQuery("DELETE FROM Certificate c WHERE c.accountName = :account")
+                    .setParameter("account", name).executeUpdate();
+            manager.remove(account);
+            return true;
+        });
+    }
+}

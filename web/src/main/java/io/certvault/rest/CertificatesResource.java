@@ -1,0 +1,119 @@
+package io.certvault.rest;
+
+import io.certvault.application.CertificateService;
+import io.certvault.application.Saved;
+import io.certvault.domain.Certificate;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import io.certvault.domain.KeyReference;
+import io.certvault.pki.CertificateDetails;
+import io.certvault.pki.CertificateParser;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+import java.util.Base64;
+
+@Path("integrationAccounts/{account}/certificates")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class CertificatesResource {
+    static final String TYPE = "Microsoft.Logic/integrationAccounts/certificates";
+
+    @Inject
+    CertificateService certificates;
+    @Context
+    UriInfo uri;
+    @PathParam("account")
+    String account;
+
+    public record CertificateRequest(RequestProperties properties) {
+    }
+
+    public record RequestProperties(String publicCertificate, KeyBody key, JsonObject metadata) {
+    }
+
+    /** Azure's key reference: {@code {"keyVault": {"name": ...}, "keyName": ..., "keyVersion": ...}}. */
+    public record KeyBody(KeyVaultBody keyVault, String keyName, String keyVersion) {
+    }
+
+    public record KeyVaultBody(String id, String name, String type) {
+    }
+
+    public record CertificateBody(String id, String name, String type, Properties properties) {
+    }
+
+    /** What the client sent (certificate, key, metadata), the timestamps, and read-only details of the certificate. */
+    public record Properties(String publicCertificate, KeyBody key, JsonObject metadata, Instant createdTime,
+            Instant changedTime, String thumbprint, String thumbprintSha256, String subject, String issuer,
+            String serialNumber, Instant notBefore, Instant notAfter, String keyAlgorithm, Integer keySize,
+            String keyCurve) {
+    }
+
+    static CertificateBody body(Certificate certificate) {
+        byte[] der = certificate.der();
+        CertificateDetails details = CertificateDetails.of(CertificateParser.parse(der));
+        KeyReference reference = certificate.key();
+        KeyBody key = reference == null ? null : new KeyBody(
+                new KeyVaultBody("/vaults/" + reference.vaultName(), reference.vaultName(), VaultsResource.TYPE),
+                reference.keyName(), reference.keyVersion());
+        return new CertificateBody(
+                "/integrationAccounts/" + certificate.accountName() + "/certificates/" + certificate.name(),
+                certificate.name(), TYPE, new Properties(Base64.getEncoder().encodeToString(der), key,
+                        Json.object(certificate.metadataJson()), certificate.createdTime(), certificate.changedTime(),
+                        details.thumbprint(), details.thumbprintSha256(), details.subject(), details.issuer(),
+                        details.serialNumber(), details.notBefore(), details.notAfter(), details.keyAlgorithm(),
+                        details.keySize(), details.keyCurve()));
+    }
+
+    @GET
+    public ListBody<CertificateBody> list(@QueryParam("$top") String top,
+            @QueryParam(ListBody.SKIP_TOKEN) String skipToken) {
+        return ListBody.of(certificates.list(account, ListBody.continueAfter(skipToken), top),
+                CertificatesResource::body, uri);
+    }
+
+    @GET
+    @Path("{name}")
+    public CertificateBody get(@PathParam("name") String name) {
+        return body(certificates.get(account, name));
+    }
+
+    @PUT
+    @Path("{name}")
+    public Response put(@PathParam("name") String name, CertificateRequest request) {
+        if (request == null || request.properties() == null) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST,
+                    "The body needs properties.publicCertificate (base64 DER or PEM).");
+        }
+        RequestProperties properties = request.properties();
+        Saved<Certificate> saved = certificates.put(account, name, properties.publicCertificate(),
+                keyReference(properties.key()), Json.text(properties.metadata()));
+        return Response.status(saved.created() ? 201 : 200).entity(body(saved.value())).build();
+    }
+
+    /** 200 when deleted, 204 when there was no such certificate. */
+    @DELETE
+    @Path("{name}")
+    public Response delete(@PathParam("name") String name) {
+        return Response.status(certificates.delete(account, name) ? 200 : 204).build();
+    }
+
+    private static KeyReference keyReference(KeyBody key) {
+        if (key == null) {
+            return null;
+        }
+        return new KeyReference(key.keyVault() == null ? null : key.keyVault().name(), key.keyName(), key.keyVersion());
+    }
+}

@@ -1,0 +1,196 @@
+package io.certvault.rest;
+
+import io.certvault.application.Paging;
+import io.certvault.application.Saved;
+import io.certvault.application.VaultKeyService;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import io.certvault.domain.Page;
+import io.certvault.pki.PrivateKeys;
+import io.certvault.vault.KeySpec;
+import io.certvault.vault.Vault;
+import io.certvault.vault.VaultKey;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.security.KeyPair;
+import java.security.interfaces.ECPublicKey;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+/** The configured vaults and their keys. No response ever carries private key material. */
+@Path("vaults")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class VaultsResource {
+    static final String TYPE = "Certvault/vaults";
+    static final String KEY_TYPE = "Certvault/vaults/keys";
+
+    @Inject
+    VaultKeyService keys;
+    @Context
+    UriInfo uri;
+
+    public record VaultBody(String id, String name, String type, VaultProperties properties) {
+    }
+
+    public record VaultProperties(String vaultType) {
+    }
+
+    public record KeyBody(String id, String name, String type, KeyProperties properties) {
+    }
+
+    /** The current version's public facts; {@code versions} only when one key is read. */
+    public record KeyProperties(String version, String kty, int keySize, String crv, Instant created,
+            String publicKey, List<VersionBody> versions) {
+    }
+
+    public record VersionBody(String version, Instant created) {
+    }
+
+    /**
+     * A key to import: {@code key} as PEM text or a JSON Web Key object, or {@code pfx} as base64 PKCS#12;
+     * {@code password} for an encrypted PEM or the PKCS#12.
+     */
+    public record ImportRequest(JsonValue key, String pfx, String password) {
+    }
+
+    /** A key to create: {@code kty} RSA with {@code size} (or Azure's {@code key_size}), or EC with {@code crv}. */
+    public record CreateRequest(String kty, Integer size, Integer key_size, String crv) {
+    }
+
+    static VaultBody body(Vault vault) {
+        return new VaultBody("/vaults/" + vault.name(), vault.name(), TYPE, new VaultProperties(vault.type()));
+    }
+
+    static KeyBody body(String vaultName, VaultKey key, List<VaultKey> versions) {
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(key.publicKey().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        return new KeyBody("/vaults/" + vaultName + "/keys/" + key.name(), key.name(), KEY_TYPE,
+                new KeyProperties(key.version(), key.type().name(), key.size(),
+                        key.publicKey() instanceof ECPublicKey ec ? io.certvault.pki.PublicKeys.curveName(ec) : null,
+                        key.created(), pem, versions == null ? null
+                                : versions.stream().map(v -> new VersionBody(v.version(), v.created())).toList()));
+    }
+
+    @GET
+    public ListBody<VaultBody> list() {
+        return new ListBody<>(keys.vaults().stream().map(VaultsResource::body).toList(), null);
+    }
+
+    @GET
+    @Path("{vault}")
+    public VaultBody get(@PathParam("vault") String vault) {
+        return body(keys.vault(vault));
+    }
+
+    @GET
+    @Path("{vault}/keys")
+    public ListBody<KeyBody> listKeys(@PathParam("vault") String vault, @QueryParam("$top") String top,
+            @QueryParam(ListBody.SKIP_TOKEN) String skipToken) {
+        String after = ListBody.continueAfter(skipToken);
+        int limit = Paging.top(top);
+        List<VaultKey> rest = keys.listKeys(vault).stream()
+                .filter(k -> after == null || k.name().compareTo(after) > 0).limit(limit + 1L).toList();
+        Page<VaultKey> page = rest.size() > limit ? new Page<>(rest.subList(0, limit), rest.get(limit - 1).name())
+                : new Page<>(rest, null);
+        return ListBody.of(page, key -> body(vault, key, null), uri);
+    }
+
+    @GET
+    @Path("{vault}/keys/{key}")
+    public KeyBody getKey(@PathParam("vault") String vault, @PathParam("key") String keyName) {
+        List<VaultKey> versions = keys.versions(vault, keyName);
+        return body(vault, versions.get(versions.size() - 1), versions);
+    }
+
+    /** Imports a key, or a new version of it. 201 for a new key, 200 for a new version. */
+    @PUT
+    @Path("{vault}/keys/{key}")
+    public Response importKey(@PathParam("vault") String vault, @PathParam("key") String keyName,
+            ImportRequest request) {
+        Saved<VaultKey> saved = keys.importKey(vault, keyName, keyPair(request));
+        return Response.status(saved.created() ? 201 : 200)
+                .entity(body(vault, saved.value(), keys.versions(vault, keyName))).build();
+    }
+
+    /** Creates a key in the vault, or a new version of it. 201 for a new key, 200 for a new version. */
+    @POST
+    @Path("{vault}/keys/{key}/create")
+    public Response createKey(@PathParam("vault") String vault, @PathParam("key") String keyName,
+            CreateRequest request) {
+        if (request == null) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The body needs kty (RSA or EC) and a size or crv.");
+        }
+        KeySpec spec = KeySpec.of(request.kty(), request.size() != null ? request.size() : request.key_size(),
+                request.crv());
+        Saved<VaultKey> saved = keys.createKey(vault, keyName, spec);
+        return Response.status(saved.created() ? 201 : 200)
+                .entity(body(vault, saved.value(), keys.versions(vault, keyName))).build();
+    }
+
+    /** Deletes the key with all its versions; 409 while a certificate refers to it. */
+    @DELETE
+    @Path("{vault}/keys/{key}")
+    public Response deleteKey(@PathParam("vault") String vault, @PathParam("key") String keyName) {
+        keys.deleteKey(vault, keyName);
+        return Response.ok().build();
+    }
+
+    private static KeyPair keyPair(ImportRequest request) {
+        if (request == null || (request.key() == null && request.pfx() == null)) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST,
+                    "The body needs key (PEM text or a JSON Web Key) or pfx (base64 PKCS#12).");
+        }
+        char[] password = request.password() == null ? null : request.password().toCharArray();
+        try {
+            if (request.pfx() != null) {
+                byte[] pfx;
+                try {
+                    pfx = Base64.getMimeDecoder().decode(request.pfx());
+                } catch (IllegalArgumentException e) {
+                    throw new CertvaultException(ErrorCode.INVALID_KEY, "pfx is not base64.");
+                }
+                try {
+                    return PrivateKeys.fromPkcs12(pfx, password);
+                } finally {
+                    Arrays.fill(pfx, (byte) 0);
+                }
+            }
+            if (request.key() instanceof JsonString pem) {
+                return PrivateKeys.fromPem(pem.getString(), password);
+            }
+            if (request.key() instanceof JsonObject jwk) {
+                return PrivateKeys.fromJwk(new PrivateKeys.Jwk(field(jwk, "kty"), field(jwk, "n"), field(jwk, "e"),
+                        field(jwk, "d"), field(jwk, "p"), field(jwk, "q"), field(jwk, "dp"), field(jwk, "dq"),
+                        field(jwk, "qi"), field(jwk, "crv"), field(jwk, "x"), field(jwk, "y")));
+            }
+            throw new CertvaultException(ErrorCode.INVALID_KEY, "key must be PEM text or a JSON Web Key object.");
+        } finally {
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+        }
+    }
+
+    private static String field(JsonObject jwk, String name) {
+        JsonValue value = jwk.get(name);
+        return value instanceof JsonString text ? text.getString() : null;
+    }
+}

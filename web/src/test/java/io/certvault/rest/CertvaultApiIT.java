@@ -1,0 +1,493 @@
+package io.certvault.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certvault.testing.TestCertificates;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The REST API on a real Payara Micro with the built WAR, its embedded H2 database and the filesystem
+ * vault. One class, so one server start; each test names its own resources.
+ */
+@ExtendWith(ArquillianExtension.class)
+class CertvaultApiIT {
+    /** Private keys sent to the server: none of their secret parts may come back or land on disk in clear. */
+    private static final List<KeyPair> IMPORTED = new ArrayList<>();
+    private static final List<String> RESPONSES = new ArrayList<>();
+
+    @ArquillianResource
+    private URL deploymentUrl;
+    private ApiClient api;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("certvault.war")));
+    }
+
+    @BeforeEach
+    void client() throws Exception {
+        // Arquillian names the first non-loopback address; the server listens on all of them.
+        URI base = new URI("http", null, "127.0.0.1", deploymentUrl.getPort(), deploymentUrl.getPath(), null, null);
+        api = new ApiClient(base.resolve("api/"));
+    }
+
+    @AfterAll
+    static void noResponseCarriedPrivateKeyMaterial() throws Exception {
+        List<String> secrets = new ArrayList<>();
+        for (KeyPair pair : IMPORTED) {
+            String pkcs8 = Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
+            for (int i = 40; i + 40 < pkcs8.length(); i += 200) {
+                secrets.add(pkcs8.substring(i, i + 40));
+            }
+            secrets.add(jwkSecret(pair));
+        }
+        for (String body : RESPONSES) {
+            for (String secret : secrets) {
+                assertThat(body).doesNotContain(secret);
+            }
+        }
+        assertThat(RESPONSES).isNotEmpty();
+    }
+
+    @AfterAll
+    static void noPrivateKeyMaterialInTheDataDirectory() throws Exception {
+        Path data = Path.of(System.getProperty("certvault.it.data"));
+        List<byte[]> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(data)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                files.add(Files.readAllBytes(file));
+            }
+        }
+        assertThat(files).isNotEmpty();
+        for (KeyPair pair : IMPORTED) {
+            for (byte[] secret : secretNumbers(pair)) {
+                for (byte[] file : files) {
+                    assertThat(indexOf(file, Arrays.copyOfRange(secret, 1, 17))).isEqualTo(-1);
+                }
+            }
+        }
+    }
+
+    // ---- integration accounts -------------------------------------------------------------------
+
+    @Test
+    void accountLifecycle() {
+        var created = record(api.put("integrationAccounts/lifecycle?api-version=2019-05-01",
+                Json.createObjectBuilder().add("location", "on-premises").add("sku", Json.createObjectBuilder()
+                        .add("name", "Standard")).add("tags", Json.createObjectBuilder().add("team", "edi")).build()));
+        assertThat(created.status()).isEqualTo(201);
+        JsonObject body = created.json();
+        assertThat(body.getString("id")).isEqualTo("/integrationAccounts/lifecycle");
+        assertThat(body.getString("name")).isEqualTo("lifecycle");
+        assertThat(body.getString("type")).isEqualTo("Microsoft.Logic/integrationAccounts");
+        assertThat(body.getString("location")).isEqualTo("on-premises");
+        assertThat(body.getJsonObject("sku").getString("name")).isEqualTo("Standard");
+        assertThat(body.getJsonObject("tags").getString("team")).isEqualTo("edi");
+        String createdTime = body.getJsonObject("properties").getString("createdTime");
+
+        var updated = record(api.put("integrationAccounts/lifecycle", Json.createObjectBuilder()
+                .add("location", "dc-2").build()));
+        assertThat(updated.status()).isEqualTo(200);
+        assertThat(updated.json().getString("location")).isEqualTo("dc-2");
+        assertThat(updated.json().getJsonObject("properties").getString("createdTime")).isEqualTo(createdTime);
+
+        assertThat(record(api.get("integrationAccounts/lifecycle")).json().getString("location")).isEqualTo("dc-2");
+        assertThat(record(api.get("integrationAccounts?api-version=2019-05-01")).json().getJsonArray("value")
+                .getValuesAs(JsonObject.class)).extracting(o -> o.getString("name")).contains("lifecycle");
+
+        assertThat(api.delete("integrationAccounts/lifecycle").status()).isEqualTo(200);
+        assertError(api.get("integrationAccounts/lifecycle"), 404, "IntegrationAccountNotFound");
+        assertThat(api.delete("integrationAccounts/lifecycle").status()).isEqualTo(204);
+    }
+
+    @Test
+    void deletingAnAccountDeletesItsCertificates() {
+        createAccount("doomed");
+        String cert = TestCertificates.base64(TestCertificates.selfSigned(TestCertificates.rsa(2048), "partner"));
+        assertThat(putCertificate("doomed", "partner", cert, null).status()).isEqualTo(201);
+
+        assertThat(api.delete("integrationAccounts/doomed").status()).isEqualTo(200);
+        createAccount("doomed");
+
+        assertThat(api.get("integrationAccounts/doomed/certificates").json().getJsonArray("value")).isEmpty();
+        assertError(api.get("integrationAccounts/doomed/certificates/partner"), 404, "CertificateNotFound");
+    }
+
+    @Test
+    void listsPageWithNextLink() {
+        for (int i = 0; i < 5; i++) {
+            createAccount("paged-" + i);
+        }
+        List<String> seen = new ArrayList<>();
+        var page = record(api.get("integrationAccounts?$top=2&api-version=2019-05-01"));
+        int pages = 0;
+        while (true) {
+            assertThat(page.status()).isEqualTo(200);
+            pages++;
+            JsonObject body = page.json();
+            assertThat(body.getJsonArray("value").size()).isLessThanOrEqualTo(2);
+            body.getJsonArray("value").getValuesAs(JsonObject.class).forEach(o -> seen.add(o.getString("name")));
+            if (!body.containsKey("nextLink")) {
+                break;
+            }
+            assertThat(body.getString("nextLink")).contains("skiptoken=").contains("api-version=2019-05-01");
+            page = api.getAbsolute(body.getString("nextLink"));
+        }
+        assertThat(pages).isGreaterThanOrEqualTo(3);
+        assertThat(seen).isSorted().doesNotHaveDuplicates()
+                .contains("paged-0", "paged-1", "paged-2", "paged-3", "paged-4");
+    }
+
+    // ---- certificates ---------------------------------------------------------------------------
+
+    @Test
+    void publicCertificateFromBase64DerOrPem() throws Exception {
+        createAccount("partners");
+        KeyPair partner = TestCertificates.rsa(2048);
+        X509Certificate certificate = TestCertificates.selfSigned(partner, "fabrikam");
+        String base64 = TestCertificates.base64(certificate);
+
+        var created = record(putCertificate("partners", "fabrikam", base64,
+                Json.createObjectBuilder().add("partner", "Fabrikam").build()));
+
+        assertThat(created.status()).isEqualTo(201);
+        JsonObject body = created.json();
+        assertThat(body.getString("id")).isEqualTo("/integrationAccounts/partners/certificates/fabrikam");
+        assertThat(body.getString("type")).isEqualTo("Microsoft.Logic/integrationAccounts/certificates");
+        JsonObject properties = body.getJsonObject("properties");
+        assertThat(properties.getString("publicCertificate")).isEqualTo(base64);
+        assertThat(properties.containsKey("key")).isFalse();
+        assertThat(properties.getJsonObject("metadata").getString("partner")).isEqualTo("Fabrikam");
+        assertThat(properties.getString("thumbprint")).isEqualTo(HexFormat.of().withUpperCase()
+                .formatHex(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded())));
+        assertThat(properties.getString("thumbprintSha256")).isEqualTo(HexFormat.of().withUpperCase()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded())));
+        assertThat(properties.getString("subject")).isEqualTo("CN=fabrikam,O=Certvault Tests");
+        assertThat(properties.getString("issuer")).isEqualTo("CN=fabrikam,O=Certvault Tests");
+        assertThat(new BigInteger(properties.getString("serialNumber"), 16)).isEqualTo(certificate.getSerialNumber());
+        assertThat(Instant.parse(properties.getString("notAfter"))).isEqualTo(certificate.getNotAfter().toInstant());
+        assertThat(Instant.parse(properties.getString("notBefore"))).isEqualTo(certificate.getNotBefore().toInstant());
+        assertThat(properties.getString("keyAlgorithm")).isEqualTo("RSA");
+        assertThat(properties.getInt("keySize")).isEqualTo(2048);
+        assertThat(properties.getString("createdTime")).isNotBlank();
+
+        var fromPem = record(putCertificate("partners", "fabrikam", TestCertificates.pem(certificate), null));
+        assertThat(fromPem.status()).isEqualTo(200);
+        assertThat(fromPem.json().getJsonObject("properties").getString("publicCertificate")).isEqualTo(base64);
+
+        assertThat(api.get("integrationAccounts/partners/certificates").json().getJsonArray("value")
+                .getValuesAs(JsonObject.class)).extracting(o -> o.getString("name")).containsExactly("fabrikam");
+        assertThat(api.delete("integrationAccounts/partners/certificates/fabrikam").status()).isEqualTo(200);
+        assertThat(api.delete("integrationAccounts/partners/certificates/fabrikam").status()).isEqualTo(204);
+    }
+
+    @Test
+    void privateCertificateNeedsItsVaultKey() {
+        createAccount("contoso");
+        KeyPair ours = remember(TestCertificates.rsa(2048));
+        var imported = record(api.put("vaults/default/keys/contoso-signing",
+                Json.createObjectBuilder().add("key", TestCertificates.pkcs8Pem(ours.getPrivate())).build()));
+        assertThat(imported.status()).isEqualTo(201);
+        String version = imported.json().getJsonObject("properties").getString("version");
+        String cert = TestCertificates.base64(TestCertificates.selfSigned(ours, "contoso"));
+
+        var created = record(putCertificate("contoso", "contoso-private", cert, null,
+                keyReference("default", "contoso-signing", null)));
+        assertThat(created.status()).isEqualTo(201);
+        JsonObject key = created.json().getJsonObject("properties").getJsonObject("key");
+        assertThat(key.getJsonObject("keyVault").getString("name")).isEqualTo("default");
+        assertThat(key.getString("keyName")).isEqualTo("contoso-signing");
+        assertThat(key.containsKey("keyVersion")).isFalse();
+
+        var pinned = record(putCertificate("contoso", "contoso-pinned", cert, null,
+                keyReference("default", "contoso-signing", version)));
+        assertThat(pinned.status()).isEqualTo(201);
+        assertThat(pinned.json().getJsonObject("properties").getJsonObject("key").getString("keyVersion")).isEqualTo(version);
+
+        String someoneElses = TestCertificates.base64(TestCertificates.selfSigned(TestCertificates.rsa(2048), "other"));
+        var mismatch = putCertificate("contoso", "contoso-wrong", someoneElses, null,
+                keyReference("default", "contoso-signing", null));
+        assertError(mismatch, 400, "CertificateKeyMismatch");
+        assertThat(mismatch.errorMessage()).contains("contoso-signing").contains("default");
+        assertError(api.get("integrationAccounts/contoso/certificates/contoso-wrong"), 404, "CertificateNotFound");
+
+        assertError(putCertificate("contoso", "x", cert, null, keyReference("nowhere", "contoso-signing", null)),
+                400, "InvalidKeyReference");
+        assertError(putCertificate("contoso", "x", cert, null, keyReference("default", "missing", null)),
+                400, "InvalidKeyReference");
+        assertError(putCertificate("contoso", "x", cert, null, keyReference("default", "contoso-signing", "feed")),
+                400, "InvalidKeyReference");
+        assertError(putCertificate("contoso", "x", cert, null, Json.createObjectBuilder().add("keyName", "k").build()),
+                400, "InvalidKeyReference");
+    }
+
+    // ---- vault keys -----------------------------------------------------------------------------
+
+    @Test
+    void keysImportInEveryFormAndNeverShowTheirPrivateHalf() throws Exception {
+        KeyPair rsa = remember(TestCertificates.rsa(2048));
+        RSAPrivateCrtKey crt = (RSAPrivateCrtKey) rsa.getPrivate();
+        var jwk = record(api.put("vaults/default/keys/from-jwk", Json.createObjectBuilder().add("key",
+                Json.createObjectBuilder().add("kty", "RSA").add("n", b64u(crt.getModulus()))
+                        .add("e", b64u(crt.getPublicExponent())).add("d", b64u(crt.getPrivateExponent()))
+                        .add("p", b64u(crt.getPrimeP())).add("q", b64u(crt.getPrimeQ()))
+                        .add("dp", b64u(crt.getPrimeExponentP())).add("dq", b64u(crt.getPrimeExponentQ()))
+                        .add("qi", b64u(crt.getCrtCoefficient()))).build()));
+        assertThat(jwk.status()).isEqualTo(201);
+        assertThat(jwk.json().getJsonObject("properties").getString("kty")).isEqualTo("RSA");
+
+        KeyPair ec = remember(TestCertificates.ec("secp256r1"));
+        ECPublicKey ecPublic = (ECPublicKey) ec.getPublic();
+        var ecJwk = record(api.put("vaults/default/keys/from-ec-jwk", Json.createObjectBuilder().add("key",
+                Json.createObjectBuilder().add("kty", "EC").add("crv", "P-256")
+                        .add("x", b64u(ecPublic.getW().getAffineX())).add("y", b64u(ecPublic.getW().getAffineY()))
+                        .add("d", b64u(((ECPrivateKey) ec.getPrivate()).getS()))).build()));
+        assertThat(ecJwk.status()).isEqualTo(201);
+        assertThat(ecJwk.json().getJsonObject("properties").getString("crv")).isEqualTo("P-256");
+
+        KeyPair pfxPair = remember(TestCertificates.rsa(2048));
+        var pfx = record(api.put("vaults/default/keys/from-pfx", Json.createObjectBuilder()
+                .add("pfx", Base64.getEncoder().encodeToString(pkcs12(pfxPair, "changeit")))
+                .add("password", "changeit").build()));
+        assertThat(pfx.status()).isEqualTo(201);
+        assertError(api.put("vaults/default/keys/from-pfx", Json.createObjectBuilder()
+                .add("pfx", Base64.getEncoder().encodeToString(pkcs12(pfxPair, "changeit")))
+                .add("password", "wrong").build()), 400, "InvalidKey");
+
+        var rsaCreated = record(api.post("vaults/default/keys/made-here/create",
+                Json.createObjectBuilder().add("kty", "RSA").add("size", 3072).build()));
+        assertThat(rsaCreated.status()).isEqualTo(201);
+        assertThat(rsaCreated.json().getJsonObject("properties").getInt("keySize")).isEqualTo(3072);
+        var rotated = record(api.post("vaults/default/keys/made-here/create",
+                Json.createObjectBuilder().add("kty", "EC").add("crv", "P-384").build()));
+        assertThat(rotated.status()).isEqualTo(200);
+
+        var read = record(api.get("vaults/default/keys/made-here"));
+        JsonObject properties = read.json().getJsonObject("properties");
+        assertThat(properties.getString("kty")).isEqualTo("EC");
+        assertThat(properties.getString("crv")).isEqualTo("P-384");
+        assertThat(properties.getString("publicKey")).startsWith("-----BEGIN PUBLIC KEY-----");
+        assertThat(properties.getJsonArray("versions")).hasSize(2);
+        assertThat(properties.getJsonArray("versions").getJsonObject(1).getString("version"))
+                .isEqualTo(properties.getString("version"));
+
+        assertThat(record(api.get("vaults/default/keys")).json().getJsonArray("value").getValuesAs(JsonObject.class))
+                .extracting(o -> o.getString("name")).contains("from-jwk", "from-ec-jwk", "from-pfx", "made-here");
+        assertThat(record(api.get("vaults")).json().getJsonArray("value").getJsonObject(0).getString("name"))
+                .isEqualTo("default");
+        assertThat(api.get("vaults/default").json().getJsonObject("properties").getString("vaultType"))
+                .isEqualTo("filesystem");
+
+        assertError(api.post("vaults/default/keys/weak/create", Json.createObjectBuilder().add("kty", "RSA")
+                .add("size", 1024).build()), 400, "UnsupportedKeyType");
+        assertError(api.put("vaults/default/keys/junk", Json.createObjectBuilder().add("key", "not a key").build()),
+                400, "InvalidKey");
+        assertError(api.put("vaults/default/keys/junk", Json.createObjectBuilder().build()), 400,
+                "InvalidRequestContent");
+        assertError(api.get("vaults/default/keys/never-made"), 404, "KeyNotFound");
+        assertError(api.get("vaults/nowhere/keys"), 404, "VaultNotFound");
+    }
+
+    @Test
+    void keysInUseCannotBeDeleted() {
+        createAccount("rotation");
+        KeyPair pair = remember(TestCertificates.ec("secp384r1"));
+        assertThat(api.put("vaults/default/keys/in-use", Json.createObjectBuilder()
+                .add("key", TestCertificates.pkcs8Pem(pair.getPrivate())).build()).status()).isEqualTo(201);
+        assertThat(putCertificate("rotation", "ours", TestCertificates.base64(TestCertificates.selfSigned(pair, "us")),
+                null, keyReference("default", "in-use", null)).status()).isEqualTo(201);
+
+        var refused = api.delete("vaults/default/keys/in-use");
+        assertError(refused, 409, "KeyInUse");
+        assertThat(refused.errorMessage()).contains("certificate 'ours' of integration account 'rotation'");
+
+        assertThat(api.delete("integrationAccounts/rotation/certificates/ours").status()).isEqualTo(200);
+        assertThat(api.delete("vaults/default/keys/in-use").status()).isEqualTo(200);
+        assertError(api.get("vaults/default/keys/in-use"), 404, "KeyNotFound");
+    }
+
+    // ---- bad input ------------------------------------------------------------------------------
+
+    @Test
+    void badInputGetsAClearErrorNeverA500() {
+        createAccount("strict");
+        String cert = TestCertificates.base64(TestCertificates.selfSigned(TestCertificates.rsa(2048), "strict"));
+
+        assertError(api.put("integrationAccounts/strict", "{\"location\": "), 400, "InvalidRequestContent");
+        assertError(api.put("integrationAccounts/strict", "{\"sku\": \"Standard\"}"), 400, "InvalidRequestContent");
+        assertError(api.put("integrationAccounts/strict", "[1, 2]"), 400, "InvalidRequestContent");
+        assertError(api.put("integrationAccounts/strict/certificates/c", "{\"properties\": 5}"), 400,
+                "InvalidRequestContent");
+        assertError(api.put("integrationAccounts/strict/certificates/c", "{}"), 400, "InvalidRequestContent");
+        assertError(putCertificate("strict", "c", "bm90IGEgY2VydGlmaWNhdGU=", null), 400, "InvalidCertificate");
+        assertError(putCertificate("strict", "c", "", null), 400, "InvalidCertificate");
+        assertError(putCertificate("strict", "c", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", null),
+                400, "InvalidCertificate");
+
+        assertError(api.put("integrationAccounts/bad%20name", "{}"), 400, "InvalidName");
+        assertError(api.put("integrationAccounts/" + "a".repeat(81), "{}"), 400, "InvalidName");
+        assertError(api.put("integrationAccounts/...", "{}"), 400, "InvalidName");
+        assertError(putCertificate("strict", "semi%3Bcolon", cert, null), 400, "InvalidName");
+        assertError(api.post("vaults/default/keys/bad%2Fname/create", Json.createObjectBuilder().add("kty", "EC")
+                .build()), 400, "InvalidName");
+
+        assertError(api.get("integrationAccounts/nobody"), 404, "IntegrationAccountNotFound");
+        assertError(putCertificate("nobody", "c", cert, null), 404, "IntegrationAccountNotFound");
+        assertError(api.get("integrationAccounts/strict/certificates/none"), 404, "CertificateNotFound");
+        assertError(api.get("no/such/path"), 404, "NotFound");
+
+        assertError(api.get("integrationAccounts?$top=0"), 400, "InvalidRequestContent");
+        assertError(api.get("integrationAccounts?$top=lots"), 400, "InvalidRequestContent");
+        assertError(api.get("integrationAccounts?$skiptoken=%25%25"), 400, "InvalidRequestContent");
+
+        String huge = "{\"location\": \"" + "x".repeat(1024 * 1024) + "\"}";
+        assertError(api.put("integrationAccounts/strict", huge), 413, "RequestTooLarge");
+        assertError(api.send(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/strict"))
+                .header("Content-Type", "text/plain").PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x"))),
+                415, "UnsupportedMediaType");
+
+        // Still serving, and nothing half-written.
+        assertThat(api.get("integrationAccounts/strict/certificates").json().getJsonArray("value")).isEmpty();
+        assertThat(api.get("integrationAccounts/strict").status()).isEqualTo(200);
+    }
+
+    @Test
+    void servesHealthAndOpenApi() {
+        URI root = api.uri("/").resolve("/");
+        var ready = api.getAbsolute(root.resolve("health/ready").toString());
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"database\"").contains("\"vaults\"").contains("UP");
+        assertThat(api.getAbsolute(root.resolve("health/live").toString()).status()).isEqualTo(200);
+        var openapi = api.getAbsolute(root.resolve("openapi").toString());
+        assertThat(openapi.status()).isEqualTo(200);
+        assertThat(openapi.body()).contains("/integrationAccounts/{account}/certificates/{name}")
+                .contains("/vaults/{vault}/keys/{key}");
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private ApiClient.Reply record(ApiClient.Reply reply) {
+        RESPONSES.add(reply.body());
+        return reply;
+    }
+
+    private void createAccount(String name) {
+        assertThat(api.put("integrationAccounts/" + name, "{}").status()).isIn(200, 201);
+    }
+
+    private ApiClient.Reply putCertificate(String account, String name, String certificate, JsonObject metadata) {
+        return putCertificate(account, name, certificate, metadata, null);
+    }
+
+    private ApiClient.Reply putCertificate(String account, String name, String certificate, JsonObject metadata,
+            JsonObject key) {
+        JsonObjectBuilder properties = Json.createObjectBuilder().add("publicCertificate", certificate);
+        if (metadata != null) {
+            properties.add("metadata", metadata);
+        }
+        if (key != null) {
+            properties.add("key", key);
+        }
+        return record(api.put("integrationAccounts/" + account + "/certificates/" + name,
+                Json.createObjectBuilder().add("properties", properties).build()));
+    }
+
+    private static JsonObject keyReference(String vault, String keyName, String version) {
+        JsonObjectBuilder key = Json.createObjectBuilder()
+                .add("keyVault", Json.createObjectBuilder().add("name", vault)).add("keyName", keyName);
+        if (version != null) {
+            key.add("keyVersion", version);
+        }
+        return key.build();
+    }
+
+    private static void assertError(ApiClient.Reply reply, int status, String code) {
+        RESPONSES.add(reply.body());
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        assertThat(reply.errorCode()).isEqualTo(code);
+        assertThat(reply.errorMessage()).isNotBlank();
+    }
+
+    private static KeyPair remember(KeyPair pair) {
+        IMPORTED.add(pair);
+        return pair;
+    }
+
+    private static byte[] pkcs12(KeyPair pair, String password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("key", pair.getPrivate(), password.toCharArray(),
+                new java.security.cert.Certificate[] {TestCertificates.selfSigned(pair, "pfx")});
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        store.store(out, password.toCharArray());
+        return out.toByteArray();
+    }
+
+    private static String b64u(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        if (bytes[0] == 0 && bytes.length > 1) {
+            bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String jwkSecret(KeyPair pair) {
+        return pair.getPrivate() instanceof RSAPrivateCrtKey rsa ? b64u(rsa.getPrivateExponent())
+                : b64u(((ECPrivateKey) pair.getPrivate()).getS());
+    }
+
+    /** The secret numbers of a private key: RSA's d, p, q; EC's s. */
+    private static List<byte[]> secretNumbers(KeyPair pair) {
+        if (pair.getPrivate() instanceof RSAPrivateCrtKey rsa) {
+            return List.of(rsa.getPrivateExponent().toByteArray(), rsa.getPrimeP().toByteArray(),
+                    rsa.getPrimeQ().toByteArray());
+        }
+        return List.of(((ECPrivateKey) pair.getPrivate()).getS().toByteArray());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+}

@@ -19,6 +19,7 @@ public class CertvaultConfig {
     public static final String DB_URL = "certvault.db.url";
     public static final String DB_USER = "certvault.db.user";
     public static final String DB_PASSWORD = "certvault.db.password";
+    public static final String DB_POOL_SIZE = "certvault.db.pool-size";
 
     @Inject
     Config config;

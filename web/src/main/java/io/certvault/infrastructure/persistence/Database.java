@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -30,6 +32,7 @@ public class Database {
     @Inject
     CertvaultConfig config;
 
+    private HikariDataSource dataSource;
     private EntityManagerFactory factory;
     private String url;
 
@@ -37,11 +40,20 @@ public class Database {
     void open() {
         url = config.get(CertvaultConfig.DB_URL).orElseGet(() -> "jdbc:h2:file:"
                 + config.dataDirectory().resolve("db").resolve("certvault") + ";DB_CLOSE_ON_EXIT=FALSE");
-        String user = config.get(CertvaultConfig.DB_USER).orElse(url.startsWith("jdbc:h2:") ? "sa" : null);
-        String password = config.get(CertvaultConfig.DB_PASSWORD).orElse(url.startsWith("jdbc:h2:") ? "" : null);
-        ClassLoader loader = Database.class.getClassLoader();
+        boolean h2 = url.startsWith("jdbc:h2:");
+        // The pool lives in the WAR, so it sees the JDBC drivers packed there (DriverManager, called from the
+        // server's own modules, would not).
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("certvault");
+        pool.setJdbcUrl(url);
+        pool.setDriverClassName(driverFor(url, Database.class.getClassLoader()));
+        pool.setUsername(config.get(CertvaultConfig.DB_USER).orElse(h2 ? "sa" : null));
+        pool.setPassword(config.get(CertvaultConfig.DB_PASSWORD).orElse(h2 ? "" : null));
+        pool.setMaximumPoolSize(config.get(CertvaultConfig.DB_POOL_SIZE).map(Integer::valueOf).orElse(10));
+        dataSource = new HikariDataSource(pool);
 
-        var migration = Flyway.configure(loader).dataSource(url, user, password)
+        ClassLoader loader = Database.class.getClassLoader();
+        var migration = Flyway.configure(loader).dataSource(dataSource)
                 .locations("classpath:db/migration").load().migrate();
         LOG.info(() -> "Database " + description() + " is at schema version " + migration.targetSchemaVersion
                 + " (" + migration.migrationsExecuted + " migrations applied now)");
@@ -49,13 +61,7 @@ public class Database {
         Map<String, Object> properties = new HashMap<>();
         properties.put("eclipselink.persistencexml", PERSISTENCE_XML);
         properties.put("eclipselink.classloader", loader);
-        properties.put("jakarta.persistence.jdbc.url", url);
-        if (user != null) {
-            properties.put("jakarta.persistence.jdbc.user", user);
-        }
-        if (password != null) {
-            properties.put("jakarta.persistence.jdbc.password", password);
-        }
+        properties.put("jakarta.persistence.nonJtaDataSource", dataSource);
         factory = Persistence.createEntityManagerFactory("certvault", properties);
     }
 
@@ -64,6 +70,24 @@ public class Database {
         if (factory != null && factory.isOpen()) {
             factory.close();
         }
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+
+    /** The JDBC driver packed with Certvault (H2, PostgreSQL) or added beside it that accepts the URL. */
+    private static String driverFor(String url, ClassLoader loader) {
+        for (java.sql.Driver driver : java.util.ServiceLoader.load(java.sql.Driver.class, loader)) {
+            try {
+                if (driver.acceptsURL(url)) {
+                    return driver.getClass().getName();
+                }
+            } catch (java.sql.SQLException e) {
+                // not this one
+            }
+        }
+        throw new IllegalStateException("No JDBC driver accepts " + url.replaceAll("[;?].*", "")
+                + ": Certvault ships drivers for H2 (jdbc:h2:) and PostgreSQL (jdbc:postgresql:)");
     }
 
     /** Runs work in one transaction, committed when it returns and rolled back when it throws. */

@@ -1,0 +1,209 @@
+package io.certvault.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The runnable jar as a user runs it: {@code java -jar certvault.jar --port N} on its embedded defaults.
+ * Checks that data survives a restart, that no private key material reaches the data directory or the log,
+ * and that a bad vault configuration stops the application with a clear message.
+ */
+class DistributionIT {
+    private final Path target = Path.of(System.getProperty("certvault.jar")).getParent();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<Process> processes = new ArrayList<>();
+    private Path dataDirectory;
+    private Path log;
+    private int port;
+
+    @BeforeEach
+    void freshDataDirectory() throws IOException {
+        dataDirectory = Files.createTempDirectory(target, "dist-it-data-");
+        log = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".log");
+    }
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (Process process : processes) {
+            stop(process);
+        }
+    }
+
+    @Test
+    void keepsEverythingAcrossARestartAndNoKeyMaterialLeaks() throws Exception {
+        KeyPair keyPair = rsa();
+        String keyPem = pkcs8Pem(keyPair);
+        String certificate = selfSigned(keyPair);
+
+        Process first = start(Map.of());
+        assertThat(send("PUT", "/api/integrationAccounts/contoso", "{\"location\":\"on-premises\"}").statusCode())
+                .isEqualTo(201);
+        var imported = send("PUT", "/api/vaults/default/keys/contoso-key",
+                Json.createObjectBuilder().add("key", keyPem).build().toString());
+        assertThat(imported.statusCode()).isEqualTo(201);
+        String version = json(imported.body()).getJsonObject("properties").getString("version");
+        String certificateBody = Json.createObjectBuilder().add("properties", Json.createObjectBuilder()
+                .add("publicCertificate", certificate)
+                .add("key", Json.createObjectBuilder().add("keyVault", Json.createObjectBuilder().add("name", "default"))
+                        .add("keyName", "contoso-key"))).build().toString();
+        assertThat(send("PUT", "/api/integrationAccounts/contoso/certificates/contoso-private", certificateBody)
+                .statusCode()).isEqualTo(201);
+        String before = send("GET", "/api/integrationAccounts/contoso/certificates/contoso-private", null).body();
+        stop(first);
+
+        start(Map.of());
+        var after = send("GET", "/api/integrationAccounts/contoso/certificates/contoso-private", null);
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(after.body()).isEqualTo(before);
+        var key = json(send("GET", "/api/vaults/default/keys/contoso-key", null).body());
+        assertThat(key.getJsonObject("properties").getString("version")).isEqualTo(version);
+        assertThat(send("GET", "/api/integrationAccounts/contoso", null).statusCode()).isEqualTo(200);
+
+        RSAPrivateCrtKey secret = (RSAPrivateCrtKey) keyPair.getPrivate();
+        String pemBody = keyPem.lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
+        List<String> secretTexts = List.of(pemBody.substring(64, 128), pemBody.substring(pemBody.length() - 100,
+                pemBody.length() - 40), secret.getPrivateExponent().toString(16).substring(0, 32));
+        String logText = Files.readString(log);
+        assertThat(logText).contains("No master key is configured");
+        for (String text : secretTexts) {
+            assertThat(logText).doesNotContain(text);
+        }
+        try (Stream<Path> files = Files.walk(dataDirectory)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(file);
+                String latin1 = new String(content, java.nio.charset.StandardCharsets.ISO_8859_1);
+                for (BigInteger number : List.of(secret.getPrivateExponent(), secret.getPrimeP(), secret.getPrimeQ())) {
+                    byte[] bytes = number.toByteArray();
+                    String window = new String(bytes, 1, 16, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    assertThat(latin1).as(file.toString()).doesNotContain(window);
+                }
+                for (String text : secretTexts) {
+                    assertThat(latin1).as(file.toString()).doesNotContain(text);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aVaultTypeWithoutProviderStopsTheApplicationWithAClearMessage() throws Exception {
+        Process process = launch(Map.of("CERTVAULT_VAULTS", "default,prod", "CERTVAULT_VAULT_PROD_TYPE", "nonesuch"));
+        String expected = "vault 'prod': no provider for type 'nonesuch' (available types: filesystem)";
+        Instant deadline = Instant.now().plusSeconds(180);
+        while (Instant.now().isBefore(deadline) && !Files.readString(log).contains(expected)) {
+            assertThat(process.isAlive() || Files.readString(log).contains(expected)).isTrue();
+            Thread.sleep(500);
+        }
+        assertThat(Files.readString(log)).contains(expected);
+        // The application is not serving: its API is not there.
+        Thread.sleep(2000);
+        if (process.isAlive()) {
+            assertThat(sendQuietly("/api/integrationAccounts")).isNotEqualTo(200);
+        }
+    }
+
+    private Process start(Map<String, String> environment) throws Exception {
+        Process process = launch(environment);
+        Instant deadline = Instant.now().plusSeconds(180);
+        while (Instant.now().isBefore(deadline)) {
+            assertThat(process.isAlive()).as("certvault.jar exited; see " + log).isTrue();
+            if (sendQuietly("/health/ready") == 200) {
+                return process;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("certvault.jar was not ready within 180 s; see " + log);
+    }
+
+    private Process launch(Map<String, String> environment) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-Djava.io.tmpdir=" + target,
+                "-jar", System.getProperty("certvault.jar"), "--port", String.valueOf(port))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("CERTVAULT_DATA_DIR", dataDirectory.toString());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int sendQuietly(String path) {
+        try {
+            return send("GET", path, null).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    private static KeyPair rsa() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    private static String pkcs8Pem(KeyPair keyPair) {
+        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(keyPair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    private static String selfSigned(KeyPair keyPair) throws Exception {
+        X500Name name = new X500Name("O=Contoso,CN=contoso");
+        Instant now = Instant.now();
+        var holder = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(now.minusSeconds(60)),
+                Date.from(now.plus(Duration.ofDays(30))), name, keyPair.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(keyPair.getPrivate()));
+        return Base64.getEncoder().encodeToString(holder.getEncoded());
+    }
+
+}

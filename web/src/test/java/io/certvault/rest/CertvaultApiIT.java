@@ -374,6 +374,11 @@ class CertvaultApiIT {
 
         String huge = "{\"location\": \"" + "x".repeat(1024 * 1024) + "\"}";
         assertError(api.put("integrationAccounts/strict", huge), 413, "RequestTooLarge");
+        // The same without a declared length (chunked).
+        assertError(api.send(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/strict"))
+                .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(huge.getBytes(java.nio.charset.StandardCharsets.UTF_8))))),
+                413, "RequestTooLarge");
         assertError(api.send(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/strict"))
                 .header("Content-Type", "text/plain").PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x"))),
                 415, "UnsupportedMediaType");

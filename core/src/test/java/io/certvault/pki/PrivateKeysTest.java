@@ -6,15 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.testing.TestCertificates;
-import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
-import java.util.Arrays;
 import java.util.Base64;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
@@ -73,7 +69,7 @@ class PrivateKeysTest {
 
     @Test
     void readsPkcs12() throws Exception {
-        byte[] pfx = pkcs12(RSA, "pfx-pass");
+        byte[] pfx = TestCertificates.pkcs12(RSA, "pfx-pass");
         KeyPair read = PrivateKeys.fromPkcs12(pfx, "pfx-pass".toCharArray());
         assertThat(PublicKeys.same(read.getPublic(), RSA.getPublic())).isTrue();
 
@@ -84,14 +80,14 @@ class PrivateKeysTest {
     @Test
     void readsJsonWebKeys() {
         RSAPrivateCrtKey rsa = (RSAPrivateCrtKey) RSA.getPrivate();
-        var rsaJwk = new PrivateKeys.Jwk("RSA", b64(rsa.getModulus()), b64(rsa.getPublicExponent()),
-                b64(rsa.getPrivateExponent()), b64(rsa.getPrimeP()), b64(rsa.getPrimeQ()), b64(rsa.getPrimeExponentP()),
-                b64(rsa.getPrimeExponentQ()), b64(rsa.getCrtCoefficient()), null, null, null);
+        var rsaJwk = new PrivateKeys.Jwk("RSA", TestCertificates.base64url(rsa.getModulus()), TestCertificates.base64url(rsa.getPublicExponent()),
+                TestCertificates.base64url(rsa.getPrivateExponent()), TestCertificates.base64url(rsa.getPrimeP()), TestCertificates.base64url(rsa.getPrimeQ()), TestCertificates.base64url(rsa.getPrimeExponentP()),
+                TestCertificates.base64url(rsa.getPrimeExponentQ()), TestCertificates.base64url(rsa.getCrtCoefficient()), null, null, null);
         assertThat(PublicKeys.same(PrivateKeys.fromJwk(rsaJwk).getPublic(), RSA.getPublic())).isTrue();
 
         ECPublicKey ecPublic = (ECPublicKey) EC.getPublic();
-        var ecJwk = new PrivateKeys.Jwk("EC", null, null, b64(((ECPrivateKey) EC.getPrivate()).getS()), null, null,
-                null, null, null, "P-256", b64(ecPublic.getW().getAffineX()), b64(ecPublic.getW().getAffineY()));
+        var ecJwk = new PrivateKeys.Jwk("EC", null, null, TestCertificates.base64url(((ECPrivateKey) EC.getPrivate()).getS()), null, null,
+                null, null, null, "P-256", TestCertificates.base64url(ecPublic.getW().getAffineX()), TestCertificates.base64url(ecPublic.getW().getAffineY()));
         assertThat(PublicKeys.same(PrivateKeys.fromJwk(ecJwk).getPublic(), EC.getPublic())).isTrue();
     }
 
@@ -99,9 +95,9 @@ class PrivateKeysTest {
     void refusesAJsonWebKeyWhoseHalvesDoNotMatch() {
         RSAPrivateCrtKey rsa = (RSAPrivateCrtKey) RSA.getPrivate();
         RSAPrivateCrtKey other = (RSAPrivateCrtKey) TestCertificates.rsa(2048).getPrivate();
-        var mixed = new PrivateKeys.Jwk("RSA", b64(rsa.getModulus()), b64(rsa.getPublicExponent()),
-                b64(other.getPrivateExponent()), b64(other.getPrimeP()), b64(other.getPrimeQ()),
-                b64(other.getPrimeExponentP()), b64(other.getPrimeExponentQ()), b64(other.getCrtCoefficient()),
+        var mixed = new PrivateKeys.Jwk("RSA", TestCertificates.base64url(rsa.getModulus()), TestCertificates.base64url(rsa.getPublicExponent()),
+                TestCertificates.base64url(other.getPrivateExponent()), TestCertificates.base64url(other.getPrimeP()), TestCertificates.base64url(other.getPrimeQ()),
+                TestCertificates.base64url(other.getPrimeExponentP()), TestCertificates.base64url(other.getPrimeExponentQ()), TestCertificates.base64url(other.getCrtCoefficient()),
                 null, null, null);
         assertInvalid(() -> PrivateKeys.fromJwk(mixed), "does not match");
         assertInvalid(() -> PrivateKeys.fromJwk(new PrivateKeys.Jwk("oct", null, null, null, null, null, null, null,
@@ -125,24 +121,6 @@ class PrivateKeysTest {
         String damaged = pem.replace("MII", "M!I");
         String body = Base64.getEncoder().encodeToString(RSA.getPrivate().getEncoded()).substring(40, 80);
         assertThatThrownBy(() -> PrivateKeys.fromPem(damaged, null)).message().doesNotContain(body);
-    }
-
-    private static byte[] pkcs12(KeyPair pair, String password) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("key", pair.getPrivate(), password.toCharArray(),
-                new Certificate[] {TestCertificates.selfSigned(pair, "pfx")});
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        store.store(out, password.toCharArray());
-        return out.toByteArray();
-    }
-
-    private static String b64(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        if (bytes[0] == 0 && bytes.length > 1) {
-            bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
-        }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String messagePart) {

@@ -1,10 +1,12 @@
 package io.certvault.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -80,6 +82,30 @@ public final class TestCertificates {
             throw new IllegalStateException(e);
         }
         return text.toString();
+    }
+
+    /** A PKCS#12 file holding the key pair with a self-signed certificate. */
+    public static byte[] pkcs12(KeyPair pair, String password) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("key", pair.getPrivate(), password.toCharArray(),
+                    new java.security.cert.Certificate[] {selfSigned(pair, "pfx")});
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            store.store(out, password.toCharArray());
+            return out.toByteArray();
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An unsigned big-endian number in base64url without padding, as JSON Web Keys carry numbers. */
+    public static String base64url(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        if (bytes[0] == 0 && bytes.length > 1) {
+            bytes = java.util.Arrays.copyOfRange(bytes, 1, bytes.length);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** PKCS#8 PEM ("BEGIN PRIVATE KEY") of a private key. */

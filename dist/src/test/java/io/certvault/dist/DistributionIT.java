@@ -2,11 +2,12 @@ package io.certvault.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certvault.testing.KeyLeaks;
+import io.certvault.testing.TestCertificates;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
-import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,20 +16,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPrivateCrtKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,9 +55,9 @@ class DistributionIT {
 
     @Test
     void keepsEverythingAcrossARestartAndNoKeyMaterialLeaks() throws Exception {
-        KeyPair keyPair = rsa();
-        String keyPem = pkcs8Pem(keyPair);
-        String certificate = selfSigned(keyPair);
+        KeyPair keyPair = TestCertificates.rsa(2048);
+        String keyPem = TestCertificates.pkcs8Pem(keyPair.getPrivate());
+        String certificate = TestCertificates.base64(TestCertificates.selfSigned(keyPair, "contoso"));
 
         Process first = start(Map.of());
         assertThat(send("PUT", "/api/integrationAccounts/contoso", "{\"location\":\"on-premises\"}").statusCode())
@@ -89,27 +83,12 @@ class DistributionIT {
         assertThat(key.getJsonObject("properties").getString("version")).isEqualTo(version);
         assertThat(send("GET", "/api/integrationAccounts/contoso", null).statusCode()).isEqualTo(200);
 
-        RSAPrivateCrtKey secret = (RSAPrivateCrtKey) keyPair.getPrivate();
-        String pemBody = keyPem.lines().filter(l -> !l.startsWith("-----")).reduce("", String::concat);
-        List<String> secretTexts = List.of(pemBody.substring(64, 128), pemBody.substring(pemBody.length() - 100,
-                pemBody.length() - 40), secret.getPrivateExponent().toString(16).substring(0, 32));
         String logText = Files.readString(log);
         assertThat(logText).contains("No master key is configured");
-        for (String text : secretTexts) {
-            assertThat(logText).doesNotContain(text);
-        }
+        assertThat(KeyLeaks.inText(logText, keyPair)).isFalse();
         try (Stream<Path> files = Files.walk(dataDirectory)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                byte[] content = Files.readAllBytes(file);
-                String latin1 = new String(content, java.nio.charset.StandardCharsets.ISO_8859_1);
-                for (BigInteger number : List.of(secret.getPrivateExponent(), secret.getPrimeP(), secret.getPrimeQ())) {
-                    byte[] bytes = number.toByteArray();
-                    String window = new String(bytes, 1, 16, java.nio.charset.StandardCharsets.ISO_8859_1);
-                    assertThat(latin1).as(file.toString()).doesNotContain(window);
-                }
-                for (String text : secretTexts) {
-                    assertThat(latin1).as(file.toString()).doesNotContain(text);
-                }
+                assertThat(KeyLeaks.inBytes(Files.readAllBytes(file), keyPair)).as(file.toString()).isFalse();
             }
         }
     }
@@ -185,25 +164,4 @@ class DistributionIT {
     private static JsonObject json(String text) {
         return Json.createReader(new StringReader(text)).readObject();
     }
-
-    private static KeyPair rsa() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        return generator.generateKeyPair();
-    }
-
-    private static String pkcs8Pem(KeyPair keyPair) {
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
-                .encodeToString(keyPair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
-    }
-
-    private static String selfSigned(KeyPair keyPair) throws Exception {
-        X500Name name = new X500Name("O=Contoso,CN=contoso");
-        Instant now = Instant.now();
-        var holder = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(now.minusSeconds(60)),
-                Date.from(now.plus(Duration.ofDays(30))), name, keyPair.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withRSA").build(keyPair.getPrivate()));
-        return Base64.getEncoder().encodeToString(holder.getEncoded());
-    }
-
 }

@@ -2,11 +2,11 @@ package io.certvault.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.certvault.testing.KeyLeaks;
 import io.certvault.testing.TestCertificates;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.math.BigInteger;
 import java.net.URI;
@@ -14,7 +14,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
@@ -22,7 +21,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -64,38 +62,27 @@ class CertvaultApiIT {
     }
 
     @AfterAll
-    static void noResponseCarriedPrivateKeyMaterial() throws Exception {
-        List<String> secrets = new ArrayList<>();
-        for (KeyPair pair : IMPORTED) {
-            String pkcs8 = Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
-            for (int i = 40; i + 40 < pkcs8.length(); i += 200) {
-                secrets.add(pkcs8.substring(i, i + 40));
-            }
-            secrets.add(jwkSecret(pair));
-        }
-        for (String body : RESPONSES) {
-            for (String secret : secrets) {
-                assertThat(body).doesNotContain(secret);
-            }
-        }
+    static void noResponseCarriedPrivateKeyMaterial() {
         assertThat(RESPONSES).isNotEmpty();
+        for (KeyPair pair : IMPORTED) {
+            for (String body : RESPONSES) {
+                assertThat(KeyLeaks.inText(body, pair)).as(body).isFalse();
+            }
+        }
     }
 
     @AfterAll
     static void noPrivateKeyMaterialInTheDataDirectory() throws Exception {
         Path data = Path.of(System.getProperty("certvault.it.data"));
-        List<byte[]> files = new ArrayList<>();
+        List<Path> files;
         try (Stream<Path> walk = Files.walk(data)) {
-            for (Path file : walk.filter(Files::isRegularFile).toList()) {
-                files.add(Files.readAllBytes(file));
-            }
+            files = walk.filter(Files::isRegularFile).toList();
         }
         assertThat(files).isNotEmpty();
-        for (KeyPair pair : IMPORTED) {
-            for (byte[] secret : secretNumbers(pair)) {
-                for (byte[] file : files) {
-                    assertThat(indexOf(file, Arrays.copyOfRange(secret, 1, 17))).isEqualTo(-1);
-                }
+        for (Path file : files) {
+            byte[] content = Files.readAllBytes(file);
+            for (KeyPair pair : IMPORTED) {
+                assertThat(KeyLeaks.inBytes(content, pair)).as(file.toString()).isFalse();
             }
         }
     }
@@ -260,11 +247,11 @@ class CertvaultApiIT {
         KeyPair rsa = remember(TestCertificates.rsa(2048));
         RSAPrivateCrtKey crt = (RSAPrivateCrtKey) rsa.getPrivate();
         var jwk = record(api.put("vaults/default/keys/from-jwk", Json.createObjectBuilder().add("key",
-                Json.createObjectBuilder().add("kty", "RSA").add("n", b64u(crt.getModulus()))
-                        .add("e", b64u(crt.getPublicExponent())).add("d", b64u(crt.getPrivateExponent()))
-                        .add("p", b64u(crt.getPrimeP())).add("q", b64u(crt.getPrimeQ()))
-                        .add("dp", b64u(crt.getPrimeExponentP())).add("dq", b64u(crt.getPrimeExponentQ()))
-                        .add("qi", b64u(crt.getCrtCoefficient()))).build()));
+                Json.createObjectBuilder().add("kty", "RSA").add("n", TestCertificates.base64url(crt.getModulus()))
+                        .add("e", TestCertificates.base64url(crt.getPublicExponent())).add("d", TestCertificates.base64url(crt.getPrivateExponent()))
+                        .add("p", TestCertificates.base64url(crt.getPrimeP())).add("q", TestCertificates.base64url(crt.getPrimeQ()))
+                        .add("dp", TestCertificates.base64url(crt.getPrimeExponentP())).add("dq", TestCertificates.base64url(crt.getPrimeExponentQ()))
+                        .add("qi", TestCertificates.base64url(crt.getCrtCoefficient()))).build()));
         assertThat(jwk.status()).isEqualTo(201);
         assertThat(jwk.json().getJsonObject("properties").getString("kty")).isEqualTo("RSA");
 
@@ -272,18 +259,18 @@ class CertvaultApiIT {
         ECPublicKey ecPublic = (ECPublicKey) ec.getPublic();
         var ecJwk = record(api.put("vaults/default/keys/from-ec-jwk", Json.createObjectBuilder().add("key",
                 Json.createObjectBuilder().add("kty", "EC").add("crv", "P-256")
-                        .add("x", b64u(ecPublic.getW().getAffineX())).add("y", b64u(ecPublic.getW().getAffineY()))
-                        .add("d", b64u(((ECPrivateKey) ec.getPrivate()).getS()))).build()));
+                        .add("x", TestCertificates.base64url(ecPublic.getW().getAffineX())).add("y", TestCertificates.base64url(ecPublic.getW().getAffineY()))
+                        .add("d", TestCertificates.base64url(((ECPrivateKey) ec.getPrivate()).getS()))).build()));
         assertThat(ecJwk.status()).isEqualTo(201);
         assertThat(ecJwk.json().getJsonObject("properties").getString("crv")).isEqualTo("P-256");
 
         KeyPair pfxPair = remember(TestCertificates.rsa(2048));
         var pfx = record(api.put("vaults/default/keys/from-pfx", Json.createObjectBuilder()
-                .add("pfx", Base64.getEncoder().encodeToString(pkcs12(pfxPair, "changeit")))
+                .add("pfx", Base64.getEncoder().encodeToString(TestCertificates.pkcs12(pfxPair, "changeit")))
                 .add("password", "changeit").build()));
         assertThat(pfx.status()).isEqualTo(201);
         assertError(api.put("vaults/default/keys/from-pfx", Json.createObjectBuilder()
-                .add("pfx", Base64.getEncoder().encodeToString(pkcs12(pfxPair, "changeit")))
+                .add("pfx", Base64.getEncoder().encodeToString(TestCertificates.pkcs12(pfxPair, "changeit")))
                 .add("password", "wrong").build()), 400, "InvalidKey");
 
         var rsaCreated = record(api.post("vaults/default/keys/made-here/create",
@@ -449,50 +436,4 @@ class CertvaultApiIT {
         IMPORTED.add(pair);
         return pair;
     }
-
-    private static byte[] pkcs12(KeyPair pair, String password) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("key", pair.getPrivate(), password.toCharArray(),
-                new java.security.cert.Certificate[] {TestCertificates.selfSigned(pair, "pfx")});
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        store.store(out, password.toCharArray());
-        return out.toByteArray();
-    }
-
-    private static String b64u(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        if (bytes[0] == 0 && bytes.length > 1) {
-            bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
-        }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static String jwkSecret(KeyPair pair) {
-        return pair.getPrivate() instanceof RSAPrivateCrtKey rsa ? b64u(rsa.getPrivateExponent())
-                : b64u(((ECPrivateKey) pair.getPrivate()).getS());
-    }
-
-    /** The secret numbers of a private key: RSA's d, p, q; EC's s. */
-    private static List<byte[]> secretNumbers(KeyPair pair) {
-        if (pair.getPrivate() instanceof RSAPrivateCrtKey rsa) {
-            return List.of(rsa.getPrivateExponent().toByteArray(), rsa.getPrimeP().toByteArray(),
-                    rsa.getPrimeQ().toByteArray());
-        }
-        return List.of(((ECPrivateKey) pair.getPrivate()).getS().toByteArray());
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
 }

@@ -43,6 +43,14 @@ public interface Vault extends AutoCloseable {
     /** Decrypts a key-transport blob (e.g. a CMS content-encryption key). */
     byte[] decrypt(String keyName, String version, EncryptionAlgorithm algorithm, byte[] ciphertext);
 
+    /**
+     * Whether the vault answers. Local vaults are always up; a remote one reports what it saw last and
+     * may ask its server again when that was a while ago.
+     */
+    default VaultState state() {
+        return VaultState.up(java.time.Instant.now());
+    }
+
     /** Releases clients and files. */
     @Override
     void close();

@@ -32,10 +32,24 @@ public final class VaultRegistry implements AutoCloseable {
         this.vaults = Collections.unmodifiableMap(vaults);
     }
 
-    /** Opens the configured vaults with the providers found by {@link ServiceLoader}. */
+    /**
+     * Opens the configured vaults with the providers found by {@link ServiceLoader}. A backend jar that
+     * cannot load (a missing dependency, say) is logged and left out, so its type is then reported as
+     * having no provider.
+     */
     public static VaultRegistry open(VaultSettings settings, Path dataDirectory) {
         List<VaultProvider> found = new ArrayList<>();
-        ServiceLoader.load(VaultProvider.class, VaultProvider.class.getClassLoader()).forEach(found::add);
+        var providers = ServiceLoader.load(VaultProvider.class, VaultProvider.class.getClassLoader()).iterator();
+        while (true) {
+            try {
+                if (!providers.hasNext()) {
+                    break;
+                }
+                found.add(providers.next());
+            } catch (java.util.ServiceConfigurationError | LinkageError e) {
+                LOG.log(java.util.logging.Level.SEVERE, "A vault provider could not be loaded", e);
+            }
+        }
         return open(settings, dataDirectory, found);
     }
 

@@ -96,13 +96,13 @@ class DistributionIT {
     @Test
     void aVaultTypeWithoutProviderStopsTheApplicationWithAClearMessage() throws Exception {
         Process process = launch(Map.of("CERTVAULT_VAULTS", "default,prod", "CERTVAULT_VAULT_PROD_TYPE", "nonesuch"));
-        String expected = "vault 'prod': no provider for type 'nonesuch' (available types: filesystem)";
+        String expected = "vault 'prod': no provider for type 'nonesuch' (available types: ";
         Instant deadline = Instant.now().plusSeconds(180);
-        while (Instant.now().isBefore(deadline) && !Files.readString(log).contains(expected)) {
-            assertThat(process.isAlive() || Files.readString(log).contains(expected)).isTrue();
+        // Payara Micro says it is ready once it has tried to deploy, whether or not that worked.
+        while (Instant.now().isBefore(deadline) && process.isAlive() && !Files.readString(log).contains("ready in")) {
             Thread.sleep(500);
         }
-        assertThat(Files.readString(log)).contains(expected);
+        assertThat(Files.readString(log)).contains(expected).contains("filesystem");
         // The application is not serving: its API is not there.
         Thread.sleep(2000);
         if (process.isAlive()) {

@@ -10,6 +10,7 @@ import io.certvault.pki.PrivateKeys;
 import io.certvault.vault.KeySpec;
 import io.certvault.vault.Vault;
 import io.certvault.vault.VaultKey;
+import io.certvault.vault.VaultState;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -50,7 +51,8 @@ public class VaultsResource {
     public record VaultBody(String id, String name, String type, VaultProperties properties) {
     }
 
-    public record VaultProperties(String vaultType) {
+    /** The backend type, and whether the vault answered when last asked ({@code Up} or {@code Down}, with why). */
+    public record VaultProperties(String vaultType, String state, String stateDetail, Instant stateChecked) {
     }
 
     public record KeyBody(String id, String name, String type, KeyProperties properties) {
@@ -76,7 +78,9 @@ public class VaultsResource {
     }
 
     static VaultBody body(Vault vault) {
-        return new VaultBody("/vaults/" + vault.name(), vault.name(), TYPE, new VaultProperties(vault.type()));
+        VaultState state = vault.state();
+        return new VaultBody("/vaults/" + vault.name(), vault.name(), TYPE, new VaultProperties(vault.type(),
+                state.up() ? "Up" : "Down", state.detail(), state.checked()));
     }
 
     static KeyBody body(String vaultName, VaultKey key, List<VaultKey> versions) {

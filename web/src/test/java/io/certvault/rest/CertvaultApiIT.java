@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certvault.testing.KeyLeaks;
 import io.certvault.testing.TestCertificates;
+import io.certvault.vault.azure.KeyVaultSimulator;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -36,10 +37,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The REST API on a real Payara Micro with the built WAR, its embedded H2 database and the filesystem
- * vault. One class, so one server start; each test names its own resources.
+ * The REST API on a real Payara Micro with the built WAR, its embedded H2 database, the default filesystem
+ * vault and an Azure vault served by the Key Vault simulator. One class, so one server start; each test
+ * names its own resources.
  */
-@ExtendWith(ArquillianExtension.class)
+@ExtendWith({KeyVaultSimulatorExtension.class, ArquillianExtension.class})
 class CertvaultApiIT {
     /** Private keys sent to the server: none of their secret parts may come back or land on disk in clear. */
     private static final List<KeyPair> IMPORTED = new ArrayList<>();
@@ -323,6 +325,70 @@ class CertvaultApiIT {
         assertThat(api.delete("integrationAccounts/rotation/certificates/ours").status()).isEqualTo(200);
         assertThat(api.delete("vaults/default/keys/in-use").status()).isEqualTo(200);
         assertError(api.get("vaults/default/keys/in-use"), 404, "KeyNotFound");
+    }
+
+    // ---- Azure Key Vault (through the simulator) -------------------------------------------------
+
+    @Test
+    void privateCertificatesWithKeysInAzureKeyVault() {
+        var vaults = record(api.get("vaults")).json().getJsonArray("value").getValuesAs(JsonObject.class);
+        assertThat(vaults).extracting(v -> v.getString("name")).containsExactly("default", "azure");
+        JsonObject azure = vaults.get(1).getJsonObject("properties");
+        assertThat(azure.getString("vaultType")).isEqualTo("azure");
+        assertThat(azure.getString("state")).isEqualTo("Up");
+
+        createAccount("cloud");
+        KeyPair ours = remember(TestCertificates.rsa(2048));
+        var imported = record(api.put("vaults/azure/keys/cloud-signing",
+                Json.createObjectBuilder().add("key", TestCertificates.pkcs8Pem(ours.getPrivate())).build()));
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        assertThat(KeyVaultSimulatorExtension.simulator.requests()).contains("PUT /keys/cloud-signing");
+        String cert = TestCertificates.base64(TestCertificates.selfSigned(ours, "cloud"));
+
+        var created = record(putCertificate("cloud", "cloud-private", cert, null,
+                keyReference("azure", "cloud-signing", null)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().getJsonObject("properties").getJsonObject("key").getJsonObject("keyVault")
+                .getString("name")).isEqualTo("azure");
+
+        var createdInVault = record(api.post("vaults/azure/keys/cloud-made/create",
+                Json.createObjectBuilder().add("kty", "EC").add("crv", "P-256").build()));
+        assertThat(createdInVault.status()).isEqualTo(201);
+        assertThat(record(api.get("vaults/azure/keys")).json().getJsonArray("value").getValuesAs(JsonObject.class))
+                .extracting(o -> o.getString("name")).contains("cloud-signing", "cloud-made");
+
+        String other = TestCertificates.base64(TestCertificates.selfSigned(TestCertificates.rsa(2048), "other"));
+        assertError(putCertificate("cloud", "cloud-wrong", other, null, keyReference("azure", "cloud-signing", null)),
+                400, "CertificateKeyMismatch");
+        assertError(api.post("vaults/azure/keys/not_allowed/create", Json.createObjectBuilder().add("kty", "EC")
+                .build()), 400, "InvalidName");
+    }
+
+    @Test
+    void azurePermissionAndThrottlingErrorsReachTheClient() {
+        var simulator = KeyVaultSimulatorExtension.simulator;
+        assertThat(api.post("vaults/azure/keys/cloud-guarded/create", Json.createObjectBuilder().add("kty", "EC")
+                .build()).status()).isEqualTo(201);
+
+        simulator.deny("get");
+        try {
+            var denied = api.get("vaults/azure/keys/cloud-guarded");
+            assertError(denied, 403, "VaultAccessDenied");
+            assertThat(denied.errorMessage()).contains("keys 'get' permission").contains(KeyVaultSimulator.CLIENT_ID);
+        } finally {
+            simulator.allowAll();
+        }
+
+        simulator.throttleAlways(true);
+        try {
+            var throttled = api.get("vaults/azure/keys/cloud-guarded");
+            assertError(throttled, 503, "VaultUnavailable");
+            assertThat(throttled.errorMessage()).contains("HTTP 429");
+        } finally {
+            simulator.throttleAlways(false);
+        }
+        assertThat(api.get("vaults/azure/keys/cloud-guarded").status()).isEqualTo(200);
+        assertError(api.get("vaults/azure/keys/cloud-never"), 404, "KeyNotFound");
     }
 
     // ---- bad input ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package io.certvault.infrastructure.health;
 import io.certvault.infrastructure.persistence.Database;
 import io.certvault.vault.Vault;
 import io.certvault.vault.VaultRegistry;
+import io.certvault.vault.VaultState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -34,13 +35,18 @@ public class HealthChecks {
         };
     }
 
+    /**
+     * Each vault's type and state. A remote vault that is down does not make Certvault unready: the other
+     * vaults, and everything that needs no key, keep working.
+     */
     @Produces
     @Readiness
     HealthCheck vaults() {
         return () -> {
             var response = HealthCheckResponse.named("vaults").status(!vaults.vaults().isEmpty());
             for (Vault vault : vaults.vaults()) {
-                response.withData(vault.name(), vault.type());
+                VaultState state = vault.state();
+                response.withData(vault.name(), vault.type() + ": " + (state.up() ? "up" : "down: " + state.detail()));
             }
             return response.build();
         };

@@ -73,6 +73,16 @@ public class Database {
         if (dataSource != null) {
             dataSource.close();
         }
+        // Drivers from the WAR registered themselves when loaded; a redeploy must not find them stale.
+        for (java.sql.Driver driver : java.util.Collections.list(java.sql.DriverManager.getDrivers())) {
+            if (driver.getClass().getClassLoader() == Database.class.getClassLoader()) {
+                try {
+                    java.sql.DriverManager.deregisterDriver(driver);
+                } catch (java.sql.SQLException e) {
+                    LOG.fine(() -> "Could not deregister " + driver + ": " + e);
+                }
+            }
+        }
     }
 
     /** The JDBC driver packed with Certvault (H2, PostgreSQL) or added beside it that accepts the URL. */

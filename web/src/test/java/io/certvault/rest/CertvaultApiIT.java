@@ -332,7 +332,7 @@ class CertvaultApiIT {
     @Test
     void privateCertificatesWithKeysInAzureKeyVault() {
         var vaults = record(api.get("vaults")).json().getJsonArray("value").getValuesAs(JsonObject.class);
-        assertThat(vaults).extracting(v -> v.getString("name")).containsExactly("default", "azure");
+        assertThat(vaults).extracting(v -> v.getString("name")).containsExactly("default", "azure", "offline");
         JsonObject azure = vaults.get(1).getJsonObject("properties");
         assertThat(azure.getString("vaultType")).isEqualTo("azure");
         assertThat(azure.getString("state")).isEqualTo("Up");
@@ -362,6 +362,22 @@ class CertvaultApiIT {
                 400, "CertificateKeyMismatch");
         assertError(api.post("vaults/azure/keys/not_allowed/create", Json.createObjectBuilder().add("kty", "EC")
                 .build()), 400, "InvalidName");
+    }
+
+    @Test
+    void aCloudVaultThatIsDownIsReportedWhileTheRestWorks() {
+        JsonObject offline = record(api.get("vaults/offline")).json().getJsonObject("properties");
+        assertThat(offline.getString("state")).isEqualTo("Down");
+        assertThat(offline.getString("stateDetail")).contains("cannot be reached");
+
+        URI root = api.uri("/").resolve("/");
+        var ready = api.getAbsolute(root.resolve("health/ready").toString());
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"offline\":\"azure: down: ").contains("\"azure\":\"azure: up\"");
+
+        var unavailable = api.get("vaults/offline/keys");
+        assertError(unavailable, 503, "VaultUnavailable");
+        assertThat(api.get("vaults/default/keys").status()).isEqualTo(200);
     }
 
     @Test

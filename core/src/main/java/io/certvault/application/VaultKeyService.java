@@ -4,6 +4,7 @@ import io.certvault.domain.Certificate;
 import io.certvault.domain.CertificateRepository;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
+import io.certvault.domain.Page;
 import io.certvault.domain.ResourceName;
 import io.certvault.vault.KeySpec;
 import io.certvault.vault.Vault;
@@ -66,8 +67,12 @@ public class VaultKeyService {
         }
     }
 
-    public List<VaultKey> listKeys(String vaultName) {
-        return vault(vaultName).listKeys();
+    /** The vault's keys (current versions) ordered by name, a page at a time. */
+    public Page<VaultKey> listKeys(String vaultName, String afterName, String top) {
+        int limit = Paging.top(top);
+        return Page.of(vault(vaultName).listKeys().stream()
+                .filter(key -> afterName == null || key.name().compareTo(afterName) > 0)
+                .limit(limit + 1L).toList(), limit, VaultKey::name);
     }
 
     /** Every version of the key, oldest first; the last is the current one. */

@@ -74,11 +74,9 @@ public final class InMemoryRepositories implements IntegrationAccountRepository,
     }
 
     private static <T> Page<T> page(Map<String, T> sorted, String afterName, int limit, Function<T, String> name) {
-        List<T> after = sorted.values().stream()
-                .filter(v -> afterName == null || name.apply(v).compareTo(afterName) > 0).limit(limit + 1L).toList();
-        boolean more = after.size() > limit;
-        List<T> items = more ? after.subList(0, limit) : after;
-        return new Page<>(items, more ? name.apply(items.get(items.size() - 1)) : null);
+        return Page.of(sorted.values().stream()
+                .filter(v -> afterName == null || name.apply(v).compareTo(afterName) > 0).limit(limit + 1L).toList(),
+                limit, name);
     }
 
     public int certificateCount() {

@@ -1,11 +1,9 @@
 package io.certvault.rest;
 
-import io.certvault.application.Paging;
 import io.certvault.application.Saved;
 import io.certvault.application.VaultKeyService;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
-import io.certvault.domain.Page;
 import io.certvault.pki.PrivateKeys;
 import io.certvault.vault.KeySpec;
 import io.certvault.vault.Vault;
@@ -108,13 +106,8 @@ public class VaultsResource {
     @Path("{vault}/keys")
     public ListBody<KeyBody> listKeys(@PathParam("vault") String vault, @QueryParam("$top") String top,
             @QueryParam(ListBody.SKIP_TOKEN) String skipToken) {
-        String after = ListBody.continueAfter(skipToken);
-        int limit = Paging.top(top);
-        List<VaultKey> rest = keys.listKeys(vault).stream()
-                .filter(k -> after == null || k.name().compareTo(after) > 0).limit(limit + 1L).toList();
-        Page<VaultKey> page = rest.size() > limit ? new Page<>(rest.subList(0, limit), rest.get(limit - 1).name())
-                : new Page<>(rest, null);
-        return ListBody.of(page, key -> body(vault, key, null), uri);
+        return ListBody.of(keys.listKeys(vault, ListBody.continueAfter(skipToken), top), key -> body(vault, key, null),
+                uri);
     }
 
     @GET

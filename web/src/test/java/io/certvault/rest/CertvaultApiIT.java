@@ -296,6 +296,11 @@ class CertvaultApiIT {
                 .extracting(o -> o.getString("name")).contains("from-jwk", "from-ec-jwk", "from-pfx", "made-here");
         assertThat(record(api.get("vaults")).json().getJsonArray("value").getJsonObject(0).getString("name"))
                 .isEqualTo("default");
+        JsonObject firstKey = record(api.get("vaults/default/keys?$top=1")).json();
+        assertThat(firstKey.getJsonArray("value")).hasSize(1);
+        JsonObject secondKey = record(api.getAbsolute(firstKey.getString("nextLink"))).json();
+        assertThat(secondKey.getJsonArray("value").getJsonObject(0).getString("name"))
+                .isGreaterThan(firstKey.getJsonArray("value").getJsonObject(0).getString("name"));
         assertThat(api.get("vaults/default").json().getJsonObject("properties").getString("vaultType"))
                 .isEqualTo("filesystem");
 

@@ -24,7 +24,7 @@ public class JpaCertificateRepository implements CertificateRepository {
 
     @Override
     public Page<Certificate> list(String accountName, String afterName, int limit) {
-        return database.transaction(manager -> Pages.of(manager.createQuery(
+        return database.transaction(manager -> Page.of(manager.createQuery(
                 "SELECT c FROM Certificate c WHERE c.accountName = :account AND c.name > :after ORDER BY c.name",
                 Certificate.class)
                 .setParameter("account", accountName)

@@ -20,7 +20,7 @@ public class JpaIntegrationAccountRepository implements IntegrationAccountReposi
 
     @Override
     public Page<IntegrationAccount> list(String afterName, int limit) {
-        return database.transaction(manager -> Pages.of(manager.createQuery(
+        return database.transaction(manager -> Page.of(manager.createQuery(
                 "SELECT a FROM IntegrationAccount a WHERE a.name > :after ORDER BY a.name", IntegrationAccount.class)
                 .setParameter("after", afterName == null ? "" : afterName)
                 .setMaxResults(limit + 1)

@@ -83,6 +83,7 @@ public final class LocalKeyOperations {
     /** The DER DigestInfo that RSASSA-PKCS1-v1_5 signs (RFC 8017, section 9.2). */
     private static byte[] digestInfo(SignatureAlgorithm algorithm, byte[] digest) throws java.io.IOException {
         var oid = switch (algorithm.digestAlgorithm()) {
+            case "SHA-1" -> org.bouncycastle.asn1.oiw.OIWObjectIdentifiers.idSHA1;
             case "SHA-256" -> NISTObjectIdentifiers.id_sha256;
             case "SHA-384" -> NISTObjectIdentifiers.id_sha384;
             default -> NISTObjectIdentifiers.id_sha512;

@@ -4,11 +4,14 @@ import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 
 /**
- * Signature algorithms over a precomputed digest, by their JWA names (as Azure Key Vault names them).
+ * Signature algorithms over a precomputed digest, by their JWA names (as Azure Key Vault names them), plus
+ * RS1 for SHA-1.
  * RS* are RSASSA-PKCS1-v1_5, PS* RSASSA-PSS with MGF1 of the same hash and a salt as long as the hash,
  * ES* ECDSA with a DER-encoded signature (the form CMS carries).
  */
 public enum SignatureAlgorithm {
+    /** RSASSA-PKCS1-v1_5 with SHA-1: not a JWA name; kept for AS2 partners that still sign with SHA-1. */
+    RS1(KeyType.RSA, "SHA-1", 20),
     RS256(KeyType.RSA, "SHA-256", 32),
     RS384(KeyType.RSA, "SHA-384", 48),
     RS512(KeyType.RSA, "SHA-512", 64),

@@ -189,6 +189,10 @@ final class AzureKeyVault implements Vault {
     @Override
     public byte[] sign(String keyName, String version, SignatureAlgorithm algorithm, byte[] digest) {
         algorithm.checkDigest(digest);
+        if (algorithm == SignatureAlgorithm.RS1) {
+            throw VaultException.notSupported(name, keyName, "sign with SHA-1", "Azure Key Vault signs SHA-2 digests "
+                    + "only; use SHA-256 or stronger, or keep this key in a filesystem vault");
+        }
         VaultKey key = getKey(keyName, version);
         if (key.type() != algorithm.keyType()) {
             throw VaultException.notSupported(name, keyName, "sign with " + algorithm, "the key is " + key.type());

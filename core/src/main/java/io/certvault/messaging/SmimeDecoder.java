@@ -1,0 +1,336 @@
+package io.certvault.messaging;
+
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import io.certvault.pki.BouncyCastle;
+import io.certvault.vault.Vault;
+import jakarta.mail.internet.ContentType;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataParser;
+import org.bouncycastle.cms.CMSCompressedDataParser;
+import org.bouncycastle.cms.CMSEnvelopedDataParser;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataParser;
+import org.bouncycastle.cms.CMSSignerDigestMismatchException;
+import org.bouncycastle.cms.CMSTypedStream;
+import org.bouncycastle.cms.KeyAgreeRecipientId;
+import org.bouncycastle.cms.KeyTransRecipientId;
+import org.bouncycastle.cms.Recipient;
+import org.bouncycastle.cms.RecipientId;
+import org.bouncycastle.cms.RecipientInformation;
+import org.bouncycastle.cms.RecipientInformationStore;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.SignerInformationStore;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipient;
+import org.bouncycastle.cms.jcajce.ZlibExpanderProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * Opens an S/MIME message layer by layer (enveloped or auth-enveloped, compressed, multipart/signed or
+ * opaque signed, in any order) until the payload, streaming each layer into the next. Decryption uses the
+ * private certificate that the message names as a recipient; a signature is checked against the known
+ * certificate that matches its signer before anything of the content is released.
+ */
+public final class SmimeDecoder {
+    private static final int MAX_LAYERS = 8;
+    private static final Map<ASN1ObjectIdentifier, String> DIGESTS = Map.of(
+            OIWObjectIdentifiers.idSHA1, "sha-1",
+            NISTObjectIdentifiers.id_sha256, "sha-256",
+            NISTObjectIdentifiers.id_sha384, "sha-384",
+            NISTObjectIdentifiers.id_sha512, "sha-512");
+
+    /** A private certificate of the account that may be a recipient. */
+    public record PrivateCertificate(String name, X509Certificate certificate, Vault vault, String keyName,
+            String keyVersion) {
+    }
+
+    /** A certificate that may have signed the message. */
+    public record KnownCertificate(String name, X509Certificate certificate) {
+    }
+
+    /** Checks a certificate before it is used (validity, by policy). */
+    @FunctionalInterface
+    public interface CertificatePolicy {
+        void check(String name, X509Certificate certificate, String use);
+    }
+
+    /**
+     * The payload with its own Content-Type, and what was done to reach it. {@code signedBy},
+     * {@code decryptedWith} and {@code mic} are null for a layer the message did not have.
+     */
+    public record Result(String contentType, Spool payload, String signedBy, String decryptedWith, String mic,
+            boolean decompressed) implements AutoCloseable {
+        @Override
+        public void close() {
+            payload.close();
+        }
+    }
+
+    private final List<PrivateCertificate> privateCertificates;
+    private final List<KnownCertificate> knownCertificates;
+    private final CertificatePolicy policy;
+    private final Supplier<Spool> spools;
+    private final List<Spool> intermediate = new ArrayList<>();
+    private String signedBy;
+    private String decryptedWith;
+    private String mic;
+    private boolean decompressed;
+
+    public SmimeDecoder(List<PrivateCertificate> privateCertificates, List<KnownCertificate> knownCertificates,
+            CertificatePolicy policy, Supplier<Spool> spools) {
+        this.privateCertificates = privateCertificates;
+        this.knownCertificates = knownCertificates;
+        this.policy = policy;
+        this.spools = spools;
+    }
+
+    /** Decodes a message whose outermost entity has this Content-Type and (for its body) transfer encoding. */
+    public Result decode(InputStream body, String contentType, String transferEncoding) throws IOException {
+        Spool payload = spools.get();
+        try {
+            ContentType type = MimeEntity.contentType(contentType);
+            InputStream in = new BufferedInputStream(body, 64 * 1024);
+            in = outerTransferEncoding(in, type, transferEncoding);
+            for (int layer = 0; layer < MAX_LAYERS; layer++) {
+                MimeEntity inner = open(in, type);
+                if (inner == null) {
+                    try (OutputStream out = payload.output()) {
+                        in.transferTo(out);
+                    }
+                    if (signedBy == null && decryptedWith == null && !decompressed) {
+                        throw MimeEntity.malformed("The message is neither signed, encrypted nor compressed: its "
+                                + "Content-Type is " + type.getBaseType() + ".");
+                    }
+                    return new Result(type.toString(), payload, signedBy, decryptedWith, mic, decompressed);
+                }
+                type = inner.contentType();
+                in = inner.body();
+            }
+            throw MimeEntity.malformed("The message has more than " + MAX_LAYERS + " layers.");
+        } catch (CMSException e) {
+            payload.close();
+            throw MimeEntity.malformed("The CMS structure cannot be read: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            payload.close();
+            // Base64 decoding and ASN.1 parsing report bad input this way.
+            throw MimeEntity.malformed("The message is not well-formed: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            payload.close();
+            throw e;
+        } finally {
+            intermediate.forEach(Spool::close);
+        }
+    }
+
+    /** Opens one security layer; null when the entity is the payload. */
+    private MimeEntity open(InputStream in, ContentType type) throws IOException, CMSException {
+        String base = type.getBaseType().toLowerCase(Locale.ROOT);
+        if (base.equals("multipart/signed")) {
+            return verifyDetached(in, type);
+        }
+        if (!base.equals("application/pkcs7-mime") && !base.equals("application/x-pkcs7-mime")) {
+            return null;
+        }
+        String smimeType = MimeEntity.smimeType(type);
+        if (smimeType == null || smimeType.equals("enveloped-data")) {
+            return MimeEntity.read(decryptEnveloped(new CMSEnvelopedDataParser(in)));
+        }
+        switch (smimeType) {
+            case "authenveloped-data":
+                return MimeEntity.read(decryptAuthEnveloped(new CMSAuthEnvelopedDataParser(in)));
+            case "compressed-data":
+                decompressed = true;
+                return MimeEntity.read(new CMSCompressedDataParser(in).getContent(new ZlibExpanderProvider())
+                        .getContentStream());
+            case "signed-data":
+                return verifyEncapsulated(in);
+            default:
+                throw MimeEntity.malformed("smime-type '" + smimeType + "' is not one Certvault opens.");
+        }
+    }
+
+    private InputStream decryptEnveloped(CMSEnvelopedDataParser parser) throws CMSException, IOException {
+        ContentEncryption.of(parser.getContentEncryptionAlgorithm().getAlgorithm());
+        return decrypt(parser.getRecipientInfos(), false);
+    }
+
+    private InputStream decryptAuthEnveloped(CMSAuthEnvelopedDataParser parser) throws CMSException, IOException {
+        ContentEncryption.of(parser.getEncryptionAlgOID().getAlgorithm());
+        return decrypt(parser.getRecipientInfos(), true);
+    }
+
+    private InputStream decrypt(RecipientInformationStore recipients, boolean authenticated)
+            throws CMSException, IOException {
+        for (PrivateCertificate candidate : privateCertificates) {
+            X509Certificate certificate = candidate.certificate();
+            RecipientInformation recipient = recipients.get(keyTransId(certificate));
+            if (recipient == null) {
+                if (recipients.get(keyAgreeId(certificate)) != null) {
+                    throw new CertvaultException(ErrorCode.VAULT_OPERATION_NOT_SUPPORTED, "The message is encrypted "
+                            + "to private certificate '" + candidate.name() + "' by key agreement (ECDH), which "
+                            + "vaults do not offer yet: ask the partner to encrypt to an RSA certificate.");
+                }
+                continue;
+            }
+            policy.check(candidate.name(), certificate, "decrypt");
+            Recipient vaultRecipient = authenticated
+                    ? VaultRecipients.authEnveloped(candidate.vault(), candidate.keyName(), candidate.keyVersion())
+                    : VaultRecipients.enveloped(candidate.vault(), candidate.keyName(), candidate.keyVersion());
+            if (authenticated) {
+                // The JDK's AES-GCM holds all ciphertext until the tag; BouncyCastle's streams. (For CBC the
+                // JDK's AES, with AES-NI, is several times faster.)
+                ((JceKeyTransRecipient) vaultRecipient).setContentProvider(BouncyCastle.PROVIDER);
+            }
+            decryptedWith = candidate.name();
+            return recipient.getContentStream(vaultRecipient).getContentStream();
+        }
+        List<String> named = new ArrayList<>();
+        for (RecipientInformation recipient : recipients.getRecipients()) {
+            named.add(describe(recipient.getRID()));
+        }
+        throw new CertvaultException(ErrorCode.NO_MATCHING_RECIPIENT, "None of the integration account's private "
+                + "certificates is a recipient of the message; it is encrypted to " + String.join("; ", named) + ".");
+    }
+
+    private MimeEntity verifyDetached(InputStream in, ContentType type) throws IOException, CMSException {
+        Spool content = spool();
+        byte[] signature;
+        try (OutputStream out = content.output()) {
+            signature = MultipartSigned.split(in, type.getParameter("boundary"), out);
+        }
+        CMSSignedDataParser parser;
+        try {
+            parser = new CMSSignedDataParser(new JcaDigestCalculatorProviderBuilder().build(),
+                    new CMSTypedStream(content.input()), signature);
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("the JDK's digests are always there", e);
+        }
+        parser.getSignedContent().drain();
+        verify(parser.getSignerInfos());
+        return MimeEntity.read(content.input());
+    }
+
+    private MimeEntity verifyEncapsulated(InputStream in) throws IOException, CMSException {
+        CMSSignedDataParser parser;
+        try {
+            parser = new CMSSignedDataParser(new JcaDigestCalculatorProviderBuilder().build(), in);
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("the JDK's digests are always there", e);
+        }
+        CMSTypedStream signed = parser.getSignedContent();
+        if (signed == null) {
+            throw MimeEntity.malformed("The signed-data carries no content.");
+        }
+        Spool content = spool();
+        try (OutputStream out = content.output()) {
+            signed.getContentStream().transferTo(out);
+        }
+        verify(parser.getSignerInfos());
+        return MimeEntity.read(content.input());
+    }
+
+    private void verify(SignerInformationStore signers) {
+        if (signers.size() == 0) {
+            throw new CertvaultException(ErrorCode.SIGNATURE_INVALID, "The message's signature has no signer.");
+        }
+        for (SignerInformation signer : signers.getSigners()) {
+            String micalg = DIGESTS.get(signer.getDigestAlgorithmID().getAlgorithm());
+            if (micalg == null) {
+                throw new CertvaultException(ErrorCode.ALGORITHM_NOT_ALLOWED, "The message is signed with digest "
+                        + signer.getDigestAlgOID() + ", which is not allowed: accepted are SHA-1 and SHA-2.");
+            }
+            KnownCertificate known = knownCertificates.stream().filter(k -> matches(signer, k.certificate()))
+                    .findFirst().orElseThrow(() -> new CertvaultException(ErrorCode.SIGNER_UNKNOWN, "The message is "
+                            + "signed by " + describe(signer.getSID()) + ", which is not "
+                            + (knownCertificates.size() == 1 ? "certificate '" + knownCertificates.get(0).name() + "'"
+                                    : "a certificate of the integration account") + "."));
+            policy.check(known.name(), known.certificate(), "verify");
+            boolean valid;
+            try {
+                valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER)
+                        .build(known.certificate()));
+            } catch (CMSSignerDigestMismatchException e) {
+                valid = false;
+            } catch (CMSException | OperatorCreationException e) {
+                throw new CertvaultException(ErrorCode.SIGNATURE_INVALID, "The signature by certificate '"
+                        + known.name() + "' cannot be checked: " + e.getMessage());
+            }
+            if (!valid) {
+                throw new CertvaultException(ErrorCode.SIGNATURE_INVALID, "The signature by certificate '" + known.name()
+                        + "' does not match the content: the message was altered, or signed with another key.");
+            }
+            signedBy = known.name();
+            mic = Base64.getEncoder().encodeToString(signer.getContentDigest()) + ", " + micalg;
+        }
+    }
+
+    private Spool spool() {
+        Spool spool = spools.get();
+        intermediate.add(spool);
+        return spool;
+    }
+
+    /** A body without a transfer encoding of its own is DER when it starts as one, else base64. */
+    private static InputStream outerTransferEncoding(InputStream in, ContentType type, String transferEncoding)
+            throws IOException {
+        String encoding = transferEncoding == null ? null : transferEncoding.toLowerCase(Locale.ROOT).trim();
+        if ("base64".equals(encoding)) {
+            return Base64.getMimeDecoder().wrap(in);
+        }
+        if (encoding == null && type.getBaseType().toLowerCase(Locale.ROOT).endsWith("pkcs7-mime")) {
+            in.mark(1);
+            int first = in.read();
+            in.reset();
+            if (first != 0x30) {
+                return new BufferedInputStream(Base64.getMimeDecoder().wrap(in), 64 * 1024);
+            }
+        }
+        return in;
+    }
+
+    private static boolean matches(SignerInformation signer, X509Certificate certificate) {
+        try {
+            return signer.getSID().match(new X509CertificateHolder(certificate.getEncoded()));
+        } catch (CertificateEncodingException | IOException e) {
+            return false;
+        }
+    }
+
+    private static RecipientId keyTransId(X509Certificate certificate) {
+        return new org.bouncycastle.cms.jcajce.JceKeyTransRecipientId(certificate);
+    }
+
+    private static RecipientId keyAgreeId(X509Certificate certificate) {
+        return new org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientId(certificate);
+    }
+
+    private static String describe(Object id) {
+        if (id instanceof KeyTransRecipientId kt && kt.getIssuer() != null) {
+            return "issuer '" + kt.getIssuer() + "' serial " + kt.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
+        }
+        if (id instanceof KeyAgreeRecipientId ka && ka.getIssuer() != null) {
+            return "issuer '" + ka.getIssuer() + "' serial " + ka.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
+        }
+        if (id instanceof org.bouncycastle.cms.SignerId sid && sid.getIssuer() != null) {
+            return "issuer '" + sid.getIssuer() + "' serial " + sid.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
+        }
+        return "a certificate identified by its key identifier";
+    }
+}

@@ -1,0 +1,284 @@
+package io.certvault.messaging;
+
+import io.certvault.vault.KeyType;
+import io.certvault.vault.Vault;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.CMSAuthEnvelopedDataStreamGenerator;
+import org.bouncycastle.cms.CMSCompressedDataStreamGenerator;
+import org.bouncycastle.cms.CMSEnvelopedDataStreamGenerator;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataStreamGenerator;
+import org.bouncycastle.cms.RecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.ZlibCompressor;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * Builds an S/MIME message in one streaming pass: the payload becomes a MIME entity, optionally compressed
+ * (RFC 3274), signed (multipart/signed, RFC 8551) and encrypted (EnvelopedData, or AuthEnvelopedData for
+ * AES-GCM), in that order from the inside out, as AS2 (RFC 4130) carries them. Each layer writes straight
+ * into the next; the outermost entity's headers are returned, its body written to the output.
+ */
+public final class SmimeEncoder {
+    private static final int BUFFER = 64 * 1024;
+
+    /** Sign with this private certificate's vault key. */
+    public record Signing(X509Certificate certificate, Vault vault, String keyName, String keyVersion,
+            SigningAlgorithm algorithm) {
+    }
+
+    /** Encrypt to this certificate. */
+    public record Encryption(X509Certificate certificate, ContentEncryption algorithm) {
+    }
+
+    /**
+     * What was made: the outermost entity's Content-Type, and the AS2 MIC ({@code <base64>, <micalg>}) of
+     * the signed entity, or of the entity that was encrypted or compressed when not signed.
+     */
+    public record Result(String contentType, String mic) {
+    }
+
+    private SmimeEncoder() {
+    }
+
+    public static Result encode(InputStream payload, String payloadContentType, Signing signing,
+            Encryption encryption, boolean compress, OutputStream body) throws IOException {
+        if (signing == null && encryption == null && !compress) {
+            throw new IllegalArgumentException("sign, encrypt or compress");
+        }
+        String outerType = null;
+        OutputStream sink = new NonClosing(body);
+        // Each layer's stream, outermost first; they are closed innermost first, each finishing its own layer
+        // (BouncyCastle's generators do not close the stream they write into).
+        java.util.Deque<OutputStream> layers = new java.util.ArrayDeque<>();
+        MessageDigest micDigest = digest(signing == null ? "SHA-256" : signing.algorithm().hash());
+        String micalg = signing == null ? "sha-256" : signing.algorithm().micalg();
+        try {
+            if (encryption != null) {
+                outerType = "application/pkcs7-mime; smime-type="
+                        + (encryption.algorithm().authenticated() ? "authEnveloped-data" : "enveloped-data")
+                        + "; name=\"smime.p7m\"";
+                sink = encrypt(sink, encryption);
+                layers.push(sink);
+                if (signing == null) {
+                    sink = new Tee(sink, null, micDigest);
+                }
+            }
+            if (signing != null) {
+                String boundary = "----=_Certvault_" + HexFormat.of().formatHex(randomBytes(12));
+                String type = "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg="
+                        + signing.algorithm().micalg() + "; boundary=\"" + boundary + "\"";
+                if (outerType == null) {
+                    outerType = type;
+                } else {
+                    MimeEntity.writeHeaders(sink, type, "binary");
+                }
+                sink = sign(sink, boundary, signing, micDigest);
+                layers.push(sink);
+            }
+            if (compress) {
+                String type = "application/pkcs7-mime; smime-type=compressed-data; name=\"smime.p7z\"";
+                boolean outermost = outerType == null;
+                if (outermost) {
+                    outerType = type;
+                } else {
+                    MimeEntity.writeHeaders(sink, type, "binary");
+                }
+                sink = new CMSCompressedDataStreamGenerator().open(sink, new ZlibCompressor());
+                layers.push(sink);
+                if (outermost) {
+                    sink = new Tee(sink, null, micDigest);
+                }
+            }
+            boolean text = payloadContentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/");
+            MimeEntity.writeHeaders(sink, payloadContentType, "binary");
+            // Text is signed in canonical form (CRLF line ends), so that every receiver digests the same bytes.
+            if (text && signing != null) {
+                sink = new CanonicalLineEnds(sink);
+                layers.push(sink);
+            }
+            java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(sink, BUFFER);
+            payload.transferTo(buffered);
+            buffered.flush();
+            while (!layers.isEmpty()) {
+                layers.pop().close();
+            }
+            body.flush();
+        } catch (CMSException | OperatorCreationException | GeneralSecurityException e) {
+            throw new IOException("S/MIME encoding failed: " + e.getMessage(), e);
+        }
+        return new Result(outerType, Base64.getEncoder().encodeToString(micDigest.digest()) + ", " + micalg);
+    }
+
+    private static OutputStream encrypt(OutputStream target, Encryption encryption)
+            throws CMSException, IOException, GeneralSecurityException {
+        X509Certificate certificate = encryption.certificate();
+        RecipientInfoGenerator recipient;
+        if (certificate.getPublicKey() instanceof ECPublicKey ec) {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp" + ec.getParams().getCurve().getField().getFieldSize() + "r1"));
+            var ephemeral = generator.generateKeyPair();
+            recipient = new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF, ephemeral.getPrivate(),
+                    ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP).addRecipient(certificate);
+        } else {
+            recipient = new JceKeyTransRecipientInfoGenerator(certificate);
+        }
+        if (encryption.algorithm().authenticated()) {
+            CMSAuthEnvelopedDataStreamGenerator generator = new CMSAuthEnvelopedDataStreamGenerator();
+            generator.addRecipientInfoGenerator(recipient);
+            return generator.open(target, (org.bouncycastle.operator.OutputAEADEncryptor)
+                    new JceCMSContentEncryptorBuilder(encryption.algorithm().oid()).build());
+        }
+        CMSEnvelopedDataStreamGenerator generator = new CMSEnvelopedDataStreamGenerator();
+        generator.addRecipientInfoGenerator(recipient);
+        return generator.open(target, new JceCMSContentEncryptorBuilder(encryption.algorithm().oid()).build());
+    }
+
+    /**
+     * Writes a multipart/signed body into {@code target}: the entity written to the returned stream as the
+     * first part, and its detached CMS signature (made when the stream is closed) as the second.
+     */
+    private static OutputStream sign(OutputStream target, String boundary, Signing signing, MessageDigest micDigest)
+            throws CMSException, IOException, GeneralSecurityException, OperatorCreationException {
+        KeyType keyType = signing.certificate().getPublicKey().getAlgorithm().equals("EC") ? KeyType.EC : KeyType.RSA;
+        VaultContentSigner signer = new VaultContentSigner(signing.vault(), signing.keyName(), signing.keyVersion(),
+                signing.algorithm().vaultAlgorithm(keyType), signing.algorithm().jcaName(keyType));
+        CMSSignedDataStreamGenerator generator = new CMSSignedDataStreamGenerator();
+        generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder()
+                .build()).build(signer, signing.certificate()));
+        generator.addCertificates(new JcaCertStore(List.of(signing.certificate())));
+        ByteArrayOutputStream signature = new ByteArrayOutputStream();
+        OutputStream signed = generator.open(signature, false);
+        target.write(("--" + boundary + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        return new Tee(target, signed, micDigest) {
+            @Override
+            public void close() throws IOException {
+                signed.close();
+                String lines = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(signature.toByteArray());
+                target.write(("\r\n--" + boundary + "\r\n"
+                        + "Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\n"
+                        + "Content-Transfer-Encoding: base64\r\n"
+                        + "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n\r\n"
+                        + lines + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+        };
+    }
+
+    private static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(algorithm + " is part of every Java platform", e);
+        }
+    }
+
+    private static byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Writes to a target, a second stream (or none) and a digest at once; closing leaves the target open. */
+    private static class Tee extends FilterOutputStream {
+        private final OutputStream second;
+        private final MessageDigest digest;
+
+        Tee(OutputStream target, OutputStream second, MessageDigest digest) {
+            super(target);
+            this.second = second;
+            this.digest = digest;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            if (second != null) {
+                second.write(bytes, offset, length);
+            }
+            digest.update(bytes, offset, length);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** Turns bare LF (and bare CR) into CRLF. */
+    private static final class CanonicalLineEnds extends FilterOutputStream {
+        private int previous = -1;
+
+        CanonicalLineEnds(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (b == '\n' && previous != '\r') {
+                out.write('\r');
+            } else if (previous == '\r' && b != '\n') {
+                out.write('\n');
+            }
+            out.write(b);
+            previous = b;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            for (int i = offset; i < offset + length; i++) {
+                write(bytes[i]);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (previous == '\r') {
+                out.write('\n');
+            }
+            out.flush();
+        }
+    }
+
+    /** Lets the layers close their streams without closing the caller's. */
+    private static final class NonClosing extends FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}

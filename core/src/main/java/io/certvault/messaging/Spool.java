@@ -1,0 +1,204 @@
+package io.certvault.messaging;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Holds a message that must be complete before it is answered (its signature checked, its MIC known).
+ * Small messages stay in memory; larger ones go to a temporary file, encrypted with AES-CTR under a key
+ * that exists only in this object, so that payloads never lie on disk in clear. Write once through
+ * {@link #output()}, then read any number of times; {@link #close()} deletes the file.
+ */
+public final class Spool implements AutoCloseable {
+    private static final int CHUNK = 64 * 1024;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path directory;
+    private final int memoryLimit;
+    private final byte[] key = new byte[32];
+    private final byte[] iv = new byte[16];
+    private ByteArrayOutputStream memory = new ByteArrayOutputStream();
+    private Path file;
+    private long size;
+
+    public Spool(Path directory, int memoryLimit) {
+        this.directory = directory;
+        this.memoryLimit = memoryLimit;
+        RANDOM.nextBytes(key);
+        RANDOM.nextBytes(iv);
+    }
+
+    public long size() {
+        return size;
+    }
+
+    /** Where the content is written; closing it completes the spool. */
+    public OutputStream output() {
+        return new OutputStream() {
+            private OutputStream target = memory;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                if (target == memory && memory.size() + length > memoryLimit) {
+                    target = toFile();
+                }
+                target.write(bytes, offset, length);
+                size += length;
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (target != memory) {
+                    target.close();
+                }
+            }
+        };
+    }
+
+    /** A fresh stream over the whole content. */
+    public InputStream input() {
+        if (file == null) {
+            return new ByteArrayInputStream(memory.toByteArray());
+        }
+        try {
+            return new CipherInput(Files.newInputStream(file), cipher(Cipher.DECRYPT_MODE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        memory = new ByteArrayOutputStream();
+        java.util.Arrays.fill(key, (byte) 0);
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // The content is encrypted under a key that is gone now; a leftover file reveals nothing.
+            }
+        }
+    }
+
+    private OutputStream toFile() throws IOException {
+        Files.createDirectories(directory);
+        file = Files.createTempFile(directory, "spool-", ".bin");
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the file is encrypted anyway
+        }
+        OutputStream out = new CipherOutput(Files.newOutputStream(file), cipher(Cipher.ENCRYPT_MODE));
+        memory.writeTo(out);
+        memory = new ByteArrayOutputStream();
+        return out;
+    }
+
+    private Cipher cipher(int mode) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
+            cipher.init(mode, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
+            return cipher;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/CTR is part of every Java platform", e);
+        }
+    }
+
+    /** Like CipherOutputStream, with large chunks (the JDK's works in 512-byte steps). */
+    private static final class CipherOutput extends FilterOutputStream {
+        private final Cipher cipher;
+
+        CipherOutput(OutputStream out, Cipher cipher) {
+            super(out);
+            this.cipher = cipher;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            byte[] encrypted = cipher.update(bytes, offset, length);
+            if (encrypted != null) {
+                out.write(encrypted);
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+    }
+
+    private static final class CipherInput extends FilterInputStream {
+        private final Cipher cipher;
+        private final byte[] raw = new byte[CHUNK];
+        private byte[] plain = new byte[0];
+        private int position;
+
+        CipherInput(InputStream in, Cipher cipher) {
+            super(in);
+            this.cipher = cipher;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            if (position == plain.length) {
+                int count = in.read(raw, 0, raw.length);
+                if (count == -1) {
+                    return -1;
+                }
+                plain = cipher.update(raw, 0, count);
+                position = 0;
+                if (plain == null) {
+                    plain = new byte[0];
+                }
+            }
+            int n = Math.min(length, plain.length - position);
+            System.arraycopy(plain, position, bytes, offset, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] discard = new byte[8192];
+            long skipped = 0;
+            while (skipped < n) {
+                int count = read(discard, 0, (int) Math.min(discard.length, n - skipped));
+                if (count == -1) {
+                    break;
+                }
+                skipped += count;
+            }
+            return skipped;
+        }
+
+        @Override
+        public int available() {
+            return plain.length - position;
+        }
+    }
+}

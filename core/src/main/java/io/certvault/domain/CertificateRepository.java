@@ -15,6 +15,9 @@ public interface CertificateRepository {
 
     boolean delete(String accountName, String name);
 
+    /** Every certificate of the account, ordered by name. */
+    List<Certificate> findByAccount(String accountName);
+
     /** Certificates (of any account) whose key reference points at this vault key, any version. */
     List<Certificate> findByKey(String vaultName, String keyName);
 }

@@ -28,10 +28,12 @@ final class MultipartSigned {
         if (boundary == null || boundary.isEmpty()) {
             throw MimeEntity.malformed("The multipart/signed Content-Type has no boundary.");
         }
-        byte[] delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        // RFC 2046 puts CRLF before each boundary; some writers (openssl) use a bare LF. The LF is matched as
+        // part of the delimiter, and a CR before it is dropped from the content.
+        byte[] delimiter = ("\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         // The first delimiter may open the body with no line break before it.
         PushbackInputStream in = new PushbackInputStream(new SequenceInputStream(
-                new ByteArrayInputStream(new byte[] {'\r', '\n'}), body), CHUNK);
+                new ByteArrayInputStream(new byte[] {'\n'}), body), CHUNK);
         if (!scan(in, delimiter, OutputStream.nullOutputStream()) || endOfParts(in)) {
             throw MimeEntity.malformed("The multipart/signed body has no part with its boundary.");
         }
@@ -117,7 +119,8 @@ final class MultipartSigned {
                 if (b == delimiter[matched]) {
                     matched++;
                     if (matched == delimiter.length) {
-                        out.write(pending, 0, pendingLength);
+                        boolean carriageReturn = pendingLength > 0 && pending[pendingLength - 1] == '\r';
+                        out.write(pending, 0, carriageReturn ? pendingLength - 1 : pendingLength);
                         if (i + 1 < count) {
                             in.unread(chunk, i + 1, count - i - 1);
                         }
@@ -127,8 +130,10 @@ final class MultipartSigned {
                     pending[pendingLength++] = b;
                 }
                 if (pendingLength >= CHUNK) {
-                    out.write(pending, 0, pendingLength);
-                    pendingLength = 0;
+                    // Keep the last byte back: it may be the CR of the delimiter's line break.
+                    out.write(pending, 0, pendingLength - 1);
+                    pending[0] = pending[pendingLength - 1];
+                    pendingLength = 1;
                 }
             }
         }

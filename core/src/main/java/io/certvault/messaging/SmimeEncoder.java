@@ -1,5 +1,6 @@
 package io.certvault.messaging;
 
+import io.certvault.pki.BouncyCastle;
 import io.certvault.vault.KeyType;
 import io.certvault.vault.Vault;
 import java.io.ByteArrayOutputStream;
@@ -97,13 +98,21 @@ public final class SmimeEncoder {
                 sink = sign(sink, boundary, signing, micDigest);
                 layers.push(sink);
             }
+            // What is signed travels as lines (base64 unless text), since peers such as openssl re-read
+            // multipart/signed line by line and would change bare line breaks inside binary content.
+            boolean lines = signing != null;
             if (compress) {
                 String type = "application/pkcs7-mime; smime-type=compressed-data; name=\"smime.p7z\"";
                 boolean outermost = outerType == null;
                 if (outermost) {
                     outerType = type;
                 } else {
-                    MimeEntity.writeHeaders(sink, type, "binary");
+                    MimeEntity.writeHeaders(sink, type, lines ? "base64" : "binary");
+                }
+                if (lines) {
+                    sink = base64(sink);
+                    layers.push(sink);
+                    lines = false;
                 }
                 sink = new CMSCompressedDataStreamGenerator().open(sink, new ZlibCompressor());
                 layers.push(sink);
@@ -112,10 +121,13 @@ public final class SmimeEncoder {
                 }
             }
             boolean text = payloadContentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/");
-            MimeEntity.writeHeaders(sink, payloadContentType, "binary");
-            // Text is signed in canonical form (CRLF line ends), so that every receiver digests the same bytes.
-            if (text && signing != null) {
+            MimeEntity.writeHeaders(sink, payloadContentType, lines && !text ? "base64" : "binary");
+            if (lines && text) {
+                // Text is signed in canonical form (CRLF line ends), so that every receiver digests the same bytes.
                 sink = new CanonicalLineEnds(sink);
+                layers.push(sink);
+            } else if (lines) {
+                sink = base64(sink);
                 layers.push(sink);
             }
             java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(sink, BUFFER);
@@ -140,7 +152,8 @@ public final class SmimeEncoder {
             generator.initialize(new ECGenParameterSpec("secp" + ec.getParams().getCurve().getField().getFieldSize() + "r1"));
             var ephemeral = generator.generateKeyPair();
             recipient = new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF, ephemeral.getPrivate(),
-                    ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP).addRecipient(certificate);
+                    ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP).setProvider(BouncyCastle.PROVIDER)
+                    .addRecipient(certificate);
         } else {
             recipient = new JceKeyTransRecipientInfoGenerator(certificate);
         }
@@ -183,6 +196,21 @@ public final class SmimeEncoder {
                         + lines + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
             }
         };
+    }
+
+    /** Base64 in 76-character CRLF lines; closing it ends the encoding but leaves the target open. */
+    private static OutputStream base64(OutputStream target) {
+        return Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).wrap(new FilterOutputStream(target) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        });
     }
 
     private static MessageDigest digest(String algorithm) {

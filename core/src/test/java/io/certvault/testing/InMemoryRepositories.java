@@ -66,6 +66,12 @@ public final class InMemoryRepositories implements IntegrationAccountRepository,
     }
 
     @Override
+    public List<Certificate> findByAccount(String accountName) {
+        return certificates.values().stream().filter(c -> c.accountName().equals(accountName))
+                .sorted(java.util.Comparator.comparing(Certificate::name)).toList();
+    }
+
+    @Override
     public List<Certificate> findByKey(String vaultName, String keyName) {
         return certificates.values().stream().filter(c -> {
             KeyReference key = c.key();

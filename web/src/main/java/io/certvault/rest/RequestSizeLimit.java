@@ -11,12 +11,15 @@ import java.io.InputStream;
 
 /**
  * JSON request bodies may be at most 1 MiB: larger ones are refused with 413 before anything is parsed,
- * whether or not the client declared their length. (Message bodies, which stream, are not JSON.)
+ * whether or not the client declared their length. Message bodies stream and have no limit.
  */
 @Provider
 @PreMatching
 public class RequestSizeLimit implements ContainerRequestFilter {
     public static final int MAX_BYTES = 1024 * 1024;
+    /** Message bodies stream, whatever their type (a JSON payload included). */
+    private static final java.util.regex.Pattern MESSAGES =
+            java.util.regex.Pattern.compile("/?integrationAccounts/[^/]+/messages/.*");
     /**
      * How much of a refused body is still read and dropped, so that a client that sends before it reads
      * (as most do) receives the 413 instead of a broken connection. Beyond this the connection may break.
@@ -26,7 +29,8 @@ public class RequestSizeLimit implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
         MediaType type = request.getMediaType();
-        if (!request.hasEntity() || (type != null && !type.getSubtype().endsWith("json"))) {
+        if (!request.hasEntity() || (type != null && !type.getSubtype().endsWith("json"))
+                || MESSAGES.matcher(request.getUriInfo().getPath()).matches()) {
             return;
         }
         InputStream in = request.getEntityStream();

@@ -46,6 +46,13 @@ public class JpaCertificateRepository implements CertificateRepository {
     }
 
     @Override
+    public List<Certificate> findByAccount(String accountName) {
+        return database.transaction(manager -> manager.createQuery(
+                "SELECT c FROM Certificate c WHERE c.accountName = :account ORDER BY c.name", Certificate.class)
+                .setParameter("account", accountName).getResultList());
+    }
+
+    @Override
     public List<Certificate> findByKey(String vaultName, String keyName) {
         return database.transaction(manager -> manager.createQuery(
                 "SELECT c FROM Certificate c WHERE c.keyVault = :vault AND c.keyName = :key ORDER BY c.accountName, c.name",

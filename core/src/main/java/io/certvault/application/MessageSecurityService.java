@@ -1,0 +1,183 @@
+package io.certvault.application;
+
+import io.certvault.domain.Certificate;
+import io.certvault.domain.CertificateRepository;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import io.certvault.domain.IntegrationAccountRepository;
+import io.certvault.domain.KeyReference;
+import io.certvault.domain.ResourceName;
+import io.certvault.messaging.ContentEncryption;
+import io.certvault.messaging.SigningAlgorithm;
+import io.certvault.messaging.SmimeDecoder;
+import io.certvault.messaging.SmimeEncoder;
+import io.certvault.messaging.Spool;
+import io.certvault.pki.CertificateParser;
+import io.certvault.vault.Vault;
+import io.certvault.vault.VaultRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Secures B2B messages with an integration account's certificates: encode (sign, encrypt, compress) for
+ * sending, decode (decrypt, decompress, verify) on receipt. Keys stay in their vaults.
+ */
+@ApplicationScoped
+public class MessageSecurityService {
+    private static final Pattern HEADER_VALUE = Pattern.compile("[\\x20-\\x7E\\t]{1,1000}");
+
+    private IntegrationAccountRepository accounts;
+    private CertificateRepository certificates;
+    private VaultRegistry vaults;
+    private MessageSettings settings;
+
+    protected MessageSecurityService() {
+        // for CDI proxies
+    }
+
+    @Inject
+    public MessageSecurityService(IntegrationAccountRepository accounts, CertificateRepository certificates,
+            VaultRegistry vaults, MessageSettings settings) {
+        this.accounts = accounts;
+        this.certificates = certificates;
+        this.vaults = vaults;
+        this.settings = settings;
+    }
+
+    /** What to do to an outbound message; names are certificates of the account. */
+    public record EncodeOptions(String signingCertificateName, String signingAlgorithm,
+            String encryptionCertificateName, String encryptionAlgorithm, boolean compress) {
+    }
+
+    /** An encoded message: its Content-Type, its AS2 MIC, and its body to send. Close it when sent. */
+    public record Encoded(String contentType, String mic, Spool body) implements AutoCloseable {
+        @Override
+        public void close() {
+            body.close();
+        }
+    }
+
+    public Encoded encode(String accountName, InputStream payload, String payloadContentType, EncodeOptions options)
+            throws IOException {
+        requireAccount(accountName);
+        String contentType = payloadContentType == null || payloadContentType.isBlank() ? "application/octet-stream"
+                : payloadContentType.trim();
+        if (!HEADER_VALUE.matcher(contentType).matches()) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The payload's Content-Type is not a valid header.");
+        }
+        if (options.signingCertificateName() == null && options.encryptionCertificateName() == null
+                && !options.compress()) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST, "Say what to do: signingCertificateName, "
+                    + "encryptionCertificateName and/or compressMessage=true.");
+        }
+        SmimeEncoder.Signing signing = null;
+        if (options.signingCertificateName() != null) {
+            SigningAlgorithm algorithm = SigningAlgorithm.parse(options.signingAlgorithm());
+            Certificate certificate = certificate(accountName, options.signingCertificateName());
+            KeyReference key = certificate.key();
+            if (key == null) {
+                throw new CertvaultException(ErrorCode.CERTIFICATE_NOT_PRIVATE, "Certificate '" + certificate.name()
+                        + "' is a public certificate: signing needs a private certificate, whose key is in a vault.");
+            }
+            X509Certificate x509 = usable(certificate, "sign");
+            signing = new SmimeEncoder.Signing(x509, vaults.vault(key.vaultName()), key.keyName(), key.keyVersion(),
+                    algorithm);
+        }
+        SmimeEncoder.Encryption encryption = null;
+        if (options.encryptionCertificateName() != null) {
+            ContentEncryption algorithm = ContentEncryption.parse(options.encryptionAlgorithm());
+            encryption = new SmimeEncoder.Encryption(usable(certificate(accountName, options.encryptionCertificateName()),
+                    "encrypt"), algorithm);
+        }
+        Spool body = spool();
+        try (OutputStream out = body.output()) {
+            SmimeEncoder.Result result = SmimeEncoder.encode(payload, contentType, signing, encryption,
+                    options.compress(), out);
+            return new Encoded(result.contentType(), result.mic(), body);
+        } catch (IOException | RuntimeException e) {
+            body.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a received message. Decrypts with whichever private certificate of the account is a recipient,
+     * and checks a signature against {@code verificationCertificateName} or, when null, any certificate of
+     * the account that matches the signer. The result must be closed.
+     */
+    public SmimeDecoder.Result decode(String accountName, InputStream body, String contentType, String transferEncoding,
+            String verificationCertificateName) throws IOException {
+        requireAccount(accountName);
+        if (contentType == null || contentType.isBlank()) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The message's Content-Type is required.");
+        }
+        List<Certificate> all = certificates.findByAccount(accountName);
+        List<SmimeDecoder.PrivateCertificate> privates = new ArrayList<>();
+        List<SmimeDecoder.KnownCertificate> known = new ArrayList<>();
+        for (Certificate certificate : all) {
+            X509Certificate x509 = CertificateParser.parse(certificate.der());
+            KeyReference key = certificate.key();
+            if (key != null && vaults.vaults().stream().anyMatch(v -> v.name().equals(key.vaultName()))) {
+                Vault vault = vaults.vault(key.vaultName());
+                privates.add(new SmimeDecoder.PrivateCertificate(certificate.name(), x509, vault, key.keyName(),
+                        key.keyVersion()));
+            }
+            if (verificationCertificateName == null || verificationCertificateName.equals(certificate.name())) {
+                known.add(new SmimeDecoder.KnownCertificate(certificate.name(), x509));
+            }
+        }
+        if (verificationCertificateName != null && known.isEmpty()) {
+            certificate(accountName, verificationCertificateName);
+        }
+        return new SmimeDecoder(privates, known, this::checkValidity, this::spool).decode(body, contentType,
+                transferEncoding);
+    }
+
+    private Spool spool() {
+        return new Spool(settings.spoolDirectory(), settings.memoryThreshold());
+    }
+
+    private Certificate certificate(String accountName, String name) {
+        ResourceName.require("certificate", name);
+        return certificates.find(accountName, name).orElseThrow(() -> new CertvaultException(
+                ErrorCode.CERTIFICATE_NOT_FOUND, "Integration account '" + accountName + "' has no certificate '" + name
+                        + "'."));
+    }
+
+    private X509Certificate usable(Certificate certificate, String use) {
+        X509Certificate x509 = CertificateParser.parse(certificate.der());
+        checkValidity(certificate.name(), x509, use);
+        return x509;
+    }
+
+    /** Refuses a certificate outside its validity period, unless the policy allows it. */
+    private void checkValidity(String name, X509Certificate certificate, String use) {
+        if (settings.allowExpiredCertificates()) {
+            return;
+        }
+        try {
+            certificate.checkValidity();
+        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+            throw new CertvaultException(ErrorCode.CERTIFICATE_EXPIRED, "Certificate '" + name + "' cannot " + use
+                    + ": it is valid from " + certificate.getNotBefore().toInstant() + " to "
+                    + certificate.getNotAfter().toInstant() + " (set certvault.messages.allow-expired-certificates=true "
+                    + "to allow it).");
+        }
+    }
+
+    private void requireAccount(String accountName) {
+        ResourceName.require("integration account", accountName);
+        if (accounts.find(accountName).isEmpty()) {
+            throw IntegrationAccountService.notFound(accountName);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.certvault.application;
+
+import java.nio.file.Path;
+
+/** How messages are handled: where spools go, how much stays in memory, and the certificate validity policy. */
+public interface MessageSettings {
+
+    /** Directory for spool files (encrypted, deleted after each message). */
+    Path spoolDirectory();
+
+    /** Bytes a message may hold in memory before it spools to disk. */
+    int memoryThreshold();
+
+    /** Whether certificates outside their validity period may still sign, encrypt, verify and decrypt. */
+    boolean allowExpiredCertificates();
+}

@@ -41,9 +41,12 @@ public final class KeyLeaks {
 
     public static List<String> secretTexts(KeyPair pair) {
         List<String> texts = new ArrayList<>();
-        String pkcs8 = Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded());
-        // Past the algorithm header, in pieces that also match inside 64-column PEM lines.
-        for (int i = 48; i + 40 <= pkcs8.length(); i += 64) {
+        byte[] encoded = pair.getPrivate().getEncoded();
+        String pkcs8 = Base64.getEncoder().encodeToString(encoded);
+        // Only from the first secret number on (before it, PKCS#8 holds the public modulus, which certificates
+        // show too), in pieces that also match inside 64-column PEM lines.
+        int secretOffset = indexOf(encoded, unsigned(secretNumbers(pair).get(0)));
+        for (int i = (secretOffset + 2) / 3 * 4; i + 40 <= pkcs8.length(); i += 64) {
             texts.add(pkcs8.substring(i, i + 40));
         }
         for (BigInteger number : secretNumbers(pair)) {

@@ -69,6 +69,50 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
+    /** Sends and returns the raw response (bytes and headers), for message bodies. */
+    HttpResponse<byte[]> sendBytes(HttpRequest.Builder request) {
+        return exchange(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    HttpResponse<java.nio.file.Path> sendToFile(HttpRequest.Builder request, java.nio.file.Path file) {
+        return exchange(request, HttpResponse.BodyHandlers.ofFile(file));
+    }
+
+    /** Streams the response body through a digest without keeping it. */
+    HttpResponse<Void> sendDigesting(HttpRequest.Builder request, java.security.MessageDigest digest) {
+        return exchange(request, info -> HttpResponse.BodySubscribers.fromSubscriber(
+                new java.util.concurrent.Flow.Subscriber<java.util.List<java.nio.ByteBuffer>>() {
+                    @Override
+                    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                        subscription.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(java.util.List<java.nio.ByteBuffer> buffers) {
+                        buffers.forEach(digest::update);
+                    }
+
+                    @Override
+                    public void onError(Throwable throwable) {
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+                }, subscriber -> null));
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(request.timeout(Duration.ofMinutes(5)).build(), handler);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),

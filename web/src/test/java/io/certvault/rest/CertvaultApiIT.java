@@ -412,6 +412,175 @@ class CertvaultApiIT {
         assertError(api.get("vaults/azure/keys/cloud-never"), 404, "KeyNotFound");
     }
 
+    // ---- messages ---------------------------------------------------------------------------------
+
+    /** An account with an RSA and an EC private certificate whose keys are in the default vault. */
+    private void messagingAccount(String account) {
+        createAccount(account);
+        for (String kind : List.of("rsa", "ec")) {
+            KeyPair pair = remember(kind.equals("rsa") ? TestCertificates.rsa(2048) : TestCertificates.ec("secp256r1"));
+            String key = account + "-" + kind;
+            assertThat(api.put("vaults/default/keys/" + key, Json.createObjectBuilder()
+                    .add("key", TestCertificates.pkcs8Pem(pair.getPrivate())).build()).status()).isIn(200, 201);
+            assertThat(putCertificate(account, kind, TestCertificates.base64(TestCertificates.selfSigned(pair, key)), null,
+                    keyReference("default", key, null)).status()).isEqualTo(201);
+        }
+    }
+
+    private ApiClient.Reply postMessage(String path, String contentType, byte[] body) {
+        return api.send(java.net.http.HttpRequest.newBuilder(api.uri(path)).header("Content-Type", contentType)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    @Test
+    void messagesRoundTripThroughTheApi() {
+        messagingAccount("edi");
+        String payload = "ISA*00*          *00*          *ZZ*CONTOSO        *ZZ*FABRIKAM       *~\n";
+
+        var encoded = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri(
+                "integrationAccounts/edi/messages/encode?signingCertificateName=ec&signingAlgorithm=SHA2384"
+                        + "&encryptionCertificateName=rsa&encryptionAlgorithm=AES256GCM&compressMessage=true"
+                        + "&api-version=2016-06-01"))
+                .header("Content-Type", "application/edi-x12").POST(java.net.http.HttpRequest.BodyPublishers.ofString(payload)));
+        assertThat(encoded.statusCode()).isEqualTo(200);
+        String contentType = encoded.headers().firstValue("Content-Type").orElseThrow();
+        assertThat(contentType).startsWith("application/pkcs7-mime").contains("smime-type=authEnveloped-data");
+        String mic = encoded.headers().firstValue("X-Certvault-MIC").orElseThrow();
+        assertThat(mic).endsWith(", sha-384");
+
+        var decoded = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/edi/messages/decode"))
+                .header("Content-Type", contentType)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(encoded.body())));
+        assertThat(decoded.statusCode()).isEqualTo(200);
+        assertThat(new String(decoded.body(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(payload);
+        assertThat(decoded.headers().firstValue("Content-Type")).hasValue("application/edi-x12");
+        assertThat(decoded.headers().firstValue("X-Certvault-Signed-By")).hasValue("ec");
+        assertThat(decoded.headers().firstValue("X-Certvault-Decrypted-With")).hasValue("rsa");
+        assertThat(decoded.headers().firstValue("X-Certvault-Decompressed")).hasValue("true");
+        assertThat(decoded.headers().firstValue("X-Certvault-MIC")).hasValue(mic);
+
+        // Signed only, then altered on the way: refused.
+        var signed = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri(
+                "integrationAccounts/edi/messages/encode?signingCertificateName=rsa"))
+                .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.ofString("pay 100 EUR")));
+        String signedType = signed.headers().firstValue("Content-Type").orElseThrow();
+        assertThat(signedType).startsWith("multipart/signed").contains("micalg=sha-256");
+        byte[] altered = new String(signed.body(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace("pay 100 EUR", "pay 900 EUR").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertError(postMessage("integrationAccounts/edi/messages/decode", signedType, altered), 400, "SignatureInvalid");
+        assertError(postMessage("integrationAccounts/edi/messages/decode?verificationCertificateName=ec", signedType,
+                signed.body()), 400, "SignerUnknown");
+    }
+
+    @Test
+    void messageErrorsAreClearAndNeverA500() {
+        messagingAccount("edi-errors");
+        String partner = TestCertificates.base64(TestCertificates.selfSigned(TestCertificates.rsa(2048), "partner"));
+        assertThat(putCertificate("edi-errors", "partner", partner, null).status()).isEqualTo(201);
+        KeyPair old = TestCertificates.rsa(2048);
+        assertThat(api.put("vaults/default/keys/edi-errors-old", Json.createObjectBuilder()
+                .add("key", TestCertificates.pkcs8Pem(remember(old).getPrivate())).build()).status()).isEqualTo(201);
+        java.time.Instant now = java.time.Instant.now();
+        assertThat(putCertificate("edi-errors", "expired", TestCertificates.base64(TestCertificates.selfSigned(old, "old",
+                now.minusSeconds(86400 * 400), now.minusSeconds(86400))), null,
+                keyReference("default", "edi-errors-old", null)).status()).isEqualTo(201);
+        String path = "integrationAccounts/edi-errors/messages/";
+        byte[] data = "data".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        assertError(postMessage(path + "encode", "text/plain", data), 400, "InvalidRequestContent");
+        assertError(postMessage(path + "encode?signingCertificateName=partner", "text/plain", data), 400,
+                "CertificateNotPrivate");
+        assertError(postMessage(path + "encode?signingCertificateName=nobody", "text/plain", data), 404,
+                "CertificateNotFound");
+        assertError(postMessage(path + "encode?signingCertificateName=rsa&signingAlgorithm=MD5", "text/plain", data),
+                400, "AlgorithmNotAllowed");
+        assertError(postMessage(path + "encode?signingCertificateName=ec&signingAlgorithm=SHA2256-PSS", "text/plain",
+                data), 400, "AlgorithmNotAllowed");
+        assertError(postMessage(path + "encode?encryptionCertificateName=rsa&encryptionAlgorithm=RC2", "text/plain",
+                data), 400, "AlgorithmNotAllowed");
+        assertError(postMessage(path + "encode?signingCertificateName=expired", "text/plain", data), 400,
+                "CertificateExpired");
+        assertError(postMessage(path + "encode?compressMessage=maybe", "text/plain", data), 400, "InvalidRequestContent");
+        assertError(postMessage("integrationAccounts/nobody/messages/encode?compressMessage=true", "text/plain", data),
+                404, "IntegrationAccountNotFound");
+
+        assertError(postMessage(path + "decode", "application/pkcs7-mime; smime-type=enveloped-data", data), 400,
+                "MalformedMessage");
+        assertError(postMessage(path + "decode", "multipart/signed; boundary=x", data), 400, "MalformedMessage");
+        // A Content-Type header that cannot be parsed is refused by the server before Certvault sees it.
+        assertThat(postMessage(path + "decode", "multipart/signed; boundary=\"unclosed", data).status()).isEqualTo(400);
+        assertError(postMessage(path + "decode", "text/plain", data), 400, "MalformedMessage");
+
+        // Encrypted to the partner, whose private key Certvault does not hold.
+        var forPartner = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri(path
+                + "encode?encryptionCertificateName=partner")).header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(data)));
+        assertThat(forPartner.statusCode()).isEqualTo(200);
+        var notOurs = postMessage(path + "decode", forPartner.headers().firstValue("Content-Type").orElseThrow(),
+                forPartner.body());
+        assertError(notOurs, 400, "NoMatchingPrivateCertificate");
+        assertThat(notOurs.errorMessage()).contains("CN=partner");
+    }
+
+    /** 100 MB through encode and decode, streaming, with the server's heap at 256 MB (see the failsafe settings). */
+    @Test
+    void aHundredMegabyteMessageStreamsThroughBothWays() throws Exception {
+        messagingAccount("edi-large");
+        long size = 100L * 1024 * 1024;
+        java.security.MessageDigest sent = java.security.MessageDigest.getInstance("SHA-256");
+        Path encodedFile = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "large-", ".p7m");
+        try {
+            var encoded = api.sendToFile(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/edi-large/"
+                    + "messages/encode?signingCertificateName=rsa&encryptionCertificateName=rsa"))
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.security.DigestInputStream(
+                            new GeneratedStream(size), sent))), encodedFile);
+            assertThat(encoded.statusCode()).isEqualTo(200);
+            assertThat(Files.size(encodedFile)).isGreaterThan(size);
+
+            java.security.MessageDigest received = java.security.MessageDigest.getInstance("SHA-256");
+            var decoded = api.sendDigesting(java.net.http.HttpRequest.newBuilder(api.uri(
+                    "integrationAccounts/edi-large/messages/decode"))
+                    .header("Content-Type", encoded.headers().firstValue("Content-Type").orElseThrow())
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(encodedFile)), received);
+            assertThat(decoded.statusCode()).isEqualTo(200);
+            assertThat(decoded.headers().firstValue("X-Certvault-Signed-By")).hasValue("rsa");
+            assertThat(received.digest()).isEqualTo(sent.digest());
+        } finally {
+            Files.deleteIfExists(encodedFile);
+        }
+    }
+
+    /** Deterministic bytes of a given length, made as they are read. */
+    private static final class GeneratedStream extends java.io.InputStream {
+        private final long size;
+        private long position;
+        private final java.util.Random random = new java.util.Random(1);
+
+        GeneratedStream(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) {
+            if (position >= size) {
+                return -1;
+            }
+            int count = (int) Math.min(length, size - position);
+            byte[] chunk = new byte[count];
+            random.nextBytes(chunk);
+            System.arraycopy(chunk, 0, bytes, offset, count);
+            position += count;
+            return count;
+        }
+    }
+
     // ---- bad input ------------------------------------------------------------------------------
 
     @Test

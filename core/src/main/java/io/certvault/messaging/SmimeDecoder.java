@@ -181,23 +181,23 @@ public final class SmimeDecoder {
         for (PrivateCertificate candidate : privateCertificates) {
             X509Certificate certificate = candidate.certificate();
             RecipientInformation recipient = recipients.get(keyTransId(certificate));
-            if (recipient == null) {
-                if (recipients.get(keyAgreeId(certificate)) != null) {
-                    throw new CertvaultException(ErrorCode.VAULT_OPERATION_NOT_SUPPORTED, "The message is encrypted "
-                            + "to private certificate '" + candidate.name() + "' by key agreement (ECDH), which "
-                            + "vaults do not offer yet: ask the partner to encrypt to an RSA certificate.");
+            Recipient vaultRecipient;
+            if (recipient != null) {
+                vaultRecipient = authenticated
+                        ? VaultRecipients.authEnveloped(candidate.vault(), candidate.keyName(), candidate.keyVersion())
+                        : VaultRecipients.enveloped(candidate.vault(), candidate.keyName(), candidate.keyVersion());
+                if (authenticated) {
+                    // The JDK's AES-GCM holds all ciphertext until the tag; BouncyCastle's streams. (For CBC the
+                    // JDK's AES, with AES-NI, is several times faster.)
+                    ((JceKeyTransRecipient) vaultRecipient).setContentProvider(BouncyCastle.PROVIDER);
                 }
+            } else if ((recipient = recipients.get(keyAgreeId(certificate))) != null) {
+                vaultRecipient = VaultRecipients.keyAgree(candidate.vault(), candidate.keyName(), candidate.keyVersion(),
+                        certificate, authenticated);
+            } else {
                 continue;
             }
             policy.check(candidate.name(), certificate, "decrypt");
-            Recipient vaultRecipient = authenticated
-                    ? VaultRecipients.authEnveloped(candidate.vault(), candidate.keyName(), candidate.keyVersion())
-                    : VaultRecipients.enveloped(candidate.vault(), candidate.keyName(), candidate.keyVersion());
-            if (authenticated) {
-                // The JDK's AES-GCM holds all ciphertext until the tag; BouncyCastle's streams. (For CBC the
-                // JDK's AES, with AES-NI, is several times faster.)
-                ((JceKeyTransRecipient) vaultRecipient).setContentProvider(BouncyCastle.PROVIDER);
-            }
             decryptedWith = candidate.name();
             return recipient.getContentStream(vaultRecipient).getContentStream();
         }

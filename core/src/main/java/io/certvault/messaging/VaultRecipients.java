@@ -8,6 +8,8 @@ import java.security.Key;
 import java.security.PrivateKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -29,7 +31,7 @@ public final class VaultRecipients {
 
     /** For EnvelopedData (CBC content encryption). */
     public static Recipient enveloped(Vault vault, String keyName, String keyVersion) {
-        VaultKeyHandle handle = new VaultKeyHandle(vault.name(), keyName);
+        VaultKeyHandle handle = new VaultKeyHandle(vault.name(), keyName, "RSA", null);
         return new JceKeyTransEnvelopedRecipient(handle) {
             @Override
             protected Key extractSecretKey(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption,
@@ -41,7 +43,7 @@ public final class VaultRecipients {
 
     /** For AuthEnvelopedData (AES-GCM content encryption). */
     public static Recipient authEnveloped(Vault vault, String keyName, String keyVersion) {
-        VaultKeyHandle handle = new VaultKeyHandle(vault.name(), keyName);
+        VaultKeyHandle handle = new VaultKeyHandle(vault.name(), keyName, "RSA", null);
         return new JceKeyTransAuthEnvelopedRecipient(handle) {
             @Override
             protected Key extractSecretKey(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption,
@@ -50,6 +52,94 @@ public final class VaultRecipients {
             }
         };
     }
+
+    /** For EnvelopedData or AuthEnvelopedData encrypted to an EC certificate by key agreement (RFC 5753). */
+    public static Recipient keyAgree(Vault vault, String keyName, String keyVersion,
+            java.security.cert.X509Certificate certificate, boolean authenticated) {
+        VaultKeyHandle handle = new VaultKeyHandle(vault.name(), keyName, "EC",
+                SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded()).getAlgorithm());
+        if (authenticated) {
+            return new org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient(handle) {
+                @Override
+                protected Key extractSecretKey(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption,
+                        SubjectPublicKeyInfo sender, ASN1OctetString userKeyingMaterial, byte[] encryptedKey) {
+                    return agreeAndUnwrap(vault, keyName, keyVersion, certificate, keyEncryption, contentEncryption,
+                            sender, userKeyingMaterial, encryptedKey);
+                }
+            }.setContentProvider(io.certvault.pki.BouncyCastle.PROVIDER);
+        }
+        return new org.bouncycastle.cms.jcajce.JceKeyAgreeEnvelopedRecipient(handle) {
+            @Override
+            protected Key extractSecretKey(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption,
+                    SubjectPublicKeyInfo sender, ASN1OctetString userKeyingMaterial, byte[] encryptedKey) {
+                return agreeAndUnwrap(vault, keyName, keyVersion, certificate, keyEncryption, contentEncryption, sender,
+                        userKeyingMaterial, encryptedKey);
+            }
+        };
+    }
+
+    /**
+     * ECDH in the vault, then the X9.63 KDF over the ECC-CMS-SharedInfo and AES key unwrap here, as RFC 5753
+     * section 3.1 describes the standard (and, on NIST curves equivalently, cofactor) schemes.
+     */
+    static Key agreeAndUnwrap(Vault vault, String keyName, String keyVersion, java.security.cert.X509Certificate certificate,
+            AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption, SubjectPublicKeyInfo sender,
+            ASN1OctetString userKeyingMaterial, byte[] encryptedKey) {
+        org.bouncycastle.crypto.Digest digest = KDF_DIGESTS.getOrDefault(keyEncryption.getAlgorithm(), () -> null).get();
+        AlgorithmIdentifier wrap = AlgorithmIdentifier.getInstance(keyEncryption.getParameters());
+        Integer kekBits = wrap == null ? null : WRAP_BITS.get(wrap.getAlgorithm());
+        if (digest == null || kekBits == null) {
+            throw new CertvaultException(ErrorCode.ALGORITHM_NOT_ALLOWED, "The message's key agreement "
+                    + keyEncryption.getAlgorithm() + (wrap == null ? "" : " with " + wrap.getAlgorithm())
+                    + " is not allowed: accepted are ECDH with an X9.63 SHA KDF and AES key wrap.");
+        }
+        byte[] z = null;
+        byte[] kek = new byte[kekBits / 8];
+        try {
+            SubjectPublicKeyInfo recipientInfo = SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded());
+            if (sender.getAlgorithm().getParameters() == null
+                    || sender.getAlgorithm().getParameters() instanceof org.bouncycastle.asn1.ASN1Null) {
+                // The originator's curve is the recipient's when the message leaves it out (RFC 5753, 3.1.1).
+                sender = new SubjectPublicKeyInfo(recipientInfo.getAlgorithm(), sender.getPublicKeyData().getBytes());
+            }
+            java.security.PublicKey senderKey = java.security.KeyFactory.getInstance("EC")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(sender.getEncoded()));
+            z = vault.agree(keyName, keyVersion, senderKey);
+            byte[] sharedInfo = new org.bouncycastle.asn1.cms.ecc.ECCCMSSharedInfo(wrap,
+                    userKeyingMaterial == null ? null : userKeyingMaterial.getOctets(),
+                    java.nio.ByteBuffer.allocate(4).putInt(kekBits).array()).getEncoded("DER");
+            var kdf = new org.bouncycastle.crypto.generators.KDF2BytesGenerator(digest);
+            kdf.init(new org.bouncycastle.crypto.params.KDFParameters(z, sharedInfo));
+            kdf.generateBytes(kek, 0, kek.length);
+            javax.crypto.Cipher unwrap = javax.crypto.Cipher.getInstance("AESWrap");
+            unwrap.init(javax.crypto.Cipher.UNWRAP_MODE, new SecretKeySpec(kek, "AES"));
+            return unwrap.unwrap(encryptedKey, jceKeyAlgorithm(contentEncryption.getAlgorithm()),
+                    javax.crypto.Cipher.SECRET_KEY);
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new CertvaultException(ErrorCode.DECRYPTION_FAILED, "The content key could not be recovered by key "
+                    + "agreement with key '" + keyName + "': the message was not encrypted to this certificate's key.");
+        } finally {
+            java.util.Arrays.fill(kek, (byte) 0);
+            if (z != null) {
+                java.util.Arrays.fill(z, (byte) 0);
+            }
+        }
+    }
+
+    private static final java.util.Map<ASN1ObjectIdentifier, java.util.function.Supplier<org.bouncycastle.crypto.Digest>>
+            KDF_DIGESTS = java.util.Map.of(
+                    CMSAlgorithm.ECDH_SHA1KDF, org.bouncycastle.crypto.util.DigestFactory::createSHA1,
+                    CMSAlgorithm.ECDH_SHA224KDF, org.bouncycastle.crypto.util.DigestFactory::createSHA224,
+                    CMSAlgorithm.ECDH_SHA256KDF, org.bouncycastle.crypto.util.DigestFactory::createSHA256,
+                    CMSAlgorithm.ECDH_SHA384KDF, org.bouncycastle.crypto.util.DigestFactory::createSHA384,
+                    CMSAlgorithm.ECDH_SHA512KDF, org.bouncycastle.crypto.util.DigestFactory::createSHA512,
+                    CMSAlgorithm.ECCDH_SHA1KDF, org.bouncycastle.crypto.util.DigestFactory::createSHA1,
+                    CMSAlgorithm.ECCDH_SHA256KDF, org.bouncycastle.crypto.util.DigestFactory::createSHA256,
+                    CMSAlgorithm.ECCDH_SHA384KDF, org.bouncycastle.crypto.util.DigestFactory::createSHA384,
+                    CMSAlgorithm.ECCDH_SHA512KDF, org.bouncycastle.crypto.util.DigestFactory::createSHA512);
+
+    private static final java.util.Map<ASN1ObjectIdentifier, Integer> WRAP_BITS = java.util.Map.of(
+            CMSAlgorithm.AES128_WRAP, 128, CMSAlgorithm.AES192_WRAP, 192, CMSAlgorithm.AES256_WRAP, 256);
 
     static Key unwrap(Vault vault, String keyName, String keyVersion, AlgorithmIdentifier keyEncryption,
             AlgorithmIdentifier contentEncryption, byte[] encryptedKey) {
@@ -88,23 +178,33 @@ public final class VaultRecipients {
     }
 
     /**
-     * Stands for a vault key where BouncyCastle expects a private key: it has no encoding, and every use
-     * of it goes through the vault.
+     * Stands for a vault key where BouncyCastle expects a private key; every use of it goes through the vault.
+     * It holds no key material: BouncyCastle's key-agreement recipient reads the curve from a PKCS#8 encoding,
+     * so for EC keys the encoding carries the algorithm and curve with an empty (NULL) key.
      */
-    record VaultKeyHandle(String vaultName, String keyName) implements PrivateKey {
+    record VaultKeyHandle(String vaultName, String keyName, String algorithm, AlgorithmIdentifier curve)
+            implements PrivateKey {
         @Override
         public String getAlgorithm() {
-            return "RSA";
+            return algorithm;
         }
 
         @Override
         public String getFormat() {
-            return null;
+            return curve == null ? null : "PKCS#8";
         }
 
         @Override
         public byte[] getEncoded() {
-            return null;
+            if (curve == null) {
+                return null;
+            }
+            try {
+                return new org.bouncycastle.asn1.pkcs.PrivateKeyInfo(curve, org.bouncycastle.asn1.DERNull.INSTANCE)
+                        .getEncoded();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("DER encoding in memory cannot fail", e);
+            }
         }
     }
 }

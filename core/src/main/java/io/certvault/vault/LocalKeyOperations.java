@@ -80,6 +80,19 @@ public final class LocalKeyOperations {
         }
     }
 
+    public static byte[] agree(String vault, String keyName, PrivateKey key, java.security.PublicKey otherParty) {
+        checkKeyType(vault, keyName, key, KeyType.EC, "agree on a key (ECDH)");
+        try {
+            javax.crypto.KeyAgreement agreement = javax.crypto.KeyAgreement.getInstance("ECDH");
+            agreement.init(key);
+            agreement.doPhase(otherParty, true);
+            return agreement.generateSecret();
+        } catch (GeneralSecurityException e) {
+            throw new VaultException(ErrorCode.DECRYPTION_FAILED, "vault '" + vault + "' could not agree on a key with "
+                    + "key '" + keyName + "': the other party's key is not on the same curve");
+        }
+    }
+
     /** The DER DigestInfo that RSASSA-PKCS1-v1_5 signs (RFC 8017, section 9.2). */
     private static byte[] digestInfo(SignatureAlgorithm algorithm, byte[] digest) throws java.io.IOException {
         var oid = switch (algorithm.digestAlgorithm()) {

@@ -44,6 +44,15 @@ public interface Vault extends AutoCloseable {
     byte[] decrypt(String keyName, String version, EncryptionAlgorithm algorithm, byte[] ciphertext);
 
     /**
+     * ECDH with an EC key: the shared secret (the x coordinate, as SEC 1 says) with another party's public
+     * key on the same curve, for CMS key agreement. Vaults that cannot do it say so.
+     */
+    default byte[] agree(String keyName, String version, java.security.PublicKey otherParty) {
+        throw VaultException.notSupported(name(), keyName, "agree on a key (ECDH)", "this vault type does not offer "
+                + "key agreement");
+    }
+
+    /**
      * Whether the vault answers. Local vaults are always up; a remote one reports what it saw last and
      * may ask its server again when that was a while ago.
      */

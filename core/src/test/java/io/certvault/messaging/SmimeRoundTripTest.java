@@ -37,7 +37,8 @@ class SmimeRoundTripTest {
     Path spoolDirectory;
 
     private SmimeDecoder decoder(List<SmimeDecoder.KnownCertificate> known) {
-        return new SmimeDecoder(List.of(new SmimeDecoder.PrivateCertificate("contoso-rsa", RSA_CERT, VAULT, "rsa", null)),
+        return new SmimeDecoder(List.of(new SmimeDecoder.PrivateCertificate("contoso-rsa", RSA_CERT, VAULT, "rsa", null),
+                new SmimeDecoder.PrivateCertificate("contoso-ec", EC_CERT, VAULT, "ec", null)),
                 known, (name, certificate, use) -> { }, () -> new Spool(spoolDirectory, 1024));
     }
 
@@ -86,6 +87,19 @@ class SmimeRoundTripTest {
             // Text is signed with canonical line ends.
             assertThat(new String(decoded.payload().input().readAllBytes(), StandardCharsets.US_ASCII))
                     .isEqualTo("hello\r\nworld\r\n");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"AES256", "AES128GCM"})
+    void encryptsToEcCertificatesByKeyAgreement(String cipher) throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        var encoded = SmimeEncoder.encode(new ByteArrayInputStream(new byte[] {1, 2, 3}), "application/octet-stream",
+                null, new SmimeEncoder.Encryption(EC_CERT, ContentEncryption.parse(cipher)), false, body);
+        try (var decoded = decoder(known()).decode(new ByteArrayInputStream(body.toByteArray()), encoded.contentType(),
+                null)) {
+            assertThat(decoded.decryptedWith()).isEqualTo("contoso-ec");
+            assertThat(decoded.payload().input().readAllBytes()).containsExactly(1, 2, 3);
         }
     }
 

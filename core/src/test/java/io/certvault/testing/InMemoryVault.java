@@ -86,6 +86,11 @@ public class InMemoryVault implements Vault {
     }
 
     @Override
+    public byte[] agree(String keyName, String version, java.security.PublicKey otherParty) {
+        return LocalKeyOperations.agree(name, keyName, entry(keyName, version).privateKey(), otherParty);
+    }
+
+    @Override
     public void close() {
     }
 

@@ -131,6 +131,28 @@ public abstract class VaultContractTest {
         assertThat(vault.decrypt(key.name(), null, algorithm, cipher.doFinal(contentKey))).isEqualTo(contentKey);
     }
 
+    /** Whether the backend offers ECDH; those that do not must refuse it plainly. */
+    protected boolean agreesOnKeys() {
+        return true;
+    }
+
+    @Test
+    void agreesOnKeysWithEcdhOrSaysItCannot() throws Exception {
+        VaultKey key = vault.createKey(name("ec-agreer"), KeySpec.EC_P256);
+        KeyPair other = TestCertificates.ec("secp256r1");
+
+        if (!agreesOnKeys()) {
+            assertCode(() -> vault.agree(key.name(), null, other.getPublic()), ErrorCode.VAULT_OPERATION_NOT_SUPPORTED);
+            return;
+        }
+        javax.crypto.KeyAgreement expected = javax.crypto.KeyAgreement.getInstance("ECDH");
+        expected.init(other.getPrivate());
+        expected.doPhase(key.publicKey(), true);
+        assertThat(vault.agree(key.name(), null, other.getPublic())).isEqualTo(expected.generateSecret());
+        VaultKey rsa = vault.createKey(name("rsa-no-agreement"), KeySpec.RSA_2048);
+        assertCode(() -> vault.agree(rsa.name(), null, other.getPublic()), ErrorCode.VAULT_OPERATION_NOT_SUPPORTED);
+    }
+
     @Test
     void decryptingForeignDataFailsClearly() {
         vault.createKey(name("rsa-decrypter"), KeySpec.RSA_2048);

@@ -226,6 +226,12 @@ final class AzureKeyVault implements Vault {
     }
 
     @Override
+    public byte[] agree(String keyName, String version, java.security.PublicKey otherParty) {
+        throw VaultException.notSupported(name, keyName, "agree on a key (ECDH)", "Azure Key Vault does not offer "
+                + "ECDH; partners must encrypt to an RSA certificate whose key is in Key Vault");
+    }
+
+    @Override
     public void close() {
         cryptography.clear();
     }

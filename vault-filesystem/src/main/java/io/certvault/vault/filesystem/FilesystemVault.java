@@ -167,6 +167,12 @@ final class FilesystemVault implements Vault {
     }
 
     @Override
+    public byte[] agree(String keyName, String version, java.security.PublicKey otherParty) {
+        PrivateKey key = privateKey(keyName, version, "agree on a key");
+        return LocalKeyOperations.agree(name, keyName, key, otherParty);
+    }
+
+    @Override
     public void close() {
         // Nothing held open: every operation reads its file.
     }

@@ -98,7 +98,8 @@ public class MessageSecurityService {
             encryption = new SmimeEncoder.Encryption(usable(certificate(accountName, options.encryptionCertificateName()),
                     "encrypt"), algorithm);
         }
-        Spool body = spool();
+        // An enveloped message is ciphertext already: its spool needs no second encryption.
+        Spool body = new Spool(settings.spoolDirectory(), settings.memoryThreshold(), encryption == null);
         try (OutputStream out = body.output()) {
             SmimeEncoder.Result result = SmimeEncoder.encode(payload, contentType, signing, encryption,
                     options.compress(), out);

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,7 +54,7 @@ public record MimeEntity(Map<String, String> headers, ContentType contentType, I
         ContentType type = contentType(headers.getOrDefault("Content-Type", "text/plain; charset=us-ascii"));
         String encoding = headers.getOrDefault("Content-Transfer-Encoding", "binary").toLowerCase(Locale.ROOT);
         InputStream body = switch (encoding) {
-            case "base64" -> Base64.getMimeDecoder().wrap(buffered);
+            case "base64" -> new Base64Lines(buffered);
             case "binary", "8bit", "7bit" -> buffered;
             default -> throw malformed("Content-Transfer-Encoding '" + encoding + "' is not supported: use binary or "
                     + "base64.");

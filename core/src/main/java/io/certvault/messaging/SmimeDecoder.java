@@ -56,6 +56,17 @@ public final class SmimeDecoder {
             NISTObjectIdentifiers.id_sha384, "sha-384",
             NISTObjectIdentifiers.id_sha512, "sha-512");
 
+    /** Digest calculators make a fresh digest per use, so one provider serves every thread. */
+    private static final org.bouncycastle.operator.DigestCalculatorProvider DIGEST_CALCULATORS = digests();
+
+    private static org.bouncycastle.operator.DigestCalculatorProvider digests() {
+        try {
+            return new JcaDigestCalculatorProviderBuilder().build();
+        } catch (OperatorCreationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** A private certificate of the account that may be a recipient. */
     public record PrivateCertificate(String name, X509Certificate certificate, Vault vault, String keyName,
             String keyVersion) {
@@ -112,7 +123,11 @@ public final class SmimeDecoder {
                 MimeEntity inner = open(in, type);
                 if (inner == null) {
                     try (OutputStream out = payload.output()) {
-                        in.transferTo(out);
+                        byte[] buffer = new byte[64 * 1024];
+                        int count;
+                        while ((count = in.read(buffer)) != -1) {
+                            out.write(buffer, 0, count);
+                        }
                     }
                     if (signedBy == null && decryptedWith == null && !decompressed) {
                         throw MimeEntity.malformed("The message is neither signed, encrypted nor compressed: its "
@@ -215,25 +230,14 @@ public final class SmimeDecoder {
         try (OutputStream out = content.output()) {
             signature = MultipartSigned.split(in, type.getParameter("boundary"), out);
         }
-        CMSSignedDataParser parser;
-        try {
-            parser = new CMSSignedDataParser(new JcaDigestCalculatorProviderBuilder().build(),
-                    new CMSTypedStream(content.input()), signature);
-        } catch (OperatorCreationException e) {
-            throw new IllegalStateException("the JDK's digests are always there", e);
-        }
+        CMSSignedDataParser parser = new CMSSignedDataParser(DIGEST_CALCULATORS, new CMSTypedStream(content.input()), signature);
         parser.getSignedContent().drain();
         verify(parser.getSignerInfos());
         return MimeEntity.read(content.input());
     }
 
     private MimeEntity verifyEncapsulated(InputStream in) throws IOException, CMSException {
-        CMSSignedDataParser parser;
-        try {
-            parser = new CMSSignedDataParser(new JcaDigestCalculatorProviderBuilder().build(), in);
-        } catch (OperatorCreationException e) {
-            throw new IllegalStateException("the JDK's digests are always there", e);
-        }
+        CMSSignedDataParser parser = new CMSSignedDataParser(DIGEST_CALCULATORS, in);
         CMSTypedStream signed = parser.getSignedContent();
         if (signed == null) {
             throw MimeEntity.malformed("The signed-data carries no content.");
@@ -264,8 +268,13 @@ public final class SmimeDecoder {
             policy.check(known.name(), known.certificate(), "verify");
             boolean valid;
             try {
-                valid = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER)
-                        .build(known.certificate()));
+                var verifier = new JcaSimpleSignerInfoVerifierBuilder();
+                if (org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_RSASSA_PSS.getId().equals(
+                        signer.getEncryptionAlgOID())) {
+                    // The JDK verifies PSS only under its generic name, which CMS does not use.
+                    verifier.setProvider(BouncyCastle.PROVIDER);
+                }
+                valid = signer.verify(verifier.build(known.certificate()));
             } catch (CMSSignerDigestMismatchException e) {
                 valid = false;
             } catch (CMSException | OperatorCreationException e) {
@@ -292,14 +301,14 @@ public final class SmimeDecoder {
             throws IOException {
         String encoding = transferEncoding == null ? null : transferEncoding.toLowerCase(Locale.ROOT).trim();
         if ("base64".equals(encoding)) {
-            return Base64.getMimeDecoder().wrap(in);
+            return new Base64Lines(in);
         }
         if (encoding == null && type.getBaseType().toLowerCase(Locale.ROOT).endsWith("pkcs7-mime")) {
             in.mark(1);
             int first = in.read();
             in.reset();
             if (first != 0x30) {
-                return new BufferedInputStream(Base64.getMimeDecoder().wrap(in), 64 * 1024);
+                return new Base64Lines(in);
             }
         }
         return in;

@@ -43,6 +43,7 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  */
 public final class SmimeEncoder {
     private static final int BUFFER = 64 * 1024;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Sign with this private certificate's vault key. */
     public record Signing(X509Certificate certificate, Vault vault, String keyName, String keyVersion,
@@ -73,8 +74,10 @@ public final class SmimeEncoder {
         // Each layer's stream, outermost first; they are closed innermost first, each finishing its own layer
         // (BouncyCastle's generators do not close the stream they write into).
         java.util.Deque<OutputStream> layers = new java.util.ArrayDeque<>();
-        MessageDigest micDigest = digest(signing == null ? "SHA-256" : signing.algorithm().hash());
+        // Signed messages take the MIC from the signature's own content digest; others digest what is wrapped.
+        MessageDigest micDigest = digest("SHA-256");
         String micalg = signing == null ? "sha-256" : signing.algorithm().micalg();
+        SignStage signStage = null;
         try {
             if (encryption != null) {
                 outerType = "application/pkcs7-mime; smime-type="
@@ -95,7 +98,8 @@ public final class SmimeEncoder {
                 } else {
                     MimeEntity.writeHeaders(sink, type, "binary");
                 }
-                sink = sign(sink, boundary, signing, micDigest);
+                signStage = sign(sink, boundary, signing);
+                sink = signStage;
                 layers.push(sink);
             }
             // What is signed travels as lines (base64 unless text), since peers such as openssl re-read
@@ -114,7 +118,9 @@ public final class SmimeEncoder {
                     layers.push(sink);
                     lines = false;
                 }
-                sink = new CMSCompressedDataStreamGenerator().open(sink, new ZlibCompressor());
+                CMSCompressedDataStreamGenerator compressor = new CMSCompressedDataStreamGenerator();
+                compressor.setBufferSize(BUFFER);
+                sink = compressor.open(sink, new ZlibCompressor());
                 layers.push(sink);
                 if (outermost) {
                     sink = new Tee(sink, null, micDigest);
@@ -140,7 +146,8 @@ public final class SmimeEncoder {
         } catch (CMSException | OperatorCreationException | GeneralSecurityException e) {
             throw new IOException("S/MIME encoding failed: " + e.getMessage(), e);
         }
-        return new Result(outerType, Base64.getEncoder().encodeToString(micDigest.digest()) + ", " + micalg);
+        byte[] mic = signStage != null ? signStage.contentDigest() : micDigest.digest();
+        return new Result(outerType, Base64.getEncoder().encodeToString(mic) + ", " + micalg);
     }
 
     private static OutputStream encrypt(OutputStream target, Encryption encryption)
@@ -159,11 +166,13 @@ public final class SmimeEncoder {
         }
         if (encryption.algorithm().authenticated()) {
             CMSAuthEnvelopedDataStreamGenerator generator = new CMSAuthEnvelopedDataStreamGenerator();
+            generator.setBufferSize(BUFFER);
             generator.addRecipientInfoGenerator(recipient);
             return generator.open(target, (org.bouncycastle.operator.OutputAEADEncryptor)
                     new JceCMSContentEncryptorBuilder(encryption.algorithm().oid()).build());
         }
         CMSEnvelopedDataStreamGenerator generator = new CMSEnvelopedDataStreamGenerator();
+        generator.setBufferSize(BUFFER);
         generator.addRecipientInfoGenerator(recipient);
         return generator.open(target, new JceCMSContentEncryptorBuilder(encryption.algorithm().oid()).build());
     }
@@ -172,7 +181,7 @@ public final class SmimeEncoder {
      * Writes a multipart/signed body into {@code target}: the entity written to the returned stream as the
      * first part, and its detached CMS signature (made when the stream is closed) as the second.
      */
-    private static OutputStream sign(OutputStream target, String boundary, Signing signing, MessageDigest micDigest)
+    private static SignStage sign(OutputStream target, String boundary, Signing signing)
             throws CMSException, IOException, GeneralSecurityException, OperatorCreationException {
         KeyType keyType = signing.certificate().getPublicKey().getAlgorithm().equals("EC") ? KeyType.EC : KeyType.RSA;
         VaultContentSigner signer = new VaultContentSigner(signing.vault(), signing.keyName(), signing.keyVersion(),
@@ -184,33 +193,54 @@ public final class SmimeEncoder {
         ByteArrayOutputStream signature = new ByteArrayOutputStream();
         OutputStream signed = generator.open(signature, false);
         target.write(("--" + boundary + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        return new Tee(target, signed, micDigest) {
-            @Override
-            public void close() throws IOException {
-                signed.close();
-                String lines = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(signature.toByteArray());
-                target.write(("\r\n--" + boundary + "\r\n"
-                        + "Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\n"
-                        + "Content-Transfer-Encoding: base64\r\n"
-                        + "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n\r\n"
-                        + lines + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-            }
-        };
+        return new SignStage(target, signed, generator, signature, boundary);
     }
 
-    /** Base64 in 76-character CRLF lines; closing it ends the encoding but leaves the target open. */
-    private static OutputStream base64(OutputStream target) {
-        return Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).wrap(new FilterOutputStream(target) {
-            @Override
-            public void write(byte[] bytes, int offset, int length) throws IOException {
-                out.write(bytes, offset, length);
-            }
+    /** The signing layer: content goes to the first part and into the signature's digest. */
+    private static final class SignStage extends Tee {
+        private final OutputStream signed;
+        private final CMSSignedDataStreamGenerator generator;
+        private final ByteArrayOutputStream signature;
+        private final String boundary;
+        private boolean closed;
 
-            @Override
-            public void close() throws IOException {
-                out.flush();
+        SignStage(OutputStream target, OutputStream signed, CMSSignedDataStreamGenerator generator,
+                ByteArrayOutputStream signature, String boundary) {
+            super(target, signed, null);
+            this.signed = signed;
+            this.generator = generator;
+            this.signature = signature;
+            this.boundary = boundary;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
             }
-        });
+            closed = true;
+            signed.close();
+            String lines = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(signature.toByteArray());
+            out.write(("\r\n--" + boundary + "\r\n"
+                    + "Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\n"
+                    + "Content-Transfer-Encoding: base64\r\n"
+                    + "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n\r\n"
+                    + lines + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+
+        /** The digest of the signed content, which the signature covers: the AS2 MIC. */
+        byte[] contentDigest() {
+            return (byte[]) generator.getGeneratedDigests().values().iterator().next();
+        }
+    }
+
+    /**
+     * Base64 in 76-character CRLF lines; closing it ends the encoding but leaves the target open. The encoder
+     * writes line by line, so its output is gathered into large writes.
+     */
+    private static OutputStream base64(OutputStream target) {
+        return Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).wrap(new java.io.BufferedOutputStream(
+                new NonClosing(target), BUFFER));
     }
 
     private static MessageDigest digest(String algorithm) {
@@ -223,7 +253,7 @@ public final class SmimeEncoder {
 
     private static byte[] randomBytes(int length) {
         byte[] bytes = new byte[length];
-        new SecureRandom().nextBytes(bytes);
+        RANDOM.nextBytes(bytes);
         return bytes;
     }
 
@@ -249,7 +279,9 @@ public final class SmimeEncoder {
             if (second != null) {
                 second.write(bytes, offset, length);
             }
-            digest.update(bytes, offset, length);
+            if (digest != null) {
+                digest.update(bytes, offset, length);
+            }
         }
 
         @Override
@@ -279,8 +311,20 @@ public final class SmimeEncoder {
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
+            int run = offset;
             for (int i = offset; i < offset + length; i++) {
-                write(bytes[i]);
+                byte b = bytes[i];
+                boolean bareLf = b == '\n' && (i == offset ? previous != '\r' : bytes[i - 1] != '\r');
+                boolean bareCr = (i == offset ? previous == '\r' : bytes[i - 1] == '\r') && b != '\n';
+                if (bareLf || bareCr) {
+                    out.write(bytes, run, i - run);
+                    out.write(bareLf ? '\r' : '\n');
+                    run = i;
+                }
+            }
+            out.write(bytes, run, offset + length - run);
+            if (length > 0) {
+                previous = bytes[offset + length - 1];
             }
         }
 

@@ -35,11 +35,21 @@ public final class Spool implements AutoCloseable {
     private Path file;
     private long size;
 
+    private final boolean encrypted;
+
+    /** A spool whose file, if it needs one, is encrypted. */
     public Spool(Path directory, int memoryLimit) {
+        this(directory, memoryLimit, true);
+    }
+
+    /**
+     * @param encrypted false only for content that is ciphertext already (an enveloped message), which
+     *     another encryption would not protect further
+     */
+    public Spool(Path directory, int memoryLimit, boolean encrypted) {
         this.directory = directory;
         this.memoryLimit = memoryLimit;
-        RANDOM.nextBytes(key);
-        RANDOM.nextBytes(iv);
+        this.encrypted = encrypted;
     }
 
     public long size() {
@@ -80,7 +90,8 @@ public final class Spool implements AutoCloseable {
             return new ByteArrayInputStream(memory.toByteArray());
         }
         try {
-            return new CipherInput(Files.newInputStream(file), cipher(Cipher.DECRYPT_MODE));
+            InputStream in = Files.newInputStream(file);
+            return encrypted ? new CipherInput(in, cipher(Cipher.DECRYPT_MODE)) : new java.io.BufferedInputStream(in, CHUNK);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -100,6 +111,9 @@ public final class Spool implements AutoCloseable {
     }
 
     private OutputStream toFile() throws IOException {
+        // The key is made only when the content goes to disk; messages held in memory need none.
+        RANDOM.nextBytes(key);
+        RANDOM.nextBytes(iv);
         Files.createDirectories(directory);
         file = Files.createTempFile(directory, "spool-", ".bin");
         try {
@@ -107,7 +121,8 @@ public final class Spool implements AutoCloseable {
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: the file is encrypted anyway
         }
-        OutputStream out = new CipherOutput(Files.newOutputStream(file), cipher(Cipher.ENCRYPT_MODE));
+        OutputStream buffered = new java.io.BufferedOutputStream(Files.newOutputStream(file), CHUNK);
+        OutputStream out = encrypted ? new CipherOutput(buffered, cipher(Cipher.ENCRYPT_MODE)) : buffered;
         memory.writeTo(out);
         memory = new ByteArrayOutputStream();
         return out;
@@ -132,11 +147,18 @@ public final class Spool implements AutoCloseable {
             this.cipher = cipher;
         }
 
+        private byte[] buffer = new byte[CHUNK];
+
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            byte[] encrypted = cipher.update(bytes, offset, length);
-            if (encrypted != null) {
-                out.write(encrypted);
+            if (buffer.length < length) {
+                buffer = new byte[length];
+            }
+            try {
+                int count = cipher.update(bytes, offset, length, buffer, 0);
+                out.write(buffer, 0, count);
+            } catch (javax.crypto.ShortBufferException e) {
+                throw new IllegalStateException("CTR output is as long as its input", e);
             }
         }
 

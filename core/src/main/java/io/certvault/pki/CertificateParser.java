@@ -19,6 +19,18 @@ import org.bouncycastle.openssl.PEMParser;
  * DER bytes (a .cer file). Anything else is an {@code InvalidCertificate} error that says what was found.
  */
 public final class CertificateParser {
+    /**
+     * Stored certificates are parsed again for every message that uses them; X509Certificate is immutable,
+     * so parsed ones are kept, by their DER, up to a bound.
+     */
+    private static final int CACHE_SIZE = 1024;
+    private static final java.util.Map<java.nio.ByteBuffer, X509Certificate> PARSED =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<java.nio.ByteBuffer, X509Certificate> eldest) {
+                    return size() > CACHE_SIZE;
+                }
+            });
 
     private CertificateParser() {
     }
@@ -85,6 +97,17 @@ public final class CertificateParser {
     }
 
     private static X509Certificate fromDer(byte[] der, String form) {
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(der.clone());
+        X509Certificate cached = PARSED.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        X509Certificate parsed = parseDer(der, form);
+        PARSED.put(key, parsed);
+        return parsed;
+    }
+
+    private static X509Certificate parseDer(byte[] der, String form) {
         try {
             // Strict: one complete ASN.1 structure, nothing after it.
             org.bouncycastle.asn1.x509.Certificate.getInstance(ASN1Primitive.fromByteArray(der));

@@ -46,6 +46,15 @@ final class FilesystemVault implements Vault {
     private final Path keysDirectory;
     private final MasterKey masterKey;
     private final Clock clock = Clock.systemUTC();
+    /**
+     * Key files already read, by path, with the modification time and size they had. A version's file is
+     * written once, so a changed time or size means someone altered it: it is read (and checked) again.
+     */
+    private final java.util.Map<Path, Cached> files = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Cached(KeyFile file, java.nio.file.attribute.FileTime modified, long size,
+            java.util.concurrent.atomic.AtomicReference<PrivateKey> privateKey) {
+    }
     private final SecureRandom random = new SecureRandom();
 
     FilesystemVault(String name, Path directory, MasterKey masterKey) {
@@ -147,6 +156,7 @@ final class FilesystemVault implements Vault {
         try (Stream<Path> files = Files.list(keyDirectory)) {
             for (Path file : files.toList()) {
                 Files.deleteIfExists(file);
+                this.files.remove(file);
             }
             Files.deleteIfExists(keyDirectory);
         } catch (IOException e) {
@@ -174,27 +184,45 @@ final class FilesystemVault implements Vault {
 
     @Override
     public void close() {
-        // Nothing held open: every operation reads its file.
+        files.clear();
     }
 
+    /**
+     * The decrypted private key of a version, decrypted once and then held like the master key that can
+     * decrypt it anyway: this process's memory only, never written, dropped on delete and close. Parsing a
+     * key for every signature would cost a third of the RSA operation itself.
+     */
     private PrivateKey privateKey(String keyName, String version, String operation) {
         String resolved = version != null ? version : getKey(keyName, null).version();
-        return withFile(keyName, resolved, operation, file -> {
+        ResourceName.require("key version", resolved);
+        Path path = keyDirectory(keyName).resolve(resolved + SUFFIX);
+        Cached cached;
+        try {
+            cached = cached(path);
+        } catch (NoSuchFileException e) {
+            throw VaultException.keyNotFound(name, keyName, resolved);
+        } catch (IOException | GeneralSecurityException e) {
+            throw VaultException.failure(name, keyName, operation, e);
+        }
+        PrivateKey key = cached.privateKey().get();
+        if (key == null) {
             try {
-                return file.open(masterKey.secretKey(), keyName, resolved);
+                key = cached.file().open(masterKey.secretKey(), keyName, resolved);
             } catch (GeneralSecurityException e) {
                 throw new VaultException(ErrorCode.VAULT_FAILURE, "vault '" + name + "' cannot decrypt the file of key '"
                         + keyName + "' version '" + resolved + "': it was altered, or the master key is not the one it "
                         + "was written with");
             }
-        });
+            cached.privateKey().set(key);
+        }
+        return key;
     }
 
     private <T> T withFile(String keyName, String version, String operation, Function<KeyFile, T> use) {
         ResourceName.require("key version", version);
         Path file = keyDirectory(keyName).resolve(version + SUFFIX);
         try {
-            return use.apply(KeyFile.read(Files.readAllBytes(file)));
+            return use.apply(read(file));
         } catch (NoSuchFileException e) {
             throw VaultException.keyNotFound(name, keyName, version);
         } catch (IOException | GeneralSecurityException e) {
@@ -211,7 +239,7 @@ final class FilesystemVault implements Vault {
             for (Path path : files) {
                 String fileName = path.getFileName().toString();
                 String version = fileName.substring(0, fileName.length() - SUFFIX.length());
-                KeyFile file = KeyFile.read(Files.readAllBytes(path));
+                KeyFile file = read(path);
                 versions.add(new VaultKey(keyName, version, file.publicKey(), file.created()));
             }
         } catch (NoSuchFileException e) {
@@ -221,6 +249,22 @@ final class FilesystemVault implements Vault {
         }
         versions.sort(OLDEST_FIRST);
         return versions;
+    }
+
+    private KeyFile read(Path path) throws IOException, GeneralSecurityException {
+        return cached(path).file();
+    }
+
+    private Cached cached(Path path) throws IOException, GeneralSecurityException {
+        var attributes = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+        Cached cached = files.get(path);
+        if (cached == null || !cached.modified().equals(attributes.lastModifiedTime())
+                || cached.size() != attributes.size()) {
+            cached = new Cached(KeyFile.read(Files.readAllBytes(path)), attributes.lastModifiedTime(), attributes.size(),
+                    new java.util.concurrent.atomic.AtomicReference<>());
+            files.put(path, cached);
+        }
+        return cached;
     }
 
     /** The key's directory; the name rule and a containment check keep it inside the vault. */

@@ -3,8 +3,8 @@ package io.certvault.bench;
 import io.certvault.application.IntegrationAccountService;
 import io.certvault.application.CertificateService;
 import io.certvault.application.MessageSecurityService;
-import io.certvault.application.MessageSettings;
 import io.certvault.domain.KeyReference;
+import io.certvault.testing.FixedMessageSettings;
 import io.certvault.testing.InMemoryRepositories;
 import io.certvault.testing.TestCertificates;
 import io.certvault.vault.VaultRegistry;
@@ -94,22 +94,8 @@ public class MessageSecurityBenchmark {
         vaults.vault("default").importKey("bench-key", keyPair);
         new CertificateService(repositories, repositories, vaults).put(ACCOUNT, "bench",
                 TestCertificates.base64(certificate), new KeyReference("default", "bench-key", null), null);
-        messages = new MessageSecurityService(repositories, repositories, vaults, new MessageSettings() {
-            @Override
-            public Path spoolDirectory() {
-                return directory.resolve("spool");
-            }
-
-            @Override
-            public int memoryThreshold() {
-                return 1024 * 1024;
-            }
-
-            @Override
-            public boolean allowExpiredCertificates() {
-                return false;
-            }
-        });
+        messages = new MessageSecurityService(repositories, repositories, vaults,
+                new FixedMessageSettings(directory.resolve("spool"), 1024 * 1024, false));
 
         signedMessage = directory.resolve("signed.msg");
         signedType = encodeTo(signedMessage, "bench", null);

@@ -1,6 +1,5 @@
 package io.certvault.messaging;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Base64;
@@ -10,56 +9,23 @@ import java.util.Base64;
  * and whole 4-character groups decoded at once. The JDK's MIME decoder stream works character by
  * character, which made it the slowest step of reading a large signed message.
  */
-final class Base64Lines extends FilterInputStream {
+final class Base64Lines extends BlockInputStream {
     private static final int CHUNK = 64 * 1024;
+    private final InputStream in;
     private final byte[] raw = new byte[CHUNK];
     private final byte[] text = new byte[CHUNK + 4];
     private int textLength;
-    private byte[] decoded = new byte[0];
-    private int position;
     private boolean end;
 
     Base64Lines(InputStream in) {
-        super(in);
+        this.in = in;
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] bytes, int offset, int length) throws IOException {
-        while (position == decoded.length) {
-            if (end) {
-                return -1;
-            }
-            fill();
+    protected byte[] nextBlock() throws IOException {
+        if (end) {
+            return null;
         }
-        int count = Math.min(length, decoded.length - position);
-        System.arraycopy(decoded, position, bytes, offset, count);
-        position += count;
-        return count;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] discard = new byte[8192];
-        long skipped = 0;
-        int count;
-        while (skipped < n && (count = read(discard, 0, (int) Math.min(discard.length, n - skipped))) != -1) {
-            skipped += count;
-        }
-        return skipped;
-    }
-
-    @Override
-    public int available() {
-        return decoded.length - position;
-    }
-
-    private void fill() throws IOException {
         int count = in.read(raw, 0, raw.length);
         if (count == -1) {
             end = true;
@@ -73,6 +39,7 @@ final class Base64Lines extends FilterInputStream {
         }
         // Decode whole groups; keep a partial group for the next block, or decode it (padded) at the end.
         int whole = end ? textLength : textLength - textLength % 4;
+        byte[] decoded;
         try {
             decoded = Base64.getDecoder().decode(java.util.Arrays.copyOf(text, whole));
         } catch (IllegalArgumentException e) {
@@ -80,6 +47,11 @@ final class Base64Lines extends FilterInputStream {
         }
         System.arraycopy(text, whole, text, 0, textLength - whole);
         textLength -= whole;
-        position = 0;
+        return decoded;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
     }
 }

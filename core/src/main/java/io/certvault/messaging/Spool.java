@@ -2,7 +2,6 @@ package io.certvault.messaging;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -168,59 +167,29 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    private static final class CipherInput extends FilterInputStream {
+    private static final class CipherInput extends BlockInputStream {
+        private final InputStream in;
         private final Cipher cipher;
         private final byte[] raw = new byte[CHUNK];
-        private byte[] plain = new byte[0];
-        private int position;
 
         CipherInput(InputStream in, Cipher cipher) {
-            super(in);
+            this.in = in;
             this.cipher = cipher;
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            if (position == plain.length) {
-                int count = in.read(raw, 0, raw.length);
-                if (count == -1) {
-                    return -1;
-                }
-                plain = cipher.update(raw, 0, count);
-                position = 0;
-                if (plain == null) {
-                    plain = new byte[0];
-                }
+        protected byte[] nextBlock() throws IOException {
+            int count = in.read(raw, 0, raw.length);
+            if (count == -1) {
+                return null;
             }
-            int n = Math.min(length, plain.length - position);
-            System.arraycopy(plain, position, bytes, offset, n);
-            position += n;
-            return n;
+            byte[] plain = cipher.update(raw, 0, count);
+            return plain == null ? new byte[0] : plain;
         }
 
         @Override
-        public long skip(long n) throws IOException {
-            byte[] discard = new byte[8192];
-            long skipped = 0;
-            while (skipped < n) {
-                int count = read(discard, 0, (int) Math.min(discard.length, n - skipped));
-                if (count == -1) {
-                    break;
-                }
-                skipped += count;
-            }
-            return skipped;
-        }
-
-        @Override
-        public int available() {
-            return plain.length - position;
+        public void close() throws IOException {
+            in.close();
         }
     }
 }

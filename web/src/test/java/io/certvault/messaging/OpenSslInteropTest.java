@@ -11,7 +11,9 @@ import io.certvault.application.VaultKeyService;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.domain.KeyReference;
+import io.certvault.testing.FixedMessageSettings;
 import io.certvault.testing.InMemoryRepositories;
+import io.certvault.testing.KeyLeaks;
 import io.certvault.testing.TestCertificates;
 import io.certvault.vault.VaultRegistry;
 import io.certvault.vault.VaultSettings;
@@ -71,22 +73,7 @@ class OpenSslInteropTest {
             Files.writeString(work.resolve(name + ".crt"), TestCertificates.pem(certificate));
             Files.writeString(work.resolve(name + ".key"), TestCertificates.pkcs8Pem(pair.getPrivate()));
         }
-        MessageSettings settings = new MessageSettings() {
-            @Override
-            public Path spoolDirectory() {
-                return work.resolve("spool");
-            }
-
-            @Override
-            public int memoryThreshold() {
-                return 64 * 1024;
-            }
-
-            @Override
-            public boolean allowExpiredCertificates() {
-                return false;
-            }
-        };
+        MessageSettings settings = new FixedMessageSettings(work.resolve("spool"), 64 * 1024, false);
         messages = new MessageSecurityService(repositories, repositories, vaults, settings);
         Files.write(work.resolve("entity.mime"), entity());
     }
@@ -118,7 +105,7 @@ class OpenSslInteropTest {
         var encoded = encode("rsa", "SHA2256", null, null, false);
         byte[] body = encoded.body().clone();
         // One base64 character of the signed payload, changed to another valid one.
-        int index = indexOf(body, "base64\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) + 20;
+        int index = KeyLeaks.indexOf(body, "base64\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) + 20;
         body[index] = (byte) (body[index] == 'A' ? 'B' : 'A');
         Path message = writeMessage("tampered.eml", encoded.contentType(), null, body);
 
@@ -206,7 +193,7 @@ class OpenSslInteropTest {
         openssl.ok("cms", "-sign", "-binary", "-in", "entity.mime", "-signer", "rsa.crt", "-inkey", "rsa.key", "-out",
                 "partner-signed.eml");
         byte[] message = Files.readAllBytes(work.resolve("partner-signed.eml"));
-        message[indexOf(message, Arrays.copyOfRange(PAYLOAD, 200, 216))] ^= 1;
+        message[KeyLeaks.indexOf(message, Arrays.copyOfRange(PAYLOAD, 200, 216))] ^= 1;
         Files.write(work.resolve("partner-tampered.eml"), message);
 
         assertThatThrownBy(() -> decode(work.resolve("partner-tampered.eml"), null))
@@ -298,8 +285,8 @@ class OpenSslInteropTest {
     /** The bytes after the header block, still in their transfer encoding. */
     private static java.io.InputStream rawBody(Path file) throws IOException {
         byte[] all = Files.readAllBytes(file);
-        int crlf = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        int lf = indexOf(all, "\n\n".getBytes(StandardCharsets.US_ASCII));
+        int crlf = KeyLeaks.indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        int lf = KeyLeaks.indexOf(all, "\n\n".getBytes(StandardCharsets.US_ASCII));
         // openssl ends its header lines with LF; whichever blank line comes first ends the headers.
         int start = lf >= 0 && (crlf < 0 || lf < crlf) ? lf + 2 : crlf + 4;
         return new ByteArrayInputStream(Arrays.copyOfRange(all, start, all.length));
@@ -337,18 +324,5 @@ class OpenSslInteropTest {
         byte[] bytes = new byte[200_000];
         new Random(42).nextBytes(bytes);
         return bytes;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

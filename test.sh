@@ -10,6 +10,9 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 # The S/MIME interoperability tests use openssl as the peer, and python3 (with zlib) for compressed data.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# The web pages are tested in headless Chromium, driven by Debian's chromedriver.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"

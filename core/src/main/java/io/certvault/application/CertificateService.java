@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.List;
 
 @ApplicationScoped
 public class CertificateService {
@@ -80,6 +81,12 @@ public class CertificateService {
     public Page<Certificate> list(String accountName, String afterName, String top) {
         requireAccount(accountName);
         return certificates.list(accountName, afterName, Paging.top(top));
+    }
+
+    /** Every certificate of the account, ordered by name (for pages that sort and page them themselves). */
+    public List<Certificate> all(String accountName) {
+        requireAccount(accountName);
+        return certificates.findByAccount(accountName);
     }
 
     public boolean delete(String accountName, String name) {

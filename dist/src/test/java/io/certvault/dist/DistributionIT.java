@@ -79,6 +79,9 @@ class DistributionIT {
         var after = send("GET", "/api/integrationAccounts/contoso/certificates/contoso-private", null);
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.body()).isEqualTo(before);
+        var home = send("GET", "/", null);
+        assertThat(home.statusCode()).isEqualTo(200);
+        assertThat(home.body()).contains("<h1>Integration accounts</h1>").contains("contoso");
         var key = json(send("GET", "/api/vaults/default/keys/contoso-key", null).body());
         assertThat(key.getJsonObject("properties").getString("version")).isEqualTo(version);
         assertThat(send("GET", "/api/integrationAccounts/contoso", null).statusCode()).isEqualTo(200);

@@ -1,0 +1,113 @@
+package io.certvault.ui;
+
+import io.certvault.application.CertificateService;
+import io.certvault.domain.Certificate;
+import io.certvault.domain.CertvaultException;
+import io.certvault.pki.CertificateDetails;
+import io.certvault.pki.CertificateParser;
+import jakarta.faces.context.ExternalContext;
+import jakarta.faces.context.FacesContext;
+import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.Base64;
+
+/** One certificate: every detail, its PEM, download as .cer, and deletion after confirmation. */
+@Named
+@ViewScoped
+public class CertificateView implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    CertificateService certificates;
+
+    private String account;
+    private String name;
+    private transient Certificate certificate;
+    private CertificateDetails details;
+    private byte[] der;
+    private boolean confirming;
+
+    public String load() {
+        try {
+            certificate = certificates.get(account, name);
+            der = certificate.der();
+            details = CertificateDetails.of(CertificateParser.parse(der));
+            return null;
+        } catch (CertvaultException e) {
+            Ui.error(null, e.getMessage());
+            return "accounts";
+        }
+    }
+
+    public String getPem() {
+        return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END CERTIFICATE-----\n";
+    }
+
+    /** Sends the DER as a .cer file. */
+    public void download() throws IOException {
+        FacesContext context = FacesContext.getCurrentInstance();
+        ExternalContext external = context.getExternalContext();
+        external.responseReset();
+        external.setResponseContentType("application/pkix-cert");
+        external.setResponseContentLength(der.length);
+        external.setResponseHeader("Content-Disposition", "attachment; filename=\"" + name + ".cer\"");
+        external.getResponseOutputStream().write(der);
+        context.responseComplete();
+    }
+
+    public String askDelete() {
+        confirming = true;
+        return null;
+    }
+
+    public String cancelDelete() {
+        confirming = false;
+        return null;
+    }
+
+    public String delete() {
+        certificates.delete(account, name);
+        Ui.info("Certificate '" + name + "' deleted.");
+        return Ui.redirect("certificates", "account", account);
+    }
+
+    public boolean isPrivateCertificate() {
+        return certificate != null && certificate.isPrivate();
+    }
+
+    public String getKeyReference() {
+        return isPrivateCertificate() ? certificate.key().toString() : "none (public certificate)";
+    }
+
+    public Certificate getCertificate() {
+        return certificate;
+    }
+
+    public CertificateDetails getDetails() {
+        return details;
+    }
+
+    public boolean isConfirming() {
+        return confirming;
+    }
+
+    public String getAccount() {
+        return account;
+    }
+
+    public void setAccount(String account) {
+        this.account = account;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+}

@@ -1,0 +1,166 @@
+package io.certvault.ui;
+
+import io.certvault.application.VaultKeyService;
+import io.certvault.domain.CertvaultException;
+import io.certvault.pki.PrivateKeys;
+import io.certvault.vault.KeySpec;
+import io.certvault.vault.Vault;
+import io.certvault.vault.VaultKey;
+import io.certvault.vault.VaultState;
+import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.servlet.http.Part;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Keys per vault: list, import a key file (PEM or PKCS#12), create a key. Never shows private key material. */
+@Named
+@ViewScoped
+public class VaultsView implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    VaultKeyService keys;
+
+    private String vault;
+    private transient List<VaultKey> listed;
+    private String keysMessage = "No keys in this vault yet.";
+    private String importName;
+    private transient Part keyFile;
+    private String password;
+    private String createName;
+    private String spec = KeySpec.RSA_2048.name();
+
+    public String load() {
+        if (vault == null) {
+            vault = getVaults().isEmpty() ? null : getVaults().get(0);
+        }
+        return null;
+    }
+
+    public String show() {
+        listed = null;
+        return null;
+    }
+
+    public String importKey() {
+        byte[] content = Ui.upload(keyFile, "import:keyFile");
+        if (content == null) {
+            return null;
+        }
+        char[] secret = password == null ? null : password.toCharArray();
+        try {
+            String fileName = keyFile.getSubmittedFileName() == null ? "" : keyFile.getSubmittedFileName().toLowerCase();
+            KeyPair pair = fileName.endsWith(".pfx") || fileName.endsWith(".p12")
+                    ? PrivateKeys.fromPkcs12(content, secret)
+                    : PrivateKeys.fromPem(new String(content, StandardCharsets.US_ASCII), secret);
+            var saved = keys.importKey(vault, importName, pair);
+            Ui.info("Key '" + importName + "' " + (saved.created() ? "imported" : "imported as a new version") + ".");
+            importName = null;
+            listed = null;
+        } catch (CertvaultException e) {
+            Ui.error(e, Map.of("InvalidName", "import:importName", "InvalidKey", "import:keyFile",
+                    "UnsupportedKeyType", "import:keyFile"));
+        } finally {
+            Arrays.fill(content, (byte) 0);
+            if (secret != null) {
+                Arrays.fill(secret, '\0');
+            }
+            password = null;
+        }
+        return null;
+    }
+
+    public String createKey() {
+        try {
+            keys.createKey(vault, createName, KeySpec.valueOf(spec));
+            Ui.info("Key '" + createName + "' created.");
+            createName = null;
+            listed = null;
+        } catch (CertvaultException e) {
+            Ui.error(e, Map.of("InvalidName", "create:createName"));
+        }
+        return null;
+    }
+
+    public List<String> getVaults() {
+        return keys.vaults().stream().map(Vault::name).toList();
+    }
+
+    public List<VaultKey> getKeys() {
+        if (listed == null && vault != null) {
+            try {
+                listed = keys.listKeys(vault, null, "1000").items();
+            } catch (CertvaultException e) {
+                keysMessage = e.getMessage();
+                listed = List.of();
+            }
+        }
+        return listed == null ? List.of() : listed;
+    }
+
+    public String getState() {
+        if (vault == null) {
+            return "no vault";
+        }
+        VaultState state = keys.vault(vault).state();
+        return state.up() ? "up" : "down: " + state.detail();
+    }
+
+    public String getKeysMessage() {
+        return keysMessage;
+    }
+
+    public String getVault() {
+        return vault;
+    }
+
+    public void setVault(String vault) {
+        this.vault = vault;
+    }
+
+    public String getImportName() {
+        return importName;
+    }
+
+    public void setImportName(String importName) {
+        this.importName = importName == null ? null : importName.trim();
+    }
+
+    public Part getKeyFile() {
+        return keyFile;
+    }
+
+    public void setKeyFile(Part keyFile) {
+        this.keyFile = keyFile;
+    }
+
+    public String getPassword() {
+        return null;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public String getCreateName() {
+        return createName;
+    }
+
+    public void setCreateName(String createName) {
+        this.createName = createName == null ? null : createName.trim();
+    }
+
+    public String getSpec() {
+        return spec;
+    }
+
+    public void setSpec(String spec) {
+        this.spec = spec;
+    }
+}

@@ -155,6 +155,9 @@ class PortalIT {
         waitFor(By.tagName("main"), "'old-partner' added");
         assertThat(browser.findElement(By.cssSelector(".badge.expired")).getText()).isEqualTo("Expired");
         shot("3-certificates");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(420, 900));
+        shot("3-certificates-narrow");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
 
         // 7. Details, then delete after confirmation.
         browser.findElement(By.linkText("fabrikam")).click();

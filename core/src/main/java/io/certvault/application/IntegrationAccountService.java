@@ -44,6 +44,12 @@ public class IntegrationAccountService {
         return accounts.find(name).orElseThrow(() -> notFound(name));
     }
 
+    /** Whether the account exists (an invalid name is an error, not "no"). */
+    public boolean exists(String name) {
+        ResourceName.require("integration account", name);
+        return accounts.find(name).isPresent();
+    }
+
     public Page<IntegrationAccount> list(String afterName, String top) {
         return accounts.list(afterName, Paging.top(top));
     }

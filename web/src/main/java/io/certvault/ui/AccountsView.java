@@ -57,8 +57,7 @@ public class AccountsView implements Serializable {
 
     public String create() {
         try {
-            if (newName != null && !newName.isBlank() && accounts.list(null, "1000").items().stream()
-                    .anyMatch(a -> a.name().equals(newName))) {
+            if (accounts.exists(newName)) {
                 Ui.error("create:name", "An integration account named '" + newName + "' exists already.");
                 return null;
             }

@@ -1,0 +1,140 @@
+package io.certvault.vault.hashicorp;
+
+import io.certvault.domain.ErrorCode;
+import io.certvault.vault.VaultContext;
+import io.certvault.vault.VaultException;
+import io.github.jopenlibs.vault.SslConfig;
+import io.github.jopenlibs.vault.Vault;
+import io.github.jopenlibs.vault.VaultConfig;
+import io.github.jopenlibs.vault.response.LogicalResponse;
+import java.io.File;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The vault-java-driver client of one configured Vault, signed in. Its answers are checked here: the driver
+ * does not throw on 4xx, so every status is turned into Certvault's error with the path Vault refused.
+ */
+final class HashiCorpClient {
+    private final String vaultName;
+    private final String address;
+    private final Vault vault;
+
+    private HashiCorpClient(String vaultName, String address, Vault vault) {
+        this.vaultName = vaultName;
+        this.address = address;
+        this.vault = vault;
+    }
+
+    static HashiCorpClient open(VaultContext context) {
+        String name = context.name();
+        String address = context.require("address").replaceAll("/+$", "");
+        int timeout = context.settings().get("timeout").map(Integer::parseInt).orElse(10);
+        try {
+            // Engine version 1: with 2 the driver rewrites paths to KV's ".../data/...", which Transit has not.
+            VaultConfig config = new VaultConfig().address(address).engineVersion(1).openTimeout(timeout)
+                    .readTimeout(timeout);
+            var caFile = context.settings().get("ca-file");
+            if (caFile.isPresent()) {
+                if (!new File(caFile.get()).canRead()) {
+                    throw VaultException.configuration(name, "cannot read ca-file " + caFile.get());
+                }
+                config.sslConfig(new SslConfig().pemFile(new File(caFile.get())).build());
+            }
+            var namespace = context.settings().get("namespace");
+            if (namespace.isPresent()) {
+                config.nameSpace(namespace.get());
+            }
+            String auth = context.settings().get("auth").orElse("token").toLowerCase(Locale.ROOT);
+            switch (auth) {
+                case "token" -> config.token(context.require("token"));
+                case "approle" -> {
+                    Vault login = Vault.create(config.build());
+                    String token = login.auth().loginByAppRole(context.settings().get("approle-mount").orElse("approle"),
+                            context.require("role-id"), context.require("secret-id")).getAuthClientToken();
+                    config.token(token);
+                }
+                default -> throw VaultException.configuration(name, "auth '" + auth + "' is unknown; use token or approle");
+            }
+            return new HashiCorpClient(name, address, Vault.create(config.build()));
+        } catch (io.github.jopenlibs.vault.VaultException e) {
+            if (e.getHttpStatusCode() == 400 || e.getHttpStatusCode() == 403) {
+                throw VaultException.configuration(name, "Vault at " + address + " refused the AppRole login: check "
+                        + "role-id and secret-id");
+            }
+            throw VaultException.configuration(name, "cannot set up the client for Vault at " + address + ": "
+                    + e.getMessage());
+        } catch (NumberFormatException e) {
+            throw VaultException.configuration(name, "timeout must be a whole number of seconds");
+        }
+    }
+
+    LogicalResponse read(String path, String operation, String keyName) {
+        return checked(() -> vault.logical().read(path), path, operation, keyName);
+    }
+
+    /** The names under a path; none when Vault has nothing there (it answers 404 to an empty list). */
+    java.util.List<String> list(String path, String operation) {
+        try {
+            return checked(() -> vault.logical().list(path), path, operation, null).getListData();
+        } catch (VaultException e) {
+            if (e.errorCode() == ErrorCode.VAULT_FAILURE && e.getMessage().contains("has nothing at")) {
+                return java.util.List.of();
+            }
+            throw e;
+        }
+    }
+
+    LogicalResponse write(String path, Map<String, Object> body, String operation, String keyName) {
+        return checked(() -> vault.logical().write(path, body), path, operation, keyName);
+    }
+
+    LogicalResponse delete(String path, String operation, String keyName) {
+        return checked(() -> vault.logical().delete(path), path, operation, keyName);
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        LogicalResponse run() throws io.github.jopenlibs.vault.VaultException;
+    }
+
+    private LogicalResponse checked(Call call, String path, String operation, String keyName) {
+        LogicalResponse response;
+        try {
+            response = call.run();
+        } catch (io.github.jopenlibs.vault.VaultException e) {
+            int status = e.getHttpStatusCode();
+            if (status == 0) {
+                throw new VaultException(ErrorCode.VAULT_UNAVAILABLE, "vault '" + vaultName + "' (" + address
+                        + ") cannot be reached for '" + operation + "': " + e.getMessage(), e);
+            }
+            throw fromStatus(status, e.getMessage(), path, operation, keyName);
+        }
+        int status = response.getRestResponse().getStatus();
+        if (status >= 400) {
+            String body = new String(response.getRestResponse().getBody(), java.nio.charset.StandardCharsets.UTF_8);
+            throw fromStatus(status, body, path, operation, keyName);
+        }
+        return response;
+    }
+
+    private VaultException fromStatus(int status, String said, String path, String operation, String keyName) {
+        String where = "vault '" + vaultName + "' (" + address + ")";
+        String onKey = keyName == null ? "" : " on key '" + keyName + "'";
+        return switch (status) {
+            case 403 -> new VaultException(ErrorCode.VAULT_ACCESS_DENIED, where + " refused '" + operation + "'" + onKey
+                    + ": the token's policy needs the capability for path '" + path + "'");
+            case 404 -> keyName != null ? io.certvault.vault.VaultException.keyNotFound(vaultName, keyName, null)
+                    : new VaultException(ErrorCode.VAULT_FAILURE, where + " has nothing at '" + path + "'");
+            case 429, 500, 502, 503 -> new VaultException(ErrorCode.VAULT_UNAVAILABLE, where + " is sealed, standby or "
+                    + "unavailable (HTTP " + status + ") for '" + operation + "'");
+            default -> new VaultException(status == 400 && operation.startsWith("decrypt") ? ErrorCode.DECRYPTION_FAILED
+                    : ErrorCode.VAULT_FAILURE, where + " failed '" + operation + "'" + onKey + " (HTTP " + status + "): "
+                    + shorten(said));
+        };
+    }
+
+    private static String shorten(String text) {
+        return text == null ? "" : text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+}

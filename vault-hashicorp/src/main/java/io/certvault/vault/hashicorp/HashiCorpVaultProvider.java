@@ -1,0 +1,48 @@
+package io.certvault.vault.hashicorp;
+
+import io.certvault.vault.Vault;
+import io.certvault.vault.VaultContext;
+import io.certvault.vault.VaultException;
+import io.certvault.vault.VaultProvider;
+import io.certvault.vault.VaultSetting;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * HashiCorp Vault (or OpenBao). Mode {@code transit} (the default): keys live in the Transit secrets engine
+ * and are not exportable; Vault signs and decrypts. (Mode {@code kv} is not built yet.)
+ */
+public class HashiCorpVaultProvider implements VaultProvider {
+    public static final String TYPE = "hashicorp";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<VaultSetting> settings() {
+        return List.of(
+                new VaultSetting("address", "Vault's address, e.g. https://vault.example:8200", true, false),
+                new VaultSetting("mode", "transit (keys stay in Vault; the default)", false, false),
+                new VaultSetting("transit-mount", "Mount path of the Transit engine (default transit)", false, false),
+                new VaultSetting("namespace", "Vault Enterprise namespace", false, false),
+                new VaultSetting("auth", "token (default) or approle", false, false),
+                new VaultSetting("token", "Vault token (auth=token)", false, true),
+                new VaultSetting("role-id", "AppRole role id (auth=approle)", false, false),
+                new VaultSetting("secret-id", "AppRole secret id (auth=approle)", false, true),
+                new VaultSetting("approle-mount", "Mount path of the AppRole auth method (default approle)", false, false),
+                new VaultSetting("ca-file", "PEM file of the CA that signed Vault's TLS certificate", false, false),
+                new VaultSetting("timeout", "Seconds to connect and to read an answer (default 10)", false, false));
+    }
+
+    @Override
+    public Vault open(VaultContext context) {
+        String mode = context.settings().get("mode").orElse("transit").toLowerCase(Locale.ROOT);
+        if (!mode.equals("transit")) {
+            throw VaultException.configuration(context.name(), "mode '" + mode + "' is not available; use transit");
+        }
+        return new TransitVault(context.name(), HashiCorpClient.open(context),
+                context.settings().get("transit-mount").orElse("transit"));
+    }
+}

@@ -81,6 +81,10 @@ public final class VaultRegistry implements AutoCloseable {
                 LOG.info(() -> "Opened vault '" + name + "' of type '" + type + "'");
             } catch (RuntimeException e) {
                 problems.add(e.getMessage());
+            } catch (LinkageError e) {
+                // A backend jar without its own dependencies: say which class is missing.
+                LOG.log(java.util.logging.Level.SEVERE, "Vault '" + name + "' could not be opened", e);
+                problems.add("vault '" + name + "': its backend is incomplete (" + e + ")");
             }
         }
         if (!problems.isEmpty()) {

@@ -337,7 +337,7 @@ class CertvaultApiIT {
     @Test
     void privateCertificatesWithKeysInAzureKeyVault() {
         var vaults = record(api.get("vaults")).json().getJsonArray("value").getValuesAs(JsonObject.class);
-        assertThat(vaults).extracting(v -> v.getString("name")).containsExactly("default", "azure", "offline");
+        assertThat(vaults).extracting(v -> v.getString("name")).containsExactly("default", "azure", "offline", "onprem");
         JsonObject azure = vaults.get(1).getJsonObject("properties");
         assertThat(azure.getString("vaultType")).isEqualTo("azure");
         assertThat(azure.getString("state")).isEqualTo("Up");
@@ -410,6 +410,46 @@ class CertvaultApiIT {
         }
         assertThat(api.get("vaults/azure/keys/cloud-guarded").status()).isEqualTo(200);
         assertError(api.get("vaults/azure/keys/cloud-never"), 404, "KeyNotFound");
+    }
+
+    // ---- HashiCorp Vault Transit (through the simulator) ------------------------------------------
+
+    @Test
+    void privateCertificatesAndMessagesWithKeysInVaultTransit() {
+        JsonObject onprem = record(api.get("vaults/onprem")).json().getJsonObject("properties");
+        assertThat(onprem.getString("vaultType")).isEqualTo("hashicorp");
+        assertThat(onprem.getString("state")).isEqualTo("Up");
+
+        createAccount("transit");
+        KeyPair ours = remember(TestCertificates.rsa(2048));
+        var imported = record(api.put("vaults/onprem/keys/transit-signing",
+                Json.createObjectBuilder().add("key", TestCertificates.pkcs8Pem(ours.getPrivate())).build()));
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        assertThat(imported.json().getJsonObject("properties").getString("version")).isEqualTo("1");
+        assertThat(putCertificate("transit", "ours", TestCertificates.base64(TestCertificates.selfSigned(ours, "ours")),
+                null, keyReference("onprem", "transit-signing", null)).status()).isEqualTo(201);
+
+        var signed = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri(
+                "integrationAccounts/transit/messages/encode?signingCertificateName=ours&encryptionCertificateName=ours"
+                        + "&encryptionAlgorithm=AES128"))
+                .header("Content-Type", "application/edi-x12").POST(java.net.http.HttpRequest.BodyPublishers.ofString("UNB+")));
+        assertThat(signed.statusCode()).isEqualTo(200);
+        var decoded = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/transit/messages/decode"))
+                .header("Content-Type", signed.headers().firstValue("Content-Type").orElseThrow())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(signed.body())));
+        assertThat(decoded.statusCode()).isEqualTo(200);
+        assertThat(new String(decoded.body(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("UNB+");
+        assertThat(decoded.headers().firstValue("X-Certvault-Signed-By")).hasValue("ours");
+        assertThat(decoded.headers().firstValue("X-Certvault-Decrypted-With")).hasValue("ours");
+
+        KeyVaultSimulatorExtension.hashicorp.deny("transit/keys/transit-signing");
+        try {
+            var denied = api.get("vaults/onprem/keys/transit-signing");
+            assertError(denied, 403, "VaultAccessDenied");
+            assertThat(denied.errorMessage()).contains("path 'transit/keys/transit-signing'");
+        } finally {
+            KeyVaultSimulatorExtension.hashicorp.allowAll();
+        }
     }
 
     // ---- messages ---------------------------------------------------------------------------------

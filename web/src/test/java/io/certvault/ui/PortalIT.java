@@ -38,7 +38,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * who knows the Azure portal takes, one page at a time, with a screenshot of each under
  * target/screenshots/.
  */
-@ExtendWith(ArquillianExtension.class)
+// The server's cloud vaults point at the simulators; they must answer while it starts.
+@ExtendWith({io.certvault.rest.KeyVaultSimulatorExtension.class, ArquillianExtension.class})
 class PortalIT {
     private static WebDriver browser;
     private static Path files;

@@ -68,8 +68,13 @@ public final class VaultSimulator implements AutoCloseable {
     }
 
     public VaultSimulator() throws IOException {
+        this(0);
+    }
+
+    /** Starts on 127.0.0.1 at {@code port} (0 for any). */
+    public VaultSimulator(int port) throws IOException {
         tokens.add(ROOT_TOKEN);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "vault-simulator");
             thread.setDaemon(true);
@@ -92,6 +97,10 @@ public final class VaultSimulator implements AutoCloseable {
     /** Answers 403 for paths that start with this (after /v1/). */
     public void deny(String pathPrefix) {
         denied.add(pathPrefix);
+    }
+
+    public void allowAll() {
+        denied.clear();
     }
 
     public void seal(boolean sealed) {

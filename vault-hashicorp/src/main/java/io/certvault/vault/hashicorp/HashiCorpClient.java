@@ -27,12 +27,20 @@ final class HashiCorpClient {
     }
 
     static HashiCorpClient open(VaultContext context) {
+        return open(context, 1);
+    }
+
+    /**
+     * @param engineVersion 1 for paths as they are (Transit, KV metadata), 2 for KV v2 writes, where the driver
+     *     puts {@code /data/} into the path and wraps the body in {@code {"data": ...}}
+     */
+    static HashiCorpClient open(VaultContext context, int engineVersion) {
         String name = context.name();
         String address = context.require("address").replaceAll("/+$", "");
         int timeout = context.settings().get("timeout").map(Integer::parseInt).orElse(10);
         try {
-            // Engine version 1: with 2 the driver rewrites paths to KV's ".../data/...", which Transit has not.
-            VaultConfig config = new VaultConfig().address(address).engineVersion(1).openTimeout(timeout)
+            // Engine version 1 leaves paths alone; with 2 the driver rewrites them to KV's ".../data/...".
+            VaultConfig config = new VaultConfig().address(address).engineVersion(engineVersion).openTimeout(timeout)
                     .readTimeout(timeout);
             var caFile = context.settings().get("ca-file");
             if (caFile.isPresent()) {

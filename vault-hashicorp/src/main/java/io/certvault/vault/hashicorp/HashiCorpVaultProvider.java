@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * HashiCorp Vault (or OpenBao). Mode {@code transit} (the default): keys live in the Transit secrets engine
- * and are not exportable; Vault signs and decrypts. (Mode {@code kv} is not built yet.)
+ * and are not exportable; Vault signs and decrypts. Mode {@code kv}: keys are KV v2 secrets, read for each
+ * operation.
  */
 public class HashiCorpVaultProvider implements VaultProvider {
     public static final String TYPE = "hashicorp";
@@ -24,7 +25,10 @@ public class HashiCorpVaultProvider implements VaultProvider {
     public List<VaultSetting> settings() {
         return List.of(
                 new VaultSetting("address", "Vault's address, e.g. https://vault.example:8200", true, false),
-                new VaultSetting("mode", "transit (keys stay in Vault; the default)", false, false),
+                new VaultSetting("mode", "transit (keys stay in Vault; the default) or kv (keys as KV v2 secrets)", false,
+                        false),
+                new VaultSetting("kv-mount", "Mount path of the KV v2 engine (default secret)", false, false),
+                new VaultSetting("kv-path", "Path under the KV mount for the keys (default certvault)", false, false),
                 new VaultSetting("transit-mount", "Mount path of the Transit engine (default transit)", false, false),
                 new VaultSetting("namespace", "Vault Enterprise namespace", false, false),
                 new VaultSetting("auth", "token (default) or approle", false, false),
@@ -39,10 +43,14 @@ public class HashiCorpVaultProvider implements VaultProvider {
     @Override
     public Vault open(VaultContext context) {
         String mode = context.settings().get("mode").orElse("transit").toLowerCase(Locale.ROOT);
-        if (!mode.equals("transit")) {
-            throw VaultException.configuration(context.name(), "mode '" + mode + "' is not available; use transit");
-        }
-        return new TransitVault(context.name(), HashiCorpClient.open(context),
-                context.settings().get("transit-mount").orElse("transit"));
+        return switch (mode) {
+            case "transit" -> new TransitVault(context.name(), HashiCorpClient.open(context),
+                    context.settings().get("transit-mount").orElse("transit"));
+            case "kv" -> new KvVault(context.name(), HashiCorpClient.open(context), HashiCorpClient.open(context, 2),
+                    context.settings().get("kv-mount").orElse("secret"),
+                    context.settings().get("kv-path").orElse("certvault"));
+            default -> throw VaultException.configuration(context.name(), "mode '" + mode + "' is unknown; use transit "
+                    + "or kv");
+        };
     }
 }

@@ -52,6 +52,9 @@ public final class VaultSimulator implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, TransitKey> keys = new TreeMap<>();
+    /** KV v2 secrets by path under the mount: every version's data, and when each was made. */
+    private final Map<String, List<JsonObject>> secrets = new TreeMap<>();
+    private final Map<String, List<Instant>> secretTimes = new TreeMap<>();
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private volatile boolean sealed;
@@ -90,6 +93,8 @@ public final class VaultSimulator implements AutoCloseable {
 
     public synchronized void reset() {
         keys.clear();
+        secrets.clear();
+        secretTimes.clear();
         denied.clear();
         sealed = false;
     }
@@ -97,6 +102,12 @@ public final class VaultSimulator implements AutoCloseable {
     /** Answers 403 for paths that start with this (after /v1/). */
     public void deny(String pathPrefix) {
         denied.add(pathPrefix);
+    }
+
+    /** The latest version of a KV secret, as stored (for tests that look at what the client wrote). */
+    public synchronized String secretText(String path) {
+        List<JsonObject> versions = secrets.get(path);
+        return versions == null ? null : versions.get(versions.size() - 1).toString();
     }
 
     public void allowAll() {
@@ -147,7 +158,8 @@ public final class VaultSimulator implements AutoCloseable {
                 return;
             }
             route(exchange, method, path, list, body);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            e.printStackTrace();
             send(exchange, 500, errors(String.valueOf(e)));
         }
     }
@@ -155,6 +167,11 @@ public final class VaultSimulator implements AutoCloseable {
     private synchronized void route(HttpExchange exchange, String method, String path, boolean list, JsonObject body)
             throws IOException {
         String[] parts = path.split("/");
+        if (parts.length >= 2 && parts[0].equals("secret")) {
+            kv(exchange, method, String.join("/", Arrays.copyOfRange(parts, 1, parts.length)), list, body,
+                    exchange.getRequestURI().getRawQuery());
+            return;
+        }
         if (parts.length < 2 || !parts[0].equals("transit")) {
             send(exchange, 404, errors("no handler for route '" + path + "'"));
             return;
@@ -271,6 +288,70 @@ public final class VaultSimulator implements AutoCloseable {
             }
             default -> send(exchange, 404, errors("unsupported path"));
         }
+    }
+
+    /** KV v2: data/<path> (write, read with ?version=), metadata/<path> (read, list, delete). */
+    private void kv(HttpExchange exchange, String method, String rest, boolean list, JsonObject body, String query)
+            throws IOException {
+        boolean data = rest.startsWith("data/");
+        String key = rest.substring(rest.indexOf('/') + 1);
+        if (data && (method.equals("POST") || method.equals("PUT"))) {
+            secrets.computeIfAbsent(key, k -> new ArrayList<>()).add(body.getJsonObject("data"));
+            secretTimes.computeIfAbsent(key, k -> new ArrayList<>()).add(Instant.now());
+            int version = secrets.get(key).size();
+            send(exchange, 200, data(Json.createObjectBuilder().add("version", version)
+                    .add("created_time", secretTimes.get(key).get(version - 1).toString()).add("deletion_time", "")
+                    .add("destroyed", false)));
+            return;
+        }
+        if (data && method.equals("GET")) {
+            List<JsonObject> versions = secrets.get(key);
+            int version = versions == null ? 0 : query != null && query.contains("version=")
+                    ? Integer.parseInt(query.replaceAll(".*version=(\\d+).*", "$1")) : versions.size();
+            if (versions == null || version < 1 || version > versions.size()) {
+                send(exchange, 404, errors());
+                return;
+            }
+            send(exchange, 200, data(Json.createObjectBuilder().add("data", versions.get(version - 1))
+                    .add("metadata", Json.createObjectBuilder().add("version", version)
+                            .add("created_time", secretTimes.get(key).get(version - 1).toString())
+                            .add("deletion_time", "").add("destroyed", false))));
+            return;
+        }
+        if (!rest.startsWith("metadata/") && !rest.equals("metadata")) {
+            send(exchange, 404, errors("unsupported path"));
+            return;
+        }
+        if (list) {
+            String prefix = key.equals("metadata") ? "" : key + "/";
+            JsonArrayBuilder names = Json.createArrayBuilder();
+            secrets.keySet().stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length()))
+                    .forEach(names::add);
+            if (secrets.keySet().stream().noneMatch(k -> k.startsWith(prefix))) {
+                send(exchange, 404, errors());
+            } else {
+                send(exchange, 200, data(Json.createObjectBuilder().add("keys", names)));
+            }
+            return;
+        }
+        List<JsonObject> versions = secrets.get(key);
+        if (versions == null) {
+            send(exchange, 404, errors());
+            return;
+        }
+        if (method.equals("DELETE")) {
+            secrets.remove(key);
+            secretTimes.remove(key);
+            send(exchange, 204, null);
+            return;
+        }
+        JsonObjectBuilder all = Json.createObjectBuilder();
+        for (int i = 0; i < versions.size(); i++) {
+            all.add(String.valueOf(i + 1), Json.createObjectBuilder().add("created_time",
+                    secretTimes.get(key).get(i).toString()).add("deletion_time", "").add("destroyed", false));
+        }
+        send(exchange, 200, data(Json.createObjectBuilder().add("current_version", versions.size())
+                .add("versions", all)));
     }
 
     private JsonObject describe(String name, TransitKey key) {

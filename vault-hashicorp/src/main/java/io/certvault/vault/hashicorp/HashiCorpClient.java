@@ -16,14 +16,62 @@ import java.util.Map;
  * does not throw on 4xx, so every status is turned into Certvault's error with the path Vault refused.
  */
 final class HashiCorpClient {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HashiCorpClient.class.getName());
+
     private final String vaultName;
     private final String address;
+    private final VaultConfig config;
     private final Vault vault;
+    /** Signs in again (AppRole, Kubernetes); null for a token given by configuration. */
+    private final Login login;
+    private java.time.Instant renewAt;
 
-    private HashiCorpClient(String vaultName, String address, Vault vault) {
+    @FunctionalInterface
+    private interface Login {
+        io.github.jopenlibs.vault.response.AuthResponse run(Vault unauthenticated)
+                throws io.github.jopenlibs.vault.VaultException;
+    }
+
+    private HashiCorpClient(String vaultName, String address, VaultConfig config, Login login)
+            throws io.github.jopenlibs.vault.VaultException {
         this.vaultName = vaultName;
         this.address = address;
-        this.vault = vault;
+        this.config = config;
+        this.login = login;
+        if (login != null) {
+            signIn();
+        }
+        this.vault = Vault.create(config);
+    }
+
+    private void signIn() throws io.github.jopenlibs.vault.VaultException {
+        var auth = login.run(Vault.create(config));
+        config.token(auth.getAuthClientToken());
+        scheduleRenewal(auth.getAuthLeaseDuration());
+    }
+
+    /** Renew when two thirds of the token's lease have passed. */
+    private void scheduleRenewal(long leaseSeconds) {
+        renewAt = leaseSeconds > 0 ? java.time.Instant.now().plusMillis(leaseSeconds * 1000 * 2 / 3) : null;
+    }
+
+    /** Keeps a signed-in token alive: renew it, or, when it cannot be renewed any more, sign in again. */
+    private synchronized void refreshToken() {
+        if (login == null || renewAt == null || java.time.Instant.now().isBefore(renewAt)) {
+            return;
+        }
+        try {
+            var renewed = vault.auth().renewSelf();
+            scheduleRenewal(renewed.getAuthLeaseDuration());
+        } catch (io.github.jopenlibs.vault.VaultException e) {
+            LOG.info(() -> "Vault '" + vaultName + "': token renewal refused (" + e.getHttpStatusCode()
+                    + "), signing in again");
+            try {
+                signIn();
+            } catch (io.github.jopenlibs.vault.VaultException again) {
+                LOG.warning(() -> "Vault '" + vaultName + "': sign-in failed (" + again.getHttpStatusCode() + ")");
+            }
+        }
     }
 
     static HashiCorpClient open(VaultContext context) {
@@ -54,26 +102,47 @@ final class HashiCorpClient {
                 config.nameSpace(namespace.get());
             }
             String auth = context.settings().get("auth").orElse("token").toLowerCase(Locale.ROOT);
-            switch (auth) {
-                case "token" -> config.token(context.require("token"));
-                case "approle" -> {
-                    Vault login = Vault.create(config.build());
-                    String token = login.auth().loginByAppRole(context.settings().get("approle-mount").orElse("approle"),
-                            context.require("role-id"), context.require("secret-id")).getAuthClientToken();
-                    config.token(token);
+            Login login = switch (auth) {
+                case "token" -> {
+                    config.token(context.require("token"));
+                    yield null;
                 }
-                default -> throw VaultException.configuration(name, "auth '" + auth + "' is unknown; use token or approle");
-            }
-            return new HashiCorpClient(name, address, Vault.create(config.build()));
+                case "approle" -> {
+                    String mount = context.settings().get("approle-mount").orElse("approle");
+                    String roleId = context.require("role-id");
+                    String secretId = context.require("secret-id");
+                    yield unauthenticated -> unauthenticated.auth().loginByAppRole(mount, roleId, secretId);
+                }
+                case "kubernetes" -> {
+                    String role = context.require("kubernetes-role");
+                    String mount = context.settings().get("kubernetes-mount").orElse("kubernetes");
+                    java.nio.file.Path jwt = java.nio.file.Path.of(context.settings().get("kubernetes-token-file")
+                            .orElse("/var/run/secrets/kubernetes.io/serviceaccount/token"));
+                    // The driver takes the whole auth path here, not only the mount.
+                    yield unauthenticated -> unauthenticated.auth().loginByKubernetes(role, readJwt(name, jwt),
+                            "auth/" + mount);
+                }
+                default -> throw VaultException.configuration(name, "auth '" + auth + "' is unknown; use token, approle "
+                        + "or kubernetes");
+            };
+            return new HashiCorpClient(name, address, config.build(), login);
         } catch (io.github.jopenlibs.vault.VaultException e) {
             if (e.getHttpStatusCode() == 400 || e.getHttpStatusCode() == 403) {
-                throw VaultException.configuration(name, "Vault at " + address + " refused the AppRole login: check "
-                        + "role-id and secret-id");
+                throw VaultException.configuration(name, "Vault at " + address + " refused the login: check "
+                        + "role-id and secret-id (AppRole) or the role and service account token (Kubernetes)");
             }
             throw VaultException.configuration(name, "cannot set up the client for Vault at " + address + ": "
                     + e.getMessage());
         } catch (NumberFormatException e) {
             throw VaultException.configuration(name, "timeout must be a whole number of seconds");
+        }
+    }
+
+    private static String readJwt(String vaultName, java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw VaultException.configuration(vaultName, "cannot read the Kubernetes service account token " + file);
         }
     }
 
@@ -107,6 +176,7 @@ final class HashiCorpClient {
     }
 
     private LogicalResponse checked(Call call, String path, String operation, String keyName) {
+        refreshToken();
         LogicalResponse response;
         try {
             response = call.run();

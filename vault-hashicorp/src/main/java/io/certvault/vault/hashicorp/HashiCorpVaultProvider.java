@@ -31,11 +31,16 @@ public class HashiCorpVaultProvider implements VaultProvider {
                 new VaultSetting("kv-path", "Path under the KV mount for the keys (default certvault)", false, false),
                 new VaultSetting("transit-mount", "Mount path of the Transit engine (default transit)", false, false),
                 new VaultSetting("namespace", "Vault Enterprise namespace", false, false),
-                new VaultSetting("auth", "token (default) or approle", false, false),
+                new VaultSetting("auth", "token (default), approle or kubernetes", false, false),
                 new VaultSetting("token", "Vault token (auth=token)", false, true),
                 new VaultSetting("role-id", "AppRole role id (auth=approle)", false, false),
                 new VaultSetting("secret-id", "AppRole secret id (auth=approle)", false, true),
                 new VaultSetting("approle-mount", "Mount path of the AppRole auth method (default approle)", false, false),
+                new VaultSetting("kubernetes-role", "Vault role for the Kubernetes login (auth=kubernetes)", false, false),
+                new VaultSetting("kubernetes-mount", "Mount path of the Kubernetes auth method (default kubernetes)", false,
+                        false),
+                new VaultSetting("kubernetes-token-file", "Service account token file (default the pod's own)", false,
+                        false),
                 new VaultSetting("ca-file", "PEM file of the CA that signed Vault's TLS certificate", false, false),
                 new VaultSetting("timeout", "Seconds to connect and to read an answer (default 10)", false, false));
     }

@@ -82,7 +82,45 @@ class HashiCorpVaultTest extends VaultContractTest {
         assertThat(approle.sign("by-approle", null, SignatureAlgorithm.ES256, new byte[32])).isNotEmpty();
 
         config.put("secret-id", "wrong");
-        assertThatThrownBy(this::open).isInstanceOf(VaultException.class).hasMessageContaining("refused the AppRole login");
+        assertThatThrownBy(this::open).isInstanceOf(VaultException.class).hasMessageContaining("refused the login");
+    }
+
+    @Test
+    void signsInWithKubernetes(@org.junit.jupiter.api.io.TempDir Path directory) throws Exception {
+        vault.close();
+        Path jwt = java.nio.file.Files.writeString(directory.resolve("token"), VaultSimulator.KUBERNETES_JWT);
+        config.remove("token");
+        config.put("auth", "kubernetes");
+        config.put("kubernetes-role", VaultSimulator.KUBERNETES_ROLE);
+        config.put("kubernetes-token-file", jwt.toString());
+
+        Vault kubernetes = open();
+
+        assertThat(kubernetes.createKey("by-kubernetes", KeySpec.EC_P256).name()).isEqualTo("by-kubernetes");
+    }
+
+    @Test
+    void renewsItsTokenBeforeTheLeaseRunsOut() throws Exception {
+        vault.close();
+        simulator.tokenTtl(3);
+        try {
+            config.remove("token");
+            config.put("auth", "approle");
+            config.put("role-id", VaultSimulator.ROLE_ID);
+            config.put("secret-id", VaultSimulator.SECRET_ID);
+            Vault approle = open();
+            approle.createKey("long-lived", KeySpec.EC_P256);
+            int before = simulator.renewals;
+
+            // Past two thirds of the lease the next call renews; past the original lease it still works.
+            Thread.sleep(2200);
+            approle.getKey("long-lived", null);
+            Thread.sleep(1500);
+            assertThat(approle.sign("long-lived", null, SignatureAlgorithm.ES256, new byte[32])).isNotEmpty();
+            assertThat(simulator.renewals).isGreaterThan(before);
+        } finally {
+            simulator.tokenTtl(3600);
+        }
     }
 
     @Test

@@ -56,6 +56,11 @@ public final class VaultSimulator implements AutoCloseable {
     private final Map<String, List<JsonObject>> secrets = new TreeMap<>();
     private final Map<String, List<Instant>> secretTimes = new TreeMap<>();
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
+    /** When signed-in tokens expire; the root token does not. */
+    private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
+    private volatile int tokenTtlSeconds = 3600;
+    public static final String KUBERNETES_ROLE = "certvault";
+    public static final String KUBERNETES_JWT = "eyJhbGciOiJSUzI1NiJ9.simulated-service-account.token";
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private volatile boolean sealed;
 
@@ -114,6 +119,11 @@ public final class VaultSimulator implements AutoCloseable {
         denied.clear();
     }
 
+    /** The lease of tokens handed out from now on; they stop working when it runs out unless renewed. */
+    public void tokenTtl(int seconds) {
+        tokenTtlSeconds = seconds;
+    }
+
     public void seal(boolean sealed) {
         this.sealed = sealed;
     }
@@ -136,25 +146,35 @@ public final class VaultSimulator implements AutoCloseable {
                 send(exchange, 503, errors("Vault is sealed"));
                 return;
             }
-            if (path.equals("auth/approle/login")) {
-                if (!ROLE_ID.equals(body.getString("role_id", "")) || !SECRET_ID.equals(body.getString("secret_id", ""))) {
-                    send(exchange, 400, errors("invalid role or secret ID"));
+            if (path.equals("auth/approle/login") || path.equals("auth/kubernetes/login")) {
+                boolean approle = path.startsWith("auth/approle");
+                boolean valid = approle
+                        ? ROLE_ID.equals(body.getString("role_id", "")) && SECRET_ID.equals(body.getString("secret_id", ""))
+                        : KUBERNETES_ROLE.equals(body.getString("role", "")) && KUBERNETES_JWT.equals(body.getString("jwt", ""));
+                if (!valid) {
+                    send(exchange, approle ? 400 : 403, errors(approle ? "invalid role or secret ID" : "permission denied"));
                     return;
                 }
                 String token = "s." + UUID.randomUUID();
                 tokens.add(token);
-                send(exchange, 200, Json.createObjectBuilder().add("lease_duration", 0).add("renewable", false)
-                        .add("auth", Json.createObjectBuilder()
-                        .add("client_token", token).add("accessor", "a").add("lease_duration", 3600)
-                        .add("renewable", true).add("policies", Json.createArrayBuilder().add("certvault"))
-                        .add("token_policies", Json.createArrayBuilder().add("certvault"))
-                        .add("metadata", Json.createObjectBuilder().add("role_name", "certvault"))
-                        .add("entity_id", "e").add("token_type", "service").add("orphan", true)).build());
+                expiries.put(token, Instant.now().plusSeconds(tokenTtlSeconds));
+                send(exchange, 200, authResponse(token));
                 return;
             }
+            if (System.getProperty("simulator.debug") != null) {
+                System.err.println("simulator request " + method + " " + path);
+            }
             String token = exchange.getRequestHeaders().getFirst("X-Vault-Token");
-            if (token == null || !tokens.contains(token) || denied.stream().anyMatch(path::startsWith)) {
+            Instant expiry = token == null ? null : expiries.get(token);
+            if (token == null || !tokens.contains(token) || (expiry != null && expiry.isBefore(Instant.now()))
+                    || denied.stream().anyMatch(path::startsWith)) {
                 send(exchange, 403, errors("permission denied"));
+                return;
+            }
+            if (path.equals("auth/token/renew-self")) {
+                expiries.computeIfPresent(token, (t, old) -> Instant.now().plusSeconds(tokenTtlSeconds));
+                renewals++;
+                send(exchange, 200, authResponse(token));
                 return;
             }
             route(exchange, method, path, list, body);
@@ -352,6 +372,19 @@ public final class VaultSimulator implements AutoCloseable {
         }
         send(exchange, 200, data(Json.createObjectBuilder().add("current_version", versions.size())
                 .add("versions", all)));
+    }
+
+    /** How many times a token was renewed. */
+    public volatile int renewals;
+
+    private JsonObject authResponse(String token) {
+        return Json.createObjectBuilder().add("lease_duration", 0).add("renewable", false)
+                .add("auth", Json.createObjectBuilder()
+                        .add("client_token", token).add("accessor", "a").add("lease_duration", tokenTtlSeconds)
+                        .add("renewable", true).add("policies", Json.createArrayBuilder().add("certvault"))
+                        .add("token_policies", Json.createArrayBuilder().add("certvault"))
+                        .add("metadata", Json.createObjectBuilder().add("role_name", "certvault"))
+                        .add("entity_id", "e").add("token_type", "service").add("orphan", true)).build();
     }
 
     private JsonObject describe(String name, TransitKey key) {

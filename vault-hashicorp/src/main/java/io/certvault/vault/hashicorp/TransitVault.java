@@ -240,7 +240,8 @@ final class TransitVault implements Vault {
             case RSA1_5 -> body.put("padding_scheme", "pkcs1v15");
             case RSA_OAEP -> throw VaultException.notSupported(name, keyName, "decrypt with RSA-OAEP (SHA-1)",
                     "Transit decrypts RSA-OAEP with SHA-256 (and PKCS#1 v1.5) only; ask the partner for "
-                            + "RSA-OAEP-256, or keep this key in a vault that offers SHA-1 OAEP (filesystem)");
+                            + "RSA-OAEP-256, or keep this key in a hashicorp vault with mode=kv (or a filesystem vault), "
+                            + "which decrypts SHA-1 OAEP");
         }
         String plaintext = client.write(mount + "/decrypt/" + keyName, body, "decrypt with " + algorithm.jwaName(),
                 keyName).getData().get("plaintext");

@@ -66,7 +66,7 @@ class HashiCorpVaultTest extends VaultContractTest {
     void sha1OaepIsRefusedNamingWhatWorks() {
         vault.createKey("oaep", KeySpec.RSA_2048);
         assertThatThrownBy(() -> vault.decrypt("oaep", null, EncryptionAlgorithm.RSA_OAEP, new byte[256]))
-                .hasMessageContaining("RSA-OAEP-256").hasMessageContaining("filesystem");
+                .hasMessageContaining("RSA-OAEP-256").hasMessageContaining("mode=kv");
     }
 
     @Test

@@ -39,6 +39,22 @@ public enum KeySpec {
         return curve;
     }
 
+    /** A new key pair of this kind, for the backends that make keys themselves. */
+    public java.security.KeyPair generate() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance(type.name());
+            if (type == KeyType.RSA) {
+                generator.initialize(new java.security.spec.RSAKeyGenParameterSpec(size,
+                        java.security.spec.RSAKeyGenParameterSpec.F4));
+            } else {
+                generator.initialize(new java.security.spec.ECGenParameterSpec(jcaCurve()));
+            }
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(type + " keys are part of every Java platform", e);
+        }
+    }
+
     /** The JCA curve name ({@code secp256r1}), null for RSA. */
     public String jcaCurve() {
         return curve == null ? null : "secp" + size + "r1";

@@ -29,7 +29,6 @@ import io.certvault.vault.VaultKey;
 import io.certvault.vault.VaultState;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,7 +48,6 @@ final class AzureKeyVault implements Vault {
     private static final Logger LOG = Logger.getLogger(AzureKeyVault.class.getName());
     /** Key Vault's own rule for key names. */
     private static final Pattern KEY_NAME = Pattern.compile("[0-9A-Za-z-]{1,127}");
-    private static final Duration RECHECK_AFTER = Duration.ofSeconds(30);
     /** The message inside Key Vault's {@code {"error": {"code": ..., "message": "..."}}}. */
     private static final Pattern AZURE_ERROR_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -57,7 +55,7 @@ final class AzureKeyVault implements Vault {
     private final AzureSettings settings;
     private final KeyClient keys;
     private final Map<String, CryptographyClient> cryptography = new ConcurrentHashMap<>();
-    private volatile VaultState state;
+    private final io.certvault.vault.VaultStateTracker state;
 
     AzureKeyVault(String name, AzureSettings settings) {
         this.name = name;
@@ -69,7 +67,13 @@ final class AzureKeyVault implements Vault {
             builder.disableChallengeResourceVerification();
         }
         this.keys = builder.buildClient();
-        probe();
+        // One page of keys proves the vault answers and accepts the credentials.
+        this.state = new io.certvault.vault.VaultStateTracker(
+                () -> call("list", null, null, () -> keys.listPropertiesOfKeys().iterableByPage().iterator().hasNext()));
+        state.probe();
+        if (!state.current().up()) {
+            LOG.warning(() -> "Azure vault '" + name + "' is not usable now: " + state.current().detail());
+        }
     }
 
     @Override
@@ -84,20 +88,7 @@ final class AzureKeyVault implements Vault {
 
     @Override
     public VaultState state() {
-        VaultState current = state;
-        if (!current.up() && current.checked().plus(RECHECK_AFTER).isBefore(Instant.now())) {
-            probe();
-        }
-        return state;
-    }
-
-    /** Lists one page of keys: proves the vault answers and accepts the credentials. */
-    private void probe() {
-        try {
-            call("list", null, null, () -> keys.listPropertiesOfKeys().iterableByPage().iterator().hasNext());
-        } catch (CertvaultException e) {
-            LOG.warning(() -> "Azure vault '" + name + "' is not usable now: " + e.getMessage());
-        }
+        return state.current();
     }
 
     @Override
@@ -281,18 +272,20 @@ final class AzureKeyVault implements Vault {
     private <T> T call(String operation, String keyName, String version, Supplier<T> work) {
         try {
             T result = work.get();
-            if (state == null || !state.up()) {
-                state = VaultState.up(Instant.now());
+            if (state != null) {
+                state.up();
             }
             return result;
         } catch (CertvaultException e) {
             throw e;
         } catch (RuntimeException e) {
             VaultException translated = translate(operation, keyName, version, e);
-            if (translated.errorCode() == ErrorCode.VAULT_UNAVAILABLE || signInFailure(e) != null) {
-                state = VaultState.down(translated.getMessage(), Instant.now());
-            } else if (state == null) {
-                state = VaultState.up(Instant.now());
+            if (state != null) {
+                if (translated.errorCode() == ErrorCode.VAULT_UNAVAILABLE || signInFailure(e) != null) {
+                    state.down(translated.getMessage());
+                } else {
+                    state.up();
+                }
             }
             throw translated;
         }

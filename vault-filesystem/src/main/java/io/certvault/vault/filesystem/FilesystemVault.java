@@ -5,7 +5,6 @@ import io.certvault.domain.ErrorCode;
 import io.certvault.domain.ResourceName;
 import io.certvault.vault.EncryptionAlgorithm;
 import io.certvault.vault.KeySpec;
-import io.certvault.vault.KeyType;
 import io.certvault.vault.LocalKeyOperations;
 import io.certvault.vault.SignatureAlgorithm;
 import io.certvault.vault.Vault;
@@ -20,11 +19,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.RSAKeyGenParameterSpec;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -81,17 +77,7 @@ final class FilesystemVault implements Vault {
 
     @Override
     public VaultKey createKey(String keyName, KeySpec spec) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance(spec.type().name());
-            if (spec.type() == KeyType.RSA) {
-                generator.initialize(new RSAKeyGenParameterSpec(spec.size(), RSAKeyGenParameterSpec.F4), random);
-            } else {
-                generator.initialize(new ECGenParameterSpec(spec.jcaCurve()), random);
-            }
-            return store(keyName, generator.generateKeyPair());
-        } catch (GeneralSecurityException e) {
-            throw VaultException.failure(name, keyName, "create a key", e);
-        }
+        return store(keyName, spec.generate());
     }
 
     @Override

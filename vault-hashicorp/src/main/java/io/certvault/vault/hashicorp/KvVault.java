@@ -1,26 +1,20 @@
 package io.certvault.vault.hashicorp;
 
-import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ResourceName;
 import io.certvault.pki.PrivateKeys;
 import io.certvault.vault.EncryptionAlgorithm;
 import io.certvault.vault.KeySpec;
-import io.certvault.vault.KeyType;
 import io.certvault.vault.LocalKeyOperations;
 import io.certvault.vault.SignatureAlgorithm;
 import io.certvault.vault.Vault;
 import io.certvault.vault.VaultException;
 import io.certvault.vault.VaultKey;
 import io.certvault.vault.VaultState;
+import io.certvault.vault.VaultStateTracker;
 import io.github.jopenlibs.vault.json.JsonObject;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.RSAKeyGenParameterSpec;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -35,7 +29,6 @@ import java.util.function.Function;
  * policies and audit log guard it. Unlike Transit, every operation the filesystem vault offers works here.
  */
 final class KvVault implements Vault {
-    private static final Duration RECHECK_AFTER = Duration.ofSeconds(30);
     private static final String FIELD = "private_key";
 
     private final String name;
@@ -43,7 +36,7 @@ final class KvVault implements Vault {
     private final HashiCorpClient writer;
     private final String mount;
     private final String path;
-    private volatile VaultState state;
+    private final VaultStateTracker state;
 
     /**
      * @param client reads and deletes with paths as given
@@ -55,7 +48,8 @@ final class KvVault implements Vault {
         this.writer = writer;
         this.mount = mount.replaceAll("^/+|/+$", "");
         this.path = path.replaceAll("^/+|/+$", "");
-        probe();
+        this.state = new VaultStateTracker(() -> client.list(mount + "/metadata/" + this.path, "list keys"));
+        state.probe();
     }
 
     @Override
@@ -70,34 +64,12 @@ final class KvVault implements Vault {
 
     @Override
     public VaultState state() {
-        if (!state.up() && state.checked().plus(RECHECK_AFTER).isBefore(Instant.now())) {
-            probe();
-        }
-        return state;
-    }
-
-    private void probe() {
-        try {
-            client.list(mount + "/metadata/" + path, "list keys");
-            state = VaultState.up(Instant.now());
-        } catch (CertvaultException e) {
-            state = VaultState.down(e.getMessage(), Instant.now());
-        }
+        return state.current();
     }
 
     @Override
     public VaultKey createKey(String keyName, KeySpec spec) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance(spec.type().name());
-            if (spec.type() == KeyType.RSA) {
-                generator.initialize(new RSAKeyGenParameterSpec(spec.size(), RSAKeyGenParameterSpec.F4));
-            } else {
-                generator.initialize(new ECGenParameterSpec(spec.jcaCurve()));
-            }
-            return store(keyName, generator.generateKeyPair());
-        } catch (GeneralSecurityException e) {
-            throw VaultException.failure(name, keyName, "create a key", e);
-        }
+        return store(keyName, spec.generate());
     }
 
     @Override

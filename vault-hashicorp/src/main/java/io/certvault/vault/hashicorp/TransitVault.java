@@ -41,36 +41,23 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * offers {@code padding_scheme}. Key versions are Transit's numbers.
  */
 final class TransitVault implements Vault {
-    private static final java.time.Duration RECHECK_AFTER = java.time.Duration.ofSeconds(30);
-
     private final String name;
     private final HashiCorpClient client;
     private final String mount;
-    private volatile io.certvault.vault.VaultState state;
+    private final io.certvault.vault.VaultStateTracker state;
 
     TransitVault(String name, HashiCorpClient client, String mount) {
         this.name = name;
         this.client = client;
         this.mount = mount.replaceAll("^/+|/+$", "");
-        probe();
+        this.state = new io.certvault.vault.VaultStateTracker(() -> client.list(this.mount + "/keys", "list keys"));
+        state.probe();
     }
 
     /** Whether Vault answered the last look at the Transit keys; asked again at most every 30 seconds. */
     @Override
     public io.certvault.vault.VaultState state() {
-        if (!state.up() && state.checked().plus(RECHECK_AFTER).isBefore(Instant.now())) {
-            probe();
-        }
-        return state;
-    }
-
-    private void probe() {
-        try {
-            client.list(mount + "/keys", "list keys");
-            state = io.certvault.vault.VaultState.up(Instant.now());
-        } catch (CertvaultException e) {
-            state = io.certvault.vault.VaultState.down(e.getMessage(), Instant.now());
-        }
+        return state.current();
     }
 
     @Override

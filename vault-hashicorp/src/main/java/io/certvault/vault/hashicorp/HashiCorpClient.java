@@ -25,6 +25,8 @@ final class HashiCorpClient {
     /** Signs in again (AppRole, Kubernetes); null for a token given by configuration. */
     private final Login login;
     private java.time.Instant renewAt;
+    /** Whether the last sign-in failed: the next call tries again, so Vault may come up after Certvault. */
+    private boolean signedOut;
 
     @FunctionalInterface
     private interface Login {
@@ -38,10 +40,17 @@ final class HashiCorpClient {
         this.address = address;
         this.config = config;
         this.login = login;
-        if (login != null) {
-            signIn();
-        }
         this.vault = Vault.create(config);
+        if (login != null) {
+            try {
+                signIn();
+            } catch (io.github.jopenlibs.vault.VaultException e) {
+                // Not fatal: the vault starts Down and signs in on first use (see refreshToken).
+                signedOut = true;
+                LOG.warning(() -> "Vault '" + vaultName + "' at " + address + ": sign-in failed (HTTP "
+                        + e.getHttpStatusCode() + "); will try again on use");
+            }
+        }
     }
 
     private void signIn() throws io.github.jopenlibs.vault.VaultException {
@@ -57,6 +66,19 @@ final class HashiCorpClient {
 
     /** Keeps a signed-in token alive: renew it, or, when it cannot be renewed any more, sign in again. */
     private synchronized void refreshToken() {
+        if (login != null && signedOut) {
+            try {
+                signIn();
+                signedOut = false;
+            } catch (io.github.jopenlibs.vault.VaultException e) {
+                int status = e.getHttpStatusCode();
+                throw new VaultException(status == 0 || status >= 500 ? ErrorCode.VAULT_UNAVAILABLE
+                        : ErrorCode.VAULT_ACCESS_DENIED, "vault '" + vaultName + "' (" + address + ") did not let "
+                        + "Certvault sign in (HTTP " + status + "): check that Vault is up and unsealed, and the "
+                        + "role-id and secret-id (AppRole) or role and service account token (Kubernetes)", e);
+            }
+            return;
+        }
         if (login == null || renewAt == null || java.time.Instant.now().isBefore(renewAt)) {
             return;
         }
@@ -127,10 +149,6 @@ final class HashiCorpClient {
             };
             return new HashiCorpClient(name, address, config.build(), login);
         } catch (io.github.jopenlibs.vault.VaultException e) {
-            if (e.getHttpStatusCode() == 400 || e.getHttpStatusCode() == 403) {
-                throw VaultException.configuration(name, "Vault at " + address + " refused the login: check "
-                        + "role-id and secret-id (AppRole) or the role and service account token (Kubernetes)");
-            }
             throw VaultException.configuration(name, "cannot set up the client for Vault at " + address + ": "
                     + e.getMessage());
         } catch (NumberFormatException e) {

@@ -81,8 +81,31 @@ class HashiCorpVaultTest extends VaultContractTest {
         approle.createKey("by-approle", KeySpec.EC_P256);
         assertThat(approle.sign("by-approle", null, SignatureAlgorithm.ES256, new byte[32])).isNotEmpty();
 
+        // Refused sign-in does not stop Certvault: the vault is Down, and says why on use.
         config.put("secret-id", "wrong");
-        assertThatThrownBy(this::open).isInstanceOf(VaultException.class).hasMessageContaining("refused the login");
+        Vault refused = open();
+        assertThat(refused.state().up()).isFalse();
+        assertThatThrownBy(() -> refused.listKeys()).isInstanceOf(VaultException.class)
+                .hasMessageContaining("did not let Certvault sign in")
+                .satisfies(e -> assertThat(((VaultException) e).errorCode()).isEqualTo(ErrorCode.VAULT_ACCESS_DENIED));
+    }
+
+    @Test
+    void aVaultThatIsSealedAtStartIsSignedInToOnceItIsBack() {
+        vault.close();
+        config.remove("token");
+        config.put("auth", "approle");
+        config.put("role-id", VaultSimulator.ROLE_ID);
+        config.put("secret-id", VaultSimulator.SECRET_ID);
+        simulator.seal(true);
+        Vault late;
+        try {
+            late = open();
+            assertThat(late.state().up()).isFalse();
+        } finally {
+            simulator.seal(false);
+        }
+        assertThat(late.createKey("after-unseal", KeySpec.EC_P256).name()).isEqualTo("after-unseal");
     }
 
     @Test

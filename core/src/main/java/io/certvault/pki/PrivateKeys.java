@@ -171,6 +171,20 @@ public final class PrivateKeys {
             String crv, String x, String y) {
     }
 
+    /**
+     * The PKCS#8 PEM of a private key, for a backend that keeps keys as text (it is key material: keep it
+     * only where the backend's own protection applies).
+     */
+    public static String toPkcs8Pem(PrivateKey key) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (var writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(text)) {
+            writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
+        } catch (IOException e) {
+            throw new IllegalStateException("PEM encoding in memory cannot fail", e);
+        }
+        return text.toString();
+    }
+
     /** Derives the public half of a private key: from the CRT values for RSA, as d·G for EC. */
     static KeyPair complete(PrivateKey privateKey) {
         try {

@@ -50,6 +50,13 @@ class PrivateKeysTest {
     }
 
     @Test
+    void writesPkcs8PemThatReadsBack() {
+        String pem = PrivateKeys.toPkcs8Pem(EC.getPrivate());
+        assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
+        assertThat(PublicKeys.same(PrivateKeys.fromPem(pem, null).getPublic(), EC.getPublic())).isTrue();
+    }
+
+    @Test
     void readsAKeyBesideItsCertificate() {
         String bundle = TestCertificates.pem(TestCertificates.selfSigned(RSA, "bundle")) + TestCertificates.pkcs8Pem(RSA.getPrivate());
         assertThat(PublicKeys.same(PrivateKeys.fromPem(bundle, null).getPublic(), RSA.getPublic())).isTrue();

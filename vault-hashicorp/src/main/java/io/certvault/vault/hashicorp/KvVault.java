@@ -17,7 +17,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -79,16 +78,10 @@ final class KvVault implements Vault {
 
     private VaultKey store(String keyName, KeyPair keyPair) {
         ResourceName.require("key", keyName);
-        byte[] pkcs8 = keyPair.getPrivate().getEncoded();
-        try {
-            String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
-                    .encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n";
-            writer.write(mount + "/" + path + "/" + keyName, Map.of(FIELD, pem), "store a key", keyName);
-            List<VaultKey> versions = listVersions(keyName);
-            return versions.get(versions.size() - 1);
-        } finally {
-            java.util.Arrays.fill(pkcs8, (byte) 0);
-        }
+        writer.write(mount + "/" + path + "/" + keyName, Map.of(FIELD, PrivateKeys.toPkcs8Pem(keyPair.getPrivate())),
+                "store a key", keyName);
+        List<VaultKey> versions = listVersions(keyName);
+        return versions.get(versions.size() - 1);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpsServer;
 import io.certvault.domain.CertvaultException;
 import io.certvault.pki.EcdsaSignatures;
 import io.certvault.pki.PrivateKeys;
+import io.certvault.testing.Simulators;
 import io.certvault.testing.TestCertificates;
 import io.certvault.vault.EncryptionAlgorithm;
 import io.certvault.vault.LocalKeyOperations;
@@ -16,7 +17,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.StringReader;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -45,7 +45,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -88,13 +87,7 @@ public final class KeyVaultSimulator implements AutoCloseable {
         this.caFile = caFile;
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls(caFile)));
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "key-vault-simulator");
-            thread.setDaemon(true);
-            return thread;
-        }));
-        server.createContext("/", this::handle);
-        server.start();
+        Simulators.serve(server, "key-vault-simulator", this::handle);
     }
 
     public String url() {
@@ -508,13 +501,8 @@ public final class KeyVaultSimulator implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, JsonObject body) throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         exchange.getResponseHeaders().set("x-ms-request-id", UUID.randomUUID().toString());
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        Simulators.send(exchange, status, body);
     }
 
     private static Map<String, String> query(String raw) {

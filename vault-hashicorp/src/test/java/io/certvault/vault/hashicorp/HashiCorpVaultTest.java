@@ -50,6 +50,13 @@ class HashiCorpVaultTest extends VaultContractTest {
         return new HashiCorpVaultProvider().open(new VaultContext("onprem", settings, settings, Path.of("target")));
     }
 
+    private void useAppRole() {
+        config.remove("token");
+        config.put("auth", "approle");
+        config.put("role-id", VaultSimulator.ROLE_ID);
+        config.put("secret-id", VaultSimulator.SECRET_ID);
+    }
+
     /** Transit decrypts OAEP with SHA-256 and PKCS#1 v1.5, not SHA-1 OAEP. */
     @Override
     protected boolean decrypts(EncryptionAlgorithm algorithm) {
@@ -72,10 +79,7 @@ class HashiCorpVaultTest extends VaultContractTest {
     @Test
     void signsInWithAppRole() {
         vault.close();
-        config.remove("token");
-        config.put("auth", "approle");
-        config.put("role-id", VaultSimulator.ROLE_ID);
-        config.put("secret-id", VaultSimulator.SECRET_ID);
+        useAppRole();
         Vault approle = open();
 
         approle.createKey("by-approle", KeySpec.EC_P256);
@@ -93,10 +97,7 @@ class HashiCorpVaultTest extends VaultContractTest {
     @Test
     void aVaultThatIsSealedAtStartIsSignedInToOnceItIsBack() {
         vault.close();
-        config.remove("token");
-        config.put("auth", "approle");
-        config.put("role-id", VaultSimulator.ROLE_ID);
-        config.put("secret-id", VaultSimulator.SECRET_ID);
+        useAppRole();
         simulator.seal(true);
         Vault late;
         try {
@@ -127,10 +128,7 @@ class HashiCorpVaultTest extends VaultContractTest {
         vault.close();
         simulator.tokenTtl(3);
         try {
-            config.remove("token");
-            config.put("auth", "approle");
-            config.put("role-id", VaultSimulator.ROLE_ID);
-            config.put("secret-id", VaultSimulator.SECRET_ID);
+            useAppRole();
             Vault approle = open();
             approle.createKey("long-lived", KeySpec.EC_P256);
             int before = simulator.renewals;

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.certvault.domain.CertvaultException;
 import io.certvault.pki.BouncyCastle;
 import io.certvault.pki.PrivateKeys;
+import io.certvault.testing.Simulators;
 import io.certvault.testing.TestCertificates;
 import io.certvault.vault.EncryptionAlgorithm;
 import io.certvault.vault.LocalKeyOperations;
@@ -14,7 +15,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
@@ -83,13 +82,7 @@ public final class VaultSimulator implements AutoCloseable {
     public VaultSimulator(int port) throws IOException {
         tokens.add(ROOT_TOKEN);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "vault-simulator");
-            thread.setDaemon(true);
-            return thread;
-        }));
-        server.createContext("/", this::handle);
-        server.start();
+        Simulators.serve(server, "vault-simulator", this::handle);
     }
 
     public String address() {
@@ -446,15 +439,6 @@ public final class VaultSimulator implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, JsonObject body) throws IOException {
-        if (body == null) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        Simulators.send(exchange, status, body);
     }
 }

@@ -83,6 +83,12 @@ public class CertificateService {
         return certificates.list(accountName, afterName, Paging.top(top));
     }
 
+    /** How many certificates the account has (a count, without loading them). */
+    public long count(String accountName) {
+        requireAccount(accountName);
+        return certificates.count(accountName);
+    }
+
     /** Every certificate of the account, ordered by name (for pages that sort and page them themselves). */
     public List<Certificate> all(String accountName) {
         requireAccount(accountName);

@@ -15,6 +15,9 @@ public interface CertificateRepository {
 
     boolean delete(String accountName, String name);
 
+    /** How many certificates the account has. */
+    long count(String accountName);
+
     /** Every certificate of the account, ordered by name. */
     List<Certificate> findByAccount(String accountName);
 

@@ -138,6 +138,7 @@ class CertificateServiceTest {
         certificates.put("contoso", "a", cert, null, null);
         certificates.put("contoso", "b", cert, null, null);
 
+        assertThat(certificates.count("contoso")).isEqualTo(2);
         assertThat(accounts.delete("contoso")).isTrue();
         assertThat(repositories.certificateCount()).isZero();
         assertThat(accounts.delete("contoso")).isFalse();

@@ -66,6 +66,11 @@ public final class InMemoryRepositories implements IntegrationAccountRepository,
     }
 
     @Override
+    public long count(String accountName) {
+        return findByAccount(accountName).size();
+    }
+
+    @Override
     public List<Certificate> findByAccount(String accountName) {
         return certificates.values().stream().filter(c -> c.accountName().equals(accountName))
                 .sorted(java.util.Comparator.comparing(Certificate::name)).toList();

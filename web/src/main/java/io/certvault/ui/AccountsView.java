@@ -29,10 +29,10 @@ public class AccountsView implements Serializable {
     private String newName;
     private String newLocation;
     private String pendingDelete;
-    private int pendingCertificates;
+    private long pendingCertificates;
     private transient List<AccountRow> rows;
 
-    public record AccountRow(String name, String location, int certificates, Instant created) {
+    public record AccountRow(String name, String location, long certificates, Instant created) {
     }
 
     public List<AccountRow> getAccounts() {
@@ -45,7 +45,7 @@ public class AccountsView implements Serializable {
                     if (filter == null || filter.isBlank()
                             || account.name().toLowerCase(Locale.ROOT).contains(filter.trim().toLowerCase(Locale.ROOT))) {
                         all.add(new AccountRow(account.name(), account.location(),
-                                certificates.all(account.name()).size(), account.createdTime()));
+                                certificates.count(account.name()), account.createdTime()));
                     }
                 }
                 after = page.continueAfter();
@@ -72,7 +72,7 @@ public class AccountsView implements Serializable {
 
     public String askDelete(String name) {
         pendingDelete = name;
-        pendingCertificates = certificates.all(name).size();
+        pendingCertificates = certificates.count(name);
         return null;
     }
 
@@ -118,7 +118,7 @@ public class AccountsView implements Serializable {
         return pendingDelete;
     }
 
-    public int getPendingCertificates() {
+    public long getPendingCertificates() {
         return pendingCertificates;
     }
 }

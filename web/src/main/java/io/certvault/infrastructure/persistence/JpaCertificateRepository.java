@@ -46,6 +46,13 @@ public class JpaCertificateRepository implements CertificateRepository {
     }
 
     @Override
+    public long count(String accountName) {
+        return database.transaction(manager -> manager.createQuery(
+                "SELECT COUNT(c) FROM Certificate c WHERE c.accountName = :account", Long.class)
+                .setParameter("account", accountName).getSingleResult());
+    }
+
+    @Override
     public List<Certificate> findByAccount(String accountName) {
         return database.transaction(manager -> manager.createQuery(
                 "SELECT c FROM Certificate c WHERE c.accountName = :account ORDER BY c.name", Certificate.class)

@@ -1,7 +1,7 @@
 package io.certvault.bench;
 
-import io.certvault.application.IntegrationAccountService;
 import io.certvault.application.CertificateService;
+import io.certvault.application.IntegrationAccountService;
 import io.certvault.application.MessageSecurityService;
 import io.certvault.domain.KeyReference;
 import io.certvault.testing.FixedMessageSettings;
@@ -88,14 +88,19 @@ public class MessageSecurityBenchmark {
         directory = Files.createTempDirectory("certvault-bench-");
         vaults = VaultRegistry.open(VaultSettings.of(key -> Optional.empty()), directory.resolve("data"));
         InMemoryRepositories repositories = new InMemoryRepositories();
-        new IntegrationAccountService(repositories).put(ACCOUNT, null, null, null);
+        // Key uses are checked and recorded as in the server; the records are hashed and dropped here.
+        io.certvault.application.Guard guard = new io.certvault.application.Guard(
+                () -> io.certvault.testing.TestCallers.as("bench",
+                        new io.certvault.security.Grant(io.certvault.security.Role.ADMIN,
+                                io.certvault.security.Scope.GLOBAL)), new DroppingAuditTrail());
+        new IntegrationAccountService(repositories, guard).put(ACCOUNT, null, null, null);
         keyPair = TestCertificates.rsa(2048);
         certificate = TestCertificates.selfSigned(keyPair, "bench");
         vaults.vault("default").importKey("bench-key", keyPair);
-        new CertificateService(repositories, repositories, vaults).put(ACCOUNT, "bench",
+        new CertificateService(repositories, repositories, vaults, guard).put(ACCOUNT, "bench",
                 TestCertificates.base64(certificate), new KeyReference("default", "bench-key", null), null);
         messages = new MessageSecurityService(repositories, repositories, vaults,
-                new FixedMessageSettings(directory.resolve("spool"), 1024 * 1024, false));
+                new FixedMessageSettings(directory.resolve("spool"), 1024 * 1024, false), guard);
 
         signedMessage = directory.resolve("signed.msg");
         signedType = encodeTo(signedMessage, "bench", null);
@@ -304,6 +309,31 @@ public class MessageSecurityBenchmark {
         @Override
         public void write(byte[] bytes, int offset, int length) {
             count += length;
+        }
+    }
+
+    /** Computes each record's hash as the database trail does, and keeps nothing. */
+    static final class DroppingAuditTrail implements io.certvault.audit.AuditTrail {
+        private String last = io.certvault.audit.AuditChain.GENESIS;
+        private long sequence;
+
+        @Override
+        public synchronized io.certvault.audit.AuditRecord append(io.certvault.audit.AuditEvent event) {
+            String hash = io.certvault.audit.AuditChain.hash(last, ++sequence, event);
+            var record = new io.certvault.audit.AuditRecord(sequence, event, last, hash);
+            last = hash;
+            return record;
+        }
+
+        @Override
+        public java.util.List<io.certvault.audit.AuditRecord> find(io.certvault.audit.AuditQuery query,
+                Long beforeSequence, int limit) {
+            return java.util.List.of();
+        }
+
+        @Override
+        public io.certvault.audit.AuditVerification verify() {
+            return new io.certvault.audit.AuditVerification(true, sequence, last, null, null);
         }
     }
 }

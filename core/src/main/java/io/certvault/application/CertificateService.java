@@ -1,5 +1,6 @@
 package io.certvault.application;
 
+import io.certvault.audit.AuditTarget;
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertificateRepository;
 import io.certvault.domain.CertvaultException;
@@ -12,6 +13,7 @@ import io.certvault.pki.CertificateParser;
 import io.certvault.pki.PublicKeys;
 import io.certvault.vault.VaultKey;
 import io.certvault.vault.VaultRegistry;
+import io.certvault.security.Permission;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.cert.CertificateEncodingException;
@@ -24,6 +26,7 @@ public class CertificateService {
     private IntegrationAccountRepository accounts;
     private CertificateRepository certificates;
     private VaultRegistry vaults;
+    private Guard guard;
     private Clock clock;
 
     protected CertificateService() {
@@ -32,15 +35,16 @@ public class CertificateService {
 
     @Inject
     public CertificateService(IntegrationAccountRepository accounts, CertificateRepository certificates,
-            VaultRegistry vaults) {
-        this(accounts, certificates, vaults, Clock.systemUTC());
+            VaultRegistry vaults, Guard guard) {
+        this(accounts, certificates, vaults, guard, Clock.systemUTC());
     }
 
     public CertificateService(IntegrationAccountRepository accounts, CertificateRepository certificates,
-            VaultRegistry vaults, Clock clock) {
+            VaultRegistry vaults, Guard guard, Clock clock) {
         this.accounts = accounts;
         this.certificates = certificates;
         this.vaults = vaults;
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -53,25 +57,32 @@ public class CertificateService {
      */
     public Saved<Certificate> put(String accountName, String name, String publicCertificate, KeyReference key,
             String metadataJson) {
-        requireAccount(accountName);
+        ResourceName.require("integration account", accountName);
         ResourceName.require("certificate", name);
-        X509Certificate x509 = CertificateParser.parse(publicCertificate);
+        AuditTarget target = AuditTarget.certificate(accountName, name);
         if (key != null) {
-            checkKeyMatches(x509, key);
+            target = target.withKey(key.vaultName(), key.keyName(), key.keyVersion());
         }
-        var existing = certificates.find(accountName, name);
-        Certificate certificate = existing.orElseGet(() -> new Certificate(accountName, name, clock.instant()));
-        try {
-            certificate.update(x509.getEncoded(), key, metadataJson, clock.instant());
-        } catch (CertificateEncodingException e) {
-            throw new IllegalStateException("a parsed certificate has no encoding", e);
-        }
-        certificates.save(certificate);
-        return new Saved<>(certificate, existing.isEmpty());
+        return guard.change("certificates/write", Permission.WRITE, target, () -> {
+            requireAccount(accountName);
+            X509Certificate x509 = CertificateParser.parse(publicCertificate);
+            if (key != null) {
+                checkKeyMatches(x509, key);
+            }
+            var existing = certificates.find(accountName, name);
+            Certificate certificate = existing.orElseGet(() -> new Certificate(accountName, name, clock.instant()));
+            try {
+                certificate.update(x509.getEncoded(), key, metadataJson, clock.instant());
+            } catch (CertificateEncodingException e) {
+                throw new IllegalStateException("a parsed certificate has no encoding", e);
+            }
+            certificates.save(certificate);
+            return new Saved<>(certificate, existing.isEmpty());
+        });
     }
 
     public Certificate get(String accountName, String name) {
-        requireAccount(accountName);
+        readAccount(accountName);
         ResourceName.require("certificate", name);
         return certificates.find(accountName, name).orElseThrow(() -> new CertvaultException(
                 ErrorCode.CERTIFICATE_NOT_FOUND,
@@ -79,26 +90,30 @@ public class CertificateService {
     }
 
     public Page<Certificate> list(String accountName, String afterName, String top) {
-        requireAccount(accountName);
+        readAccount(accountName);
         return certificates.list(accountName, afterName, Paging.top(top));
     }
 
     /** How many certificates the account has (a count, without loading them). */
     public long count(String accountName) {
-        requireAccount(accountName);
+        readAccount(accountName);
         return certificates.count(accountName);
     }
 
     /** Every certificate of the account, ordered by name (for pages that sort and page them themselves). */
     public List<Certificate> all(String accountName) {
-        requireAccount(accountName);
+        readAccount(accountName);
         return certificates.findByAccount(accountName);
     }
 
     public boolean delete(String accountName, String name) {
-        requireAccount(accountName);
+        ResourceName.require("integration account", accountName);
         ResourceName.require("certificate", name);
-        return certificates.delete(accountName, name);
+        return guard.change("certificates/delete", Permission.WRITE, AuditTarget.certificate(accountName, name),
+                () -> {
+                    requireAccount(accountName);
+                    return certificates.delete(accountName, name);
+                });
     }
 
     private void checkKeyMatches(X509Certificate x509, KeyReference key) {
@@ -120,8 +135,14 @@ public class CertificateService {
         }
     }
 
-    private void requireAccount(String accountName) {
+    /** Checks the name and the caller's right to read before saying whether the account exists. */
+    private void readAccount(String accountName) {
         ResourceName.require("integration account", accountName);
+        guard.read(accountName);
+        requireAccount(accountName);
+    }
+
+    private void requireAccount(String accountName) {
         if (accounts.find(accountName).isEmpty()) {
             throw IntegrationAccountService.notFound(accountName);
         }

@@ -1,5 +1,6 @@
 package io.certvault.application;
 
+import io.certvault.audit.AuditTarget;
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertificateRepository;
 import io.certvault.domain.CertvaultException;
@@ -13,6 +14,8 @@ import io.certvault.messaging.SmimeDecoder;
 import io.certvault.messaging.SmimeEncoder;
 import io.certvault.messaging.Spool;
 import io.certvault.pki.CertificateParser;
+import io.certvault.security.Caller;
+import io.certvault.security.Permission;
 import io.certvault.vault.Vault;
 import io.certvault.vault.VaultRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +42,7 @@ public class MessageSecurityService {
     private CertificateRepository certificates;
     private VaultRegistry vaults;
     private MessageSettings settings;
+    private Guard guard;
 
     protected MessageSecurityService() {
         // for CDI proxies
@@ -46,11 +50,12 @@ public class MessageSecurityService {
 
     @Inject
     public MessageSecurityService(IntegrationAccountRepository accounts, CertificateRepository certificates,
-            VaultRegistry vaults, MessageSettings settings) {
+            VaultRegistry vaults, MessageSettings settings, Guard guard) {
         this.accounts = accounts;
         this.certificates = certificates;
         this.vaults = vaults;
         this.settings = settings;
+        this.guard = guard;
     }
 
     /** What to do to an outbound message; names are certificates of the account. */
@@ -68,7 +73,7 @@ public class MessageSecurityService {
 
     public Encoded encode(String accountName, InputStream payload, String payloadContentType, EncodeOptions options)
             throws IOException {
-        requireAccount(accountName);
+        Caller caller = requireAccount(accountName, "messages/encode");
         String contentType = payloadContentType == null || payloadContentType.isBlank() ? "application/octet-stream"
                 : payloadContentType.trim();
         if (!HEADER_VALUE.matcher(contentType).matches()) {
@@ -89,8 +94,9 @@ public class MessageSecurityService {
                         + "' is a public certificate: signing needs a private certificate, whose key is in a vault.");
             }
             X509Certificate x509 = usable(certificate, "sign");
-            signing = new SmimeEncoder.Signing(x509, vaults.vault(key.vaultName()), key.keyName(), key.keyVersion(),
-                    algorithm);
+            Vault vault = guard.recordingKeyUse(caller, vaults.vault(key.vaultName()),
+                    AuditTarget.certificate(accountName, certificate.name()));
+            signing = new SmimeEncoder.Signing(x509, vault, key.keyName(), key.keyVersion(), algorithm);
         }
         SmimeEncoder.Encryption encryption = null;
         if (options.encryptionCertificateName() != null) {
@@ -117,7 +123,7 @@ public class MessageSecurityService {
      */
     public SmimeDecoder.Result decode(String accountName, InputStream body, String contentType, String transferEncoding,
             String verificationCertificateName) throws IOException {
-        requireAccount(accountName);
+        Caller caller = requireAccount(accountName, "messages/decode");
         if (contentType == null || contentType.isBlank()) {
             throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The message's Content-Type is required.");
         }
@@ -128,7 +134,8 @@ public class MessageSecurityService {
             X509Certificate x509 = CertificateParser.parse(certificate.der());
             KeyReference key = certificate.key();
             if (key != null && vaults.vaults().stream().anyMatch(v -> v.name().equals(key.vaultName()))) {
-                Vault vault = vaults.vault(key.vaultName());
+                Vault vault = guard.recordingKeyUse(caller, vaults.vault(key.vaultName()),
+                        AuditTarget.certificate(accountName, certificate.name()));
                 privates.add(new SmimeDecoder.PrivateCertificate(certificate.name(), x509, vault, key.keyName(),
                         key.keyVersion()));
             }
@@ -175,10 +182,13 @@ public class MessageSecurityService {
         }
     }
 
-    private void requireAccount(String accountName) {
+    /** Message security uses the account's keys, so it needs the signer role there (refusals recorded). */
+    private Caller requireAccount(String accountName, String operation) {
         ResourceName.require("integration account", accountName);
+        Caller caller = guard.require(operation, Permission.USE_KEYS, AuditTarget.account(accountName));
         if (accounts.find(accountName).isEmpty()) {
             throw IntegrationAccountService.notFound(accountName);
         }
+        return caller;
     }
 }

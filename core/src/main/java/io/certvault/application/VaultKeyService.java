@@ -1,11 +1,13 @@
 package io.certvault.application;
 
+import io.certvault.audit.AuditTarget;
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertificateRepository;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.domain.Page;
 import io.certvault.domain.ResourceName;
+import io.certvault.security.Permission;
 import io.certvault.vault.KeySpec;
 import io.certvault.vault.Vault;
 import io.certvault.vault.VaultKey;
@@ -22,37 +24,59 @@ import java.util.stream.Collectors;
 public class VaultKeyService {
     private VaultRegistry vaults;
     private CertificateRepository certificates;
+    private Guard guard;
 
     protected VaultKeyService() {
         // for CDI proxies
     }
 
     @Inject
-    public VaultKeyService(VaultRegistry vaults, CertificateRepository certificates) {
+    public VaultKeyService(VaultRegistry vaults, CertificateRepository certificates, Guard guard) {
         this.vaults = vaults;
         this.certificates = certificates;
+        this.guard = guard;
     }
 
+    /** The vaults; anyone who may read anywhere may see them and their keys' public facts. */
     public Collection<Vault> vaults() {
+        readShared();
         return vaults.vaults();
     }
 
     public Vault vault(String vaultName) {
-        return vaults.vault(ResourceName.require("vault", vaultName));
+        ResourceName.require("vault", vaultName);
+        readShared();
+        return vaults.vault(vaultName);
+    }
+
+    // Vaults are shared by every account: a reader of any account picks keys from them for its certificates.
+    private void readShared() {
+        var caller = guard.caller();
+        if (!caller.mayAnywhere(Permission.READ)) {
+            throw caller.denied(Permission.READ, null);
+        }
     }
 
     /** Imports a key pair as a new key, or as a new version when the key exists. */
     public Saved<VaultKey> importKey(String vaultName, String keyName, KeyPair keyPair) {
-        Vault vault = vault(vaultName);
-        boolean exists = exists(vault, ResourceName.require("key", keyName));
-        return new Saved<>(vault.importKey(keyName, keyPair), !exists);
+        ResourceName.require("vault", vaultName);
+        ResourceName.require("key", keyName);
+        return guard.change("keys/import", Permission.MANAGE_KEYS, AuditTarget.key(vaultName, keyName), () -> {
+            Vault vault = vaults.vault(vaultName);
+            boolean exists = exists(vault, keyName);
+            return new Saved<>(vault.importKey(keyName, keyPair), !exists);
+        });
     }
 
     /** Creates a new key, or a new version when the key exists. */
     public Saved<VaultKey> createKey(String vaultName, String keyName, KeySpec spec) {
-        Vault vault = vault(vaultName);
-        boolean exists = exists(vault, ResourceName.require("key", keyName));
-        return new Saved<>(vault.createKey(keyName, spec), !exists);
+        ResourceName.require("vault", vaultName);
+        ResourceName.require("key", keyName);
+        return guard.change("keys/create", Permission.MANAGE_KEYS, AuditTarget.key(vaultName, keyName), () -> {
+            Vault vault = vaults.vault(vaultName);
+            boolean exists = exists(vault, keyName);
+            return new Saved<>(vault.createKey(keyName, spec), !exists);
+        });
     }
 
     private static boolean exists(Vault vault, String keyName) {
@@ -82,18 +106,23 @@ public class VaultKeyService {
 
     /** Deletes the key with all versions, refused while a certificate refers to it. */
     public void deleteKey(String vaultName, String keyName) {
-        Vault vault = vault(vaultName);
+        ResourceName.require("vault", vaultName);
         ResourceName.require("key", keyName);
-        vault.getKey(keyName, null);
-        List<Certificate> users = certificates.findByKey(vaultName, keyName);
-        if (!users.isEmpty()) {
-            throw new CertvaultException(ErrorCode.KEY_IN_USE, "Key '" + keyName + "' in vault '" + vaultName
-                    + "' is used by " + users.stream().limit(5)
-                            .map(c -> "certificate '" + c.name() + "' of integration account '" + c.accountName() + "'")
-                            .collect(Collectors.joining(", "))
-                    + (users.size() > 5 ? " and " + (users.size() - 5) + " more" : "")
-                    + ": delete those certificates first.");
-        }
-        vault.deleteKey(keyName);
+        guard.change("keys/delete", Permission.MANAGE_KEYS, AuditTarget.key(vaultName, keyName), () -> {
+            Vault vault = vaults.vault(vaultName);
+            vault.getKey(keyName, null);
+            List<Certificate> users = certificates.findByKey(vaultName, keyName);
+            if (!users.isEmpty()) {
+                throw new CertvaultException(ErrorCode.KEY_IN_USE, "Key '" + keyName + "' in vault '" + vaultName
+                        + "' is used by " + users.stream().limit(5)
+                                .map(c -> "certificate '" + c.name() + "' of integration account '"
+                                        + c.accountName() + "'")
+                                .collect(Collectors.joining(", "))
+                        + (users.size() > 5 ? " and " + (users.size() - 5) + " more" : "")
+                        + ": delete those certificates first.");
+            }
+            vault.deleteKey(keyName);
+            return null;
+        });
     }
 }

@@ -21,6 +21,14 @@ public enum ErrorCode {
     ALGORITHM_NOT_ALLOWED("AlgorithmNotAllowed", Kind.INVALID),
     CERTIFICATE_EXPIRED("CertificateExpired", Kind.INVALID),
     CERTIFICATE_NOT_PRIVATE("CertificateNotPrivate", Kind.INVALID),
+    PASSWORD_TOO_WEAK("PasswordTooWeak", Kind.INVALID),
+    AUTHENTICATION_FAILED("AuthenticationFailed", Kind.UNAUTHENTICATED),
+    AUTHORIZATION_FAILED("AuthorizationFailed", Kind.FORBIDDEN),
+    SIGN_IN_LOCKED("TooManySignInAttempts", Kind.TOO_MANY_REQUESTS),
+    USER_NOT_FOUND("UserNotFound", Kind.NOT_FOUND),
+    ROLE_ASSIGNMENT_NOT_FOUND("RoleAssignmentNotFound", Kind.NOT_FOUND),
+    LAST_ADMINISTRATOR("LastAdministrator", Kind.CONFLICT),
+    ROLE_ASSIGNMENT_EXISTS("RoleAssignmentExists", Kind.CONFLICT),
     ACCOUNT_NOT_FOUND("IntegrationAccountNotFound", Kind.NOT_FOUND),
     CERTIFICATE_NOT_FOUND("CertificateNotFound", Kind.NOT_FOUND),
     VAULT_NOT_FOUND("VaultNotFound", Kind.NOT_FOUND),
@@ -28,13 +36,15 @@ public enum ErrorCode {
     KEY_IN_USE("KeyInUse", Kind.CONFLICT),
     CONCURRENT_CHANGE("ConcurrentChange", Kind.CONFLICT),
     REQUEST_TOO_LARGE("RequestTooLarge", Kind.TOO_LARGE),
-    VAULT_ACCESS_DENIED("VaultAccessDenied", Kind.FORBIDDEN),
+    VAULT_ACCESS_DENIED("VaultAccessDenied", Kind.VAULT_REFUSED),
     VAULT_UNAVAILABLE("VaultUnavailable", Kind.UNAVAILABLE),
     VAULT_CONFIGURATION_INVALID("VaultConfigurationInvalid", Kind.INTERNAL),
     VAULT_FAILURE("VaultFailure", Kind.INTERNAL);
 
     /** What sort of failure it is; the API turns this into a status code. */
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, TOO_LARGE, FORBIDDEN, UNAVAILABLE, INTERNAL }
+    public enum Kind { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, TOO_MANY_REQUESTS,
+        /** The vault refused Certvault's own identity: the caller is not at fault (502). */
+        VAULT_REFUSED, UNAVAILABLE, INTERNAL }
 
     private final String code;
     private final Kind kind;

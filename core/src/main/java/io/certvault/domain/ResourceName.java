@@ -22,11 +22,15 @@ public final class ResourceName {
         if (name == null || name.isEmpty()) {
             throw new CertvaultException(ErrorCode.INVALID_NAME, "The " + what + " name is required.");
         }
-        if (!ALLOWED.matcher(name).matches() || DOTS_ONLY.matcher(name).matches()) {
+        if (!valid(name)) {
             throw new CertvaultException(ErrorCode.INVALID_NAME, "The " + what + " name '" + printable(name)
                     + "' is invalid: use 1-80 letters, digits, '-', '_' or '.', not only dots.");
         }
         return name;
+    }
+
+    public static boolean valid(String name) {
+        return name != null && ALLOWED.matcher(name).matches() && !DOTS_ONLY.matcher(name).matches();
     }
 
     private static String printable(String name) {

@@ -9,23 +9,21 @@ import io.certvault.domain.ErrorCode;
 import io.certvault.domain.KeyReference;
 import io.certvault.testing.InMemoryRepositories;
 import io.certvault.testing.InMemoryVault;
+import io.certvault.testing.TestCallers;
 import io.certvault.testing.TestCertificates;
 import io.certvault.vault.KeySpec;
-import io.certvault.vault.VaultContext;
 import io.certvault.vault.VaultKey;
-import io.certvault.vault.VaultProvider;
 import io.certvault.vault.VaultRegistry;
-import io.certvault.vault.VaultSettings;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
-import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class CertificateServiceTest {
     private final InMemoryRepositories repositories = new InMemoryRepositories();
+    private final TestCallers callers = new TestCallers();
+    private final Guard guard = callers.guard();
     private VaultRegistry vaults;
     private IntegrationAccountService accounts;
     private CertificateService certificates;
@@ -33,26 +31,10 @@ class CertificateServiceTest {
 
     @BeforeEach
     void setUp() {
-        VaultProvider memory = new VaultProvider() {
-            @Override
-            public String type() {
-                return "filesystem";
-            }
-
-            @Override
-            public List<io.certvault.vault.VaultSetting> settings() {
-                return List.of();
-            }
-
-            @Override
-            public io.certvault.vault.Vault open(VaultContext context) {
-                return new InMemoryVault(context.name());
-            }
-        };
-        vaults = VaultRegistry.open(VaultSettings.of(k -> Optional.empty()), Path.of("."), List.of(memory));
-        accounts = new IntegrationAccountService(repositories);
-        certificates = new CertificateService(repositories, repositories, vaults);
-        keys = new VaultKeyService(vaults, repositories);
+        vaults = InMemoryVault.registry();
+        accounts = new IntegrationAccountService(repositories, guard);
+        certificates = new CertificateService(repositories, repositories, vaults, guard);
+        keys = new VaultKeyService(vaults, repositories, guard);
         accounts.put("contoso", null, null, null);
     }
 

@@ -19,6 +19,29 @@ import java.util.UUID;
 
 /** A vault in memory, for tests of the services above the SPI. */
 public class InMemoryVault implements Vault {
+
+    /** A registry with one in-memory vault named {@code default} (posing as the filesystem type). */
+    public static io.certvault.vault.VaultRegistry registry() {
+        io.certvault.vault.VaultProvider memory = new io.certvault.vault.VaultProvider() {
+            @Override
+            public String type() {
+                return "filesystem";
+            }
+
+            @Override
+            public java.util.List<io.certvault.vault.VaultSetting> settings() {
+                return java.util.List.of();
+            }
+
+            @Override
+            public Vault open(io.certvault.vault.VaultContext context) {
+                return new InMemoryVault(context.name());
+            }
+        };
+        return io.certvault.vault.VaultRegistry.open(io.certvault.vault.VaultSettings.of(k -> java.util.Optional.empty()),
+                java.nio.file.Path.of("."), java.util.List.of(memory));
+    }
+
     private final String name;
     private final Map<String, List<Entry>> keys = new TreeMap<>();
 

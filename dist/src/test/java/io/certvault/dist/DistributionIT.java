@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class DistributionIT {
     private final Path target = Path.of(System.getProperty("certvault.jar")).getParent();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The first admin's password, read from the file the first start wrote. */
+    private String adminPassword;
     private final List<Process> processes = new ArrayList<>();
     private Path dataDirectory;
     private Path log;
@@ -60,6 +62,18 @@ class DistributionIT {
         String certificate = TestCertificates.base64(TestCertificates.selfSigned(keyPair, "contoso"));
 
         Process first = start(Map.of());
+        // First start: user 'admin' with a random password in an owner-only file; the log says where, not what.
+        Path passwordFile = dataDirectory.resolve("initial-admin-password");
+        assertThat(Files.getPosixFilePermissions(passwordFile)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        adminPassword = Files.readString(passwordFile).trim();
+        assertThat(adminPassword).hasSize(24);
+        assertThat(Files.readString(log)).contains(passwordFile.toString()).doesNotContain(adminPassword);
+        assertThat(sendAs(null, "GET", "/api/integrationAccounts", null).statusCode()).isEqualTo(401);
+        // At the root context Payara's own endpoints pass through the sign-in too: health open, OpenAPI guarded.
+        assertThat(sendAs(null, "GET", "/openapi", null).statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/openapi", null).body()).contains("/api/integrationAccounts");
         assertThat(send("PUT", "/api/integrationAccounts/contoso", "{\"location\":\"on-premises\"}").statusCode())
                 .isEqualTo(201);
         var imported = send("PUT", "/api/vaults/default/keys/contoso-key",
@@ -79,9 +93,19 @@ class DistributionIT {
         var after = send("GET", "/api/integrationAccounts/contoso/certificates/contoso-private", null);
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.body()).isEqualTo(before);
-        var home = send("GET", "/", null);
+        // The pages: the sign-in form first, then the accounts.
+        assertThat(sendAs(null, "GET", "/", null).statusCode()).isEqualTo(302);
+        assertThat(sendAs(null, "GET", "/login.xhtml", null).body()).contains("Sign in");
+        var browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        var home = browser.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=admin&password=" + adminPassword)).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(home.statusCode()).isEqualTo(200);
         assertThat(home.body()).contains("<h1>Integration accounts</h1>").contains("contoso");
+        // A restart does not make another admin or touch the password file.
+        assertThat(Files.readString(passwordFile).trim()).isEqualTo(adminPassword);
         var key = json(send("GET", "/api/vaults/default/keys/contoso-key", null).body());
         assertThat(key.getJsonObject("properties").getString("version")).isEqualTo(version);
         assertThat(send("GET", "/api/integrationAccounts/contoso", null).statusCode()).isEqualTo(200);
@@ -113,6 +137,121 @@ class DistributionIT {
         }
     }
 
+    // ---- HTTPS -----------------------------------------------------------------------------------
+
+    private static final String TLS_PASSWORD = "tls-Keystore-Password-51a7";
+
+    /** A PKCS#12 keystore with a self-signed certificate for 127.0.0.1, made by keytool, and a client trusting it. */
+    private Path keystore() throws Exception {
+        Path keystore = dataDirectory.resolveSibling(dataDirectory.getFileName() + "-tls.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "certvault", "-keyalg", "RSA",
+                "-keysize", "2048", "-validity", "30", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", TLS_PASSWORD,
+                "-keypass", TLS_PASSWORD).redirectErrorStream(true).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes())).isZero();
+        return keystore;
+    }
+
+    private static HttpClient trusting(Path keystore) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            store.load(in, TLS_PASSWORD.toCharArray());
+        }
+        var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5))
+                .cookieHandler(new java.net.CookieManager()).build();
+    }
+
+    private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void awaitReady(Process process, HttpClient client, String url, Path log) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(180);
+        while (Instant.now().isBefore(deadline)) {
+            assertThat(process.isAlive()).as("certvault.jar exited; see " + log).isTrue();
+            try {
+                if (get(client, url).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("certvault.jar was not ready within 180 s; see " + log);
+    }
+
+    @Test
+    void servesHttpsOnlyWithTheConfiguredKeystore() throws Exception {
+        Path keystore = keystore();
+        int httpsPort = freePort();
+        Process process = launch(Map.of("CERTVAULT_TLS_KEYSTORE", keystore.toString(),
+                "CERTVAULT_TLS_KEYSTORE_PASSWORD", TLS_PASSWORD, "CERTVAULT_ADMIN_PASSWORD", TLS_PASSWORD + "-admin"),
+                List.of("--sslport", String.valueOf(httpsPort), "--sslcert", "certvault", "--prebootcommandfile",
+                        target.resolve("https-only.asadmin").toString()));
+        HttpClient client = trusting(keystore);
+        String base = "https://127.0.0.1:" + httpsPort;
+        awaitReady(process, client, base + "/health/ready", log);
+
+        // Signing in over HTTPS: HSTS on the answers, and a session cookie that is Secure, HttpOnly and SameSite.
+        var signIn = client.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=admin&password=" + TLS_PASSWORD + "-admin")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.statusCode()).isEqualTo(302);
+        assertThat(signIn.headers().allValues("Set-Cookie")).anySatisfy(cookie -> assertThat(cookie)
+                .startsWith("JSESSIONID=").contains("Secure").contains("HttpOnly").containsIgnoringCase("SameSite=Strict"));
+        var page = get(client, base + "/accounts.xhtml");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<h1>Integration accounts</h1>");
+        assertThat(page.headers().firstValue("Strict-Transport-Security")).hasValueSatisfying(
+                hsts -> assertThat(hsts).startsWith("max-age="));
+
+        // No plain HTTP anywhere: the HTTP listener is off, and the HTTPS port does not speak plain HTTP.
+        assertThat(sendQuietly(URI.create("http://127.0.0.1:8080/health/ready"))).isNotEqualTo(200);
+        assertThat(sendQuietly(URI.create("http://127.0.0.1:" + httpsPort + "/health/ready"))).isNotEqualTo(200);
+        assertThat(Files.readString(log)).doesNotContain(TLS_PASSWORD);
+    }
+
+    @Test
+    void redirectsPlainHttpToHttps() throws Exception {
+        Path keystore = keystore();
+        port = freePort();
+        int httpsPort = freePort();
+        Process process = launch(Map.of("CERTVAULT_TLS_KEYSTORE", keystore.toString(),
+                "CERTVAULT_TLS_KEYSTORE_PASSWORD", TLS_PASSWORD), List.of("--port", String.valueOf(port), "--sslport",
+                        String.valueOf(httpsPort), "--sslcert", "certvault", "--prebootcommandfile",
+                        target.resolve("https-redirect.asadmin").toString()));
+        HttpClient client = trusting(keystore);
+        awaitReady(process, client, "https://127.0.0.1:" + httpsPort + "/health/ready", log);
+
+        var plain = get(http, "http://127.0.0.1:" + port + "/accounts.xhtml?x=1");
+        assertThat(plain.statusCode()).isIn(301, 302, 307, 308);
+        assertThat(plain.headers().firstValue("Location")).hasValue("https://127.0.0.1:" + port + "/accounts.xhtml?x=1");
+        // Following it lands on HTTPS (the sign-in form, as nobody is signed in).
+        var followed = client.send(HttpRequest.newBuilder(URI.create(plain.headers().firstValue("Location").orElseThrow()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(followed.statusCode()).isEqualTo(302);
+        assertThat(followed.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login.xhtml"));
+        assertThat(Files.readString(log)).doesNotContain(TLS_PASSWORD);
+    }
+
+    private int sendQuietly(URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     private Process start(Map<String, String> environment) throws Exception {
         Process process = launch(environment);
         Instant deadline = Instant.now().plusSeconds(180);
@@ -127,12 +266,22 @@ class DistributionIT {
     }
 
     private Process launch(Map<String, String> environment) throws IOException {
+        port = freePort();
+        return launch(environment, List.of("--port", String.valueOf(port)));
+    }
+
+    private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+            return socket.getLocalPort();
         }
+    }
+
+    private Process launch(Map<String, String> environment, List<String> options) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-Djava.io.tmpdir=" + target,
-                "-jar", System.getProperty("certvault.jar"), "--port", String.valueOf(port))
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Djava.io.tmpdir=" + target,
+                "-jar", System.getProperty("certvault.jar")));
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("CERTVAULT_DATA_DIR", dataDirectory.toString());
@@ -149,16 +298,25 @@ class DistributionIT {
         }
     }
 
+    /** Sends as the first admin (Basic). */
     private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return sendAs("admin:" + adminPassword, method, path, body);
+    }
+
+    private HttpResponse<String> sendAs(String credentials, String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private int sendQuietly(String path) {
         try {
-            return send("GET", path, null).statusCode();
+            return sendAs(null, "GET", path, null).statusCode();
         } catch (Exception e) {
             return -1;
         }

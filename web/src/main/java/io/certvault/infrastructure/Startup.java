@@ -1,6 +1,7 @@
 package io.certvault.infrastructure;
 
 import io.certvault.infrastructure.persistence.Database;
+import io.certvault.infrastructure.security.FirstAdmin;
 import io.certvault.vault.VaultRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -23,9 +24,12 @@ public class Startup {
     Database database;
     @Inject
     VaultRegistry vaults;
+    @Inject
+    FirstAdmin firstAdmin;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         database.check();
+        firstAdmin.createIfNoUsers();
         LOG.info(() -> "Certvault started: data directory " + config.dataDirectory() + ", database "
                 + database.description() + ", vaults " + vaults.vaults().stream()
                         .map(v -> v.name() + " (" + v.type() + ")").collect(Collectors.joining(", ")));

@@ -18,10 +18,13 @@ public record ErrorBody(Detail error) {
     public static int status(ErrorCode code) {
         return switch (code.kind()) {
             case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
-            case FORBIDDEN -> 403;
+            case TOO_MANY_REQUESTS -> 429;
+            case VAULT_REFUSED -> 502;
             case UNAVAILABLE -> 503;
             case INTERNAL -> 500;
         };

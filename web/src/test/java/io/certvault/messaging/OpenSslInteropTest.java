@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certvault.application.CertificateService;
+import io.certvault.application.Guard;
 import io.certvault.application.IntegrationAccountService;
 import io.certvault.application.MessageSecurityService;
 import io.certvault.application.MessageSettings;
@@ -13,6 +14,7 @@ import io.certvault.domain.ErrorCode;
 import io.certvault.domain.KeyReference;
 import io.certvault.testing.FixedMessageSettings;
 import io.certvault.testing.InMemoryRepositories;
+import io.certvault.testing.TestCallers;
 import io.certvault.testing.KeyLeaks;
 import io.certvault.testing.TestCertificates;
 import io.certvault.vault.VaultRegistry;
@@ -59,9 +61,10 @@ class OpenSslInteropTest {
         openssl = new OpenSsl(work);
         vaults = VaultRegistry.open(VaultSettings.of(key -> Optional.empty()), work.resolve("data"));
         InMemoryRepositories repositories = new InMemoryRepositories();
-        new IntegrationAccountService(repositories).put(ACCOUNT, null, null, null);
-        VaultKeyService keys = new VaultKeyService(vaults, repositories);
-        CertificateService certificates = new CertificateService(repositories, repositories, vaults);
+        Guard guard = TestCallers.adminGuard();
+        new IntegrationAccountService(repositories, guard).put(ACCOUNT, null, null, null);
+        VaultKeyService keys = new VaultKeyService(vaults, repositories, guard);
+        CertificateService certificates = new CertificateService(repositories, repositories, vaults, guard);
         for (var entry : Map.of("rsa", TestCertificates.rsa(2048), "ec", TestCertificates.ec("secp256r1")).entrySet()) {
             String name = entry.getKey();
             KeyPair pair = entry.getValue();
@@ -74,7 +77,7 @@ class OpenSslInteropTest {
             Files.writeString(work.resolve(name + ".key"), TestCertificates.pkcs8Pem(pair.getPrivate()));
         }
         MessageSettings settings = new FixedMessageSettings(work.resolve("spool"), 64 * 1024, false);
-        messages = new MessageSecurityService(repositories, repositories, vaults, settings);
+        messages = new MessageSecurityService(repositories, repositories, vaults, settings, guard);
         Files.write(work.resolve("entity.mime"), entity());
     }
 

@@ -15,14 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A small JSON client for the API tests; it keeps every response body for leak checks. */
-final class ApiClient {
+public final class ApiClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI base;
+    /** The Authorization header sent with every request, or null for none. */
+    private final String authorization;
     final List<String> responseBodies = new ArrayList<>();
 
     /** A response: status and body text, with the body as JSON when it is JSON. */
-    record Reply(int status, String body) {
-        JsonObject json() {
+    public record Reply(int status, String body) {
+        public JsonObject json() {
             return Json.createReader(new StringReader(body)).readObject();
         }
 
@@ -35,15 +37,43 @@ final class ApiClient {
         }
     }
 
-    ApiClient(URI base) {
+    ApiClient(URI base, String authorization) {
         this.base = base;
+        this.authorization = authorization;
+    }
+
+    /** The API of a deployment, at 127.0.0.1 (Arquillian names the first non-loopback address). */
+    public static URI api(java.net.URL deployment) {
+        return URI.create("http://127.0.0.1:" + deployment.getPort() + deployment.getPath() + "api/");
+    }
+
+    /** Signed in as the built-in admin, whose password the build gives the server (CERTVAULT_ADMIN_PASSWORD). */
+    public static ApiClient admin(URI base) {
+        return basic(base, "admin", System.getProperty("certvault.it.admin-password"));
+    }
+
+    public static ApiClient basic(URI base, String user, String password) {
+        return new ApiClient(base, "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    public static ApiClient bearer(URI base, String token) {
+        return new ApiClient(base, "Bearer " + token);
+    }
+
+    public static ApiClient anonymous(URI base) {
+        return new ApiClient(base, null);
+    }
+
+    private HttpRequest.Builder signed(HttpRequest.Builder request) {
+        return authorization == null ? request : request.setHeader("Authorization", authorization);
     }
 
     URI uri(String path) {
         return base.resolve(path.startsWith("/") ? path.substring(1) : path);
     }
 
-    Reply get(String path) {
+    public Reply get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
@@ -51,20 +81,20 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
-    Reply delete(String path) {
+    public Reply delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }
 
-    Reply put(String path, JsonStructure body) {
+    public Reply put(String path, JsonStructure body) {
         return put(path, body.toString());
     }
 
-    Reply put(String path, String body) {
+    public Reply put(String path, String body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    Reply post(String path, JsonStructure body) {
+    public Reply post(String path, JsonStructure body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
@@ -104,7 +134,7 @@ final class ApiClient {
 
     private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
         try {
-            return http.send(request.timeout(Duration.ofMinutes(5)).build(), handler);
+            return http.send(signed(request).timeout(Duration.ofMinutes(5)).build(), handler);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -115,7 +145,7 @@ final class ApiClient {
 
     Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<String> response = http.send(signed(request).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
             responseBodies.add(response.body());
             return new Reply(response.statusCode(), response.body());

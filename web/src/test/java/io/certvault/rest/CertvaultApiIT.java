@@ -60,7 +60,7 @@ class CertvaultApiIT {
     void client() throws Exception {
         // Arquillian names the first non-loopback address; the server listens on all of them.
         URI base = new URI("http", null, "127.0.0.1", deploymentUrl.getPort(), deploymentUrl.getPath(), null, null);
-        api = new ApiClient(base.resolve("api/"));
+        api = ApiClient.admin(base.resolve("api/"));
     }
 
     @AfterAll
@@ -394,7 +394,7 @@ class CertvaultApiIT {
         simulator.deny("get");
         try {
             var denied = api.get("vaults/azure/keys/cloud-guarded");
-            assertError(denied, 403, "VaultAccessDenied");
+            assertError(denied, 502, "VaultAccessDenied");
             assertThat(denied.errorMessage()).contains("keys 'get' permission").contains(KeyVaultSimulator.CLIENT_ID);
         } finally {
             simulator.allowAll();
@@ -445,7 +445,7 @@ class CertvaultApiIT {
         KeyVaultSimulatorExtension.hashicorp.deny("transit/keys/transit-signing");
         try {
             var denied = api.get("vaults/onprem/keys/transit-signing");
-            assertError(denied, 403, "VaultAccessDenied");
+            assertError(denied, 502, "VaultAccessDenied");
             assertThat(denied.errorMessage()).contains("path 'transit/keys/transit-signing'");
         } finally {
             KeyVaultSimulatorExtension.hashicorp.allowAll();

@@ -20,6 +20,7 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -29,6 +30,9 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -60,6 +64,10 @@ class PortalIT {
         screenshots = Files.createDirectories(target.resolve("screenshots"));
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
+        // The browser's console, where Chromium reports what the Content-Security-Policy blocked.
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=1280,1000",
@@ -79,6 +87,65 @@ class PortalIT {
 
     private String page(String path) {
         return "http://127.0.0.1:" + deploymentUrl.getPort() + deploymentUrl.getPath() + path;
+    }
+
+    /** Every test starts signed in as the admin, through the sign-in form. */
+    @BeforeEach
+    void signInAsAdmin() {
+        signIn("admin", System.getProperty("certvault.it.admin-password"));
+        assertThat(waitFor(By.className("user"), "admin")).isEqualTo("admin");
+    }
+
+    private void signIn(String user, String password) {
+        browser.manage().deleteAllCookies();
+        browser.get(page("accounts.xhtml"));
+        // Not signed in: every page leads to the sign-in form.
+        assertThat(browser.getCurrentUrl()).contains("login.xhtml");
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.id("signIn")).click();
+    }
+
+    @Test
+    void signInSignOutAndAReaderSeesNoChangeButtons() throws Exception {
+        createAccount("portal-readable");
+        var admin = io.certvault.rest.ApiClient.admin(io.certvault.rest.ApiClient.api(deploymentUrl));
+        assertThat(admin.put("users/portal-reader", jakarta.json.Json.createObjectBuilder().add("properties",
+                jakarta.json.Json.createObjectBuilder().add("password", "reader-password-1")).build()).status())
+                .isEqualTo(201);
+        assertThat(admin.put("roleAssignments/portal-reader-global", jakarta.json.Json.createObjectBuilder()
+                .add("properties", jakarta.json.Json.createObjectBuilder().add("principalName", "portal-reader")
+                        .add("roleName", "reader").add("scope", "/")).build()).status()).isEqualTo(201);
+
+        // Sign out: the session ends, and pages lead back to the form.
+        browser.findElement(By.id("signOut")).click();
+        assertThat(waitFor(By.tagName("main"), "You are signed out")).contains("You are signed out");
+        browser.get(page("account.xhtml?name=portal-readable"));
+        assertThat(browser.getCurrentUrl()).contains("login.xhtml");
+
+        // A wrong password and an unknown user read the same.
+        signIn("portal-reader", "wrong-password-1");
+        String wrongPassword = waitFor(By.tagName("main"), "Wrong user name or password");
+        signIn("nobody-here", "wrong-password-1");
+        assertThat(waitFor(By.tagName("main"), "Wrong user name or password")).isEqualTo(wrongPassword);
+        shot("0-sign-in");
+
+        // A reader sees accounts, certificates and keys, but no button that would change them.
+        signIn("portal-reader", "reader-password-1");
+        waitFor(By.className("user"), "portal-reader");
+        assertThat(browser.findElement(By.id("accounts:list")).getText()).contains("portal-readable");
+        assertThat(browser.findElements(By.id("create:createButton"))).isEmpty();
+        assertThat(browser.findElement(By.id("accounts:list")).findElements(By.cssSelector("input[value='Delete']")))
+                .isEmpty();
+        openCertificates("portal-readable");
+        assertThat(browser.findElements(By.id("add"))).isEmpty();
+        browser.findElement(By.linkText("Vault keys")).click();
+        assertThat(browser.findElements(By.id("import:importButton"))).isEmpty();
+        assertThat(browser.findElements(By.id("create:createButton"))).isEmpty();
+        assertThat(browser.findElements(By.linkText("Users and roles"))).isEmpty();
+        shot("7-reader-view");
+        browser.findElement(By.id("signOut")).click();
+        waitFor(By.tagName("main"), "You are signed out");
     }
 
     @Test
@@ -185,10 +252,7 @@ class PortalIT {
 
     @Test
     void theUploadLimitIsSaidPlainly() throws Exception {
-        browser.get(page("accounts.xhtml"));
-        browser.findElement(By.id("create:name")).sendKeys("portal-limits");
-        browser.findElement(By.id("create:createButton")).click();
-        waitFor(By.tagName("h1"), "portal-limits");
+        createAccount("portal-limits");
         Path big = files.resolve("big.cer");
         Files.write(big, new byte[1024 * 1024 + 10]);
         openCertificates("portal-limits");
@@ -204,6 +268,13 @@ class PortalIT {
         browser.findElement(By.id("add:ok")).click();
         assertThat(waitFor(By.id("add"), "is invalid")).contains("name 'bad name!' is invalid")
                 .contains("not a DER-encoded X.509 certificate");
+    }
+
+    private void createAccount(String name) {
+        browser.get(page("accounts.xhtml"));
+        browser.findElement(By.id("create:name")).sendKeys(name);
+        browser.findElement(By.id("create:createButton")).click();
+        waitFor(By.tagName("h1"), name);
     }
 
     private void openCertificates(String account) {
@@ -238,7 +309,10 @@ class PortalIT {
         return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
     }
 
+    /** Saves a screenshot, and checks that the Content-Security-Policy had nothing to block on the way. */
     private static void shot(String name) throws Exception {
         Files.write(screenshots.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).extracting(LogEntry::getMessage)
+                .noneMatch(message -> message.contains("Content Security Policy"));
     }
 }

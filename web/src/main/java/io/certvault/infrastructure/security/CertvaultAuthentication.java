@@ -1,0 +1,274 @@
+package io.certvault.infrastructure.security;
+
+import io.certvault.application.SignInService;
+import io.certvault.domain.ErrorCode;
+import io.certvault.infrastructure.CertvaultConfig;
+import io.certvault.security.Caller;
+import io.certvault.security.Grant;
+import io.certvault.security.Role;
+import io.certvault.security.Scope;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.security.enterprise.AuthenticationStatus;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
+import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Certvault's one authentication mechanism (Jakarta Security allows one per application): the API takes
+ * HTTP Basic (built-in users) or a bearer token (MicroProfile JWT from an identity provider); the pages
+ * take a form sign-in kept in the HTTP session. Only the sign-in page, static resources and the health
+ * probes are open. (Deployed at the root context, as the distribution does, Payara's /health, /openapi
+ * and /metrics pass through this mechanism too: health stays open, the other two are guarded like the API.)
+ * The caller found here, with the roles it holds, is handed to the application services as a request
+ * attribute (see {@link RequestCaller}).
+ */
+@ApplicationScoped
+public class CertvaultAuthentication implements HttpAuthenticationMechanism {
+    private static final Logger LOG = Logger.getLogger(CertvaultAuthentication.class.getName());
+    static final String CALLER_ATTRIBUTE = Caller.class.getName();
+    private static final String SESSION_USER = "certvault.user";
+    private static final String SESSION_SINCE = "certvault.signed-in";
+    private static final String SESSION_RETURN_TO = "certvault.return-to";
+    public static final String LOGIN_PAGE = "/login.xhtml";
+    private static final String CHALLENGE = "Basic realm=\"Certvault\", Bearer realm=\"Certvault\"";
+
+    @Inject
+    SignInService signIn;
+    @Inject
+    CertvaultConfig config;
+
+    private Optional<JwtVerifier> tokens;
+
+    @PostConstruct
+    void configure() {
+        tokens = JwtVerifier.configured(config::get);
+        LOG.info(() -> "API sign-in: HTTP Basic" + (tokens.isPresent() ? " and bearer tokens from issuer "
+                + config.get(JwtVerifier.ISSUER).orElseThrow() : " (no bearer tokens: mp.jwt.verify.issuer unset)"));
+    }
+
+    @Override
+    public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
+            HttpMessageContext context) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        SecurityHeaders.apply(request, response);
+        try {
+            if (under(path, "/api") || under(path, "/openapi") || under(path, "/metrics")) {
+                return api(request, response, context);
+            }
+            if (under(path, "/health")) {
+                // Load balancers and orchestrators probe here without credentials; it tells UP or DOWN only.
+                return context.doNothing();
+            }
+            if (path.equals("/login") && "POST".equals(request.getMethod())) {
+                return formSignIn(request, response, context);
+            }
+            if (path.equals("/logout")) {
+                return signOut(request, response, context);
+            }
+            if (open(path)) {
+                return context.doNothing();
+            }
+            return page(request, response, context, path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The path itself or anything below it. */
+    private static boolean under(String path, String root) {
+        return path.equals(root) || path.startsWith(root + "/");
+    }
+
+    /** The sign-in page, and what it needs: its stylesheet. */
+    private static boolean open(String path) {
+        return path.equals(LOGIN_PAGE) || path.startsWith("/jakarta.faces.resource/")
+                || path.startsWith("/resources/css/");
+    }
+
+    private AuthenticationStatus api(HttpServletRequest request, HttpServletResponse response,
+            HttpMessageContext context) throws IOException {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            char[] credentials = basicCredentials(authorization.substring(6).trim());
+            try {
+                int colon = indexOf(credentials, ':');
+                if (colon > 0) {
+                    String name = new String(credentials, 0, colon);
+                    char[] password = Arrays.copyOfRange(credentials, colon + 1, credentials.length);
+                    try {
+                        SignInService.Result result = signIn.signIn(name, password, request.getRemoteAddr());
+                        if (result.outcome() == SignInService.Outcome.SIGNED_IN) {
+                            return signedIn(request, context, name, List.of());
+                        }
+                        if (result.outcome() == SignInService.Outcome.LOCKED) {
+                            return locked(response, context, result.lockedUntil());
+                        }
+                    } finally {
+                        Arrays.fill(password, '\0');
+                    }
+                }
+            } finally {
+                Arrays.fill(credentials, '\0');
+            }
+        } else if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            var token = tokens.flatMap(t -> t.verify(authorization.substring(7).trim()));
+            if (token.isPresent()) {
+                return signedIn(request, context, token.get().name(), token.get().groups());
+            }
+        }
+        // One answer for no, wrong or unknown credentials and for a bad token: nothing to probe.
+        return refuse(response, context, 401, ErrorCode.AUTHENTICATION_FAILED,
+                "Sign in: HTTP Basic with a Certvault user, or a bearer token from the configured issuer.");
+    }
+
+    private AuthenticationStatus signedIn(HttpServletRequest request, HttpMessageContext context, String name,
+            List<String> tokenGroups) {
+        List<Grant> grants = new ArrayList<>(signIn.grants(name));
+        // Token groups naming Certvault roles hold everywhere, as the identity provider says.
+        tokenGroups.stream().map(Role::find).filter(java.util.Objects::nonNull)
+                .forEach(role -> grants.add(new Grant(role, Scope.GLOBAL)));
+        Caller caller = new Caller(name, grants, request.getRemoteAddr());
+        request.setAttribute(CALLER_ATTRIBUTE, caller);
+        return context.notifyContainerAboutLogin(name, Set.copyOf(grants.stream().map(g -> g.role().roleName())
+                .toList()));
+    }
+
+    private static AuthenticationStatus locked(HttpServletResponse response, HttpMessageContext context,
+            Instant until) throws IOException {
+        long seconds = Math.max(1, Duration.between(Instant.now(), until).toSeconds() + 1);
+        response.setHeader("Retry-After", Long.toString(seconds));
+        return refuse(response, context, 429, ErrorCode.SIGN_IN_LOCKED,
+                "Too many failed sign-ins: try again in " + seconds + " seconds.");
+    }
+
+    private static AuthenticationStatus refuse(HttpServletResponse response, HttpMessageContext context, int status,
+            ErrorCode code, String message) throws IOException {
+        response.setStatus(status);
+        if (status == 401) {
+            response.setHeader("WWW-Authenticate", CHALLENGE);
+        }
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(Json.createObjectBuilder().add("error", Json.createObjectBuilder()
+                .add("code", code.code()).add("message", message)).build().toString());
+        response.flushBuffer();
+        return AuthenticationStatus.SEND_FAILURE;
+    }
+
+    /** The form posts user name and password here; success goes back to the page first asked for. */
+    private AuthenticationStatus formSignIn(HttpServletRequest request, HttpServletResponse response,
+            HttpMessageContext context) throws IOException {
+        String name = request.getParameter("username");
+        String password = request.getParameter("password");
+        String base = request.getContextPath();
+        if (name == null || password == null) {
+            return redirect(response, context, base + LOGIN_PAGE + "?failed");
+        }
+        char[] secret = password.toCharArray();
+        SignInService.Result result;
+        try {
+            result = signIn.signIn(name, secret, request.getRemoteAddr());
+        } finally {
+            Arrays.fill(secret, '\0');
+        }
+        if (result.outcome() == SignInService.Outcome.LOCKED) {
+            return redirect(response, context, base + LOGIN_PAGE + "?locked");
+        }
+        if (result.outcome() != SignInService.Outcome.SIGNED_IN) {
+            return redirect(response, context, base + LOGIN_PAGE + "?failed");
+        }
+        HttpSession old = request.getSession(false);
+        String returnTo = old == null ? null : (String) old.getAttribute(SESSION_RETURN_TO);
+        if (old != null) {
+            // A new session id at sign-in: a session id planted before cannot ride along.
+            old.invalidate();
+        }
+        HttpSession session = request.getSession(true);
+        session.setAttribute(SESSION_USER, name);
+        session.setAttribute(SESSION_SINCE, Instant.now());
+        return redirect(response, context, base + (returnTo != null ? returnTo : "/"));
+    }
+
+    private static AuthenticationStatus signOut(HttpServletRequest request, HttpServletResponse response,
+            HttpMessageContext context) throws IOException {
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            session.invalidate();
+        }
+        return redirect(response, context, request.getContextPath() + LOGIN_PAGE + "?signedOut");
+    }
+
+    private AuthenticationStatus page(HttpServletRequest request, HttpServletResponse response,
+            HttpMessageContext context, String path) throws IOException {
+        HttpSession session = request.getSession(false);
+        String name = session == null ? null : (String) session.getAttribute(SESSION_USER);
+        Instant since = session == null ? null : (Instant) session.getAttribute(SESSION_SINCE);
+        if (name != null && signIn.sessionValid(name, since)) {
+            return signedIn(request, context, name, List.of());
+        }
+        if (session != null && name != null) {
+            // Password changed or user deleted since: sign in again.
+            session.invalidate();
+            session = null;
+        }
+        if ("GET".equals(request.getMethod())) {
+            String query = request.getQueryString();
+            String returnTo = path + (query == null ? "" : "?" + query);
+            // Only a path of this application: never an open redirect.
+            if (returnTo.startsWith("/") && !returnTo.startsWith("//")) {
+                request.getSession(true).setAttribute(SESSION_RETURN_TO, returnTo);
+            }
+        }
+        return redirect(response, context, request.getContextPath() + LOGIN_PAGE);
+    }
+
+    private static AuthenticationStatus redirect(HttpServletResponse response, HttpMessageContext context,
+            String location) throws IOException {
+        response.sendRedirect(location);
+        return AuthenticationStatus.SEND_CONTINUE;
+    }
+
+    private static char[] basicCredentials(String base64) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            return new char[0];
+        }
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(decoded));
+            char[] result = Arrays.copyOf(chars.array(), chars.limit());
+            Arrays.fill(chars.array(), '\0');
+            return result;
+        } finally {
+            Arrays.fill(decoded, (byte) 0);
+        }
+    }
+
+    private static int indexOf(char[] chars, char c) {
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

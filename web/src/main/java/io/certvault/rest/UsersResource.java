@@ -1,0 +1,80 @@
+package io.certvault.rest;
+
+import io.certvault.application.AccessService;
+import io.certvault.application.Saved;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import io.certvault.security.User;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Instant;
+
+/** Built-in users (admins only). Passwords go in and never come out, not even as hashes. */
+@Path("users")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class UsersResource {
+    static final String TYPE = "Certvault/users";
+
+    @Inject
+    AccessService access;
+    @Context
+    UriInfo uri;
+
+    /** Creates a user, or sets a new password: {@code {"properties": {"password": "..."}}}. */
+    public record UserRequest(UserRequestProperties properties) {
+    }
+
+    public record UserRequestProperties(String password) {
+    }
+
+    public record UserBody(String id, String name, String type, UserProperties properties) {
+    }
+
+    public record UserProperties(Instant createdTime, Instant changedTime, Instant lockedUntil) {
+    }
+
+    static UserBody body(User user) {
+        return new UserBody("/users/" + user.name(), user.name(), TYPE, new UserProperties(user.createdTime(),
+                user.changedTime(), user.lockedAt(Instant.now()) ? user.lockedUntil() : null));
+    }
+
+    @GET
+    public ListBody<UserBody> list(@QueryParam("$top") String top, @QueryParam(ListBody.SKIP_TOKEN) String skipToken) {
+        return ListBody.of(access.listUsers(ListBody.continueAfter(skipToken), top), UsersResource::body, uri);
+    }
+
+    @GET
+    @Path("{user}")
+    public UserBody get(@PathParam("user") String name) {
+        return body(access.getUser(name));
+    }
+
+    @PUT
+    @Path("{user}")
+    public Response put(@PathParam("user") String name, UserRequest request) {
+        if (request == null || request.properties() == null || request.properties().password() == null) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The body needs properties.password.");
+        }
+        Saved<User> saved = access.putUser(name, request.properties().password().toCharArray());
+        return Response.status(saved.created() ? 201 : 200).entity(body(saved.value())).build();
+    }
+
+    /** Deletes the user and their role assignments. 200 when deleted, 204 when there was none. */
+    @DELETE
+    @Path("{user}")
+    public Response delete(@PathParam("user") String name) {
+        return Response.status(access.deleteUser(name) ? 200 : 204).build();
+    }
+}

@@ -1,0 +1,129 @@
+package io.certvault.ui;
+
+import io.certvault.application.AccessService;
+import io.certvault.domain.CertvaultException;
+import io.certvault.security.Role;
+import io.certvault.security.RoleAssignment;
+import io.certvault.security.User;
+import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Users and role assignments (admins only; the service refuses everyone else). */
+@Named
+@ViewScoped
+public class UsersView implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    transient AccessService access;
+
+    private String newUser;
+    private String newPassword;
+    private String principal;
+    private String role = "reader";
+    private String scope = "/";
+
+    public List<User> getUsers() {
+        return access.listUsers(null, "1000").items();
+    }
+
+    public List<RoleAssignment> getAssignments() {
+        return access.listAssignments(null, "1000").items();
+    }
+
+    public List<String> getRoles() {
+        return Arrays.stream(Role.values()).map(Role::roleName).toList();
+    }
+
+    public String saveUser() {
+        try {
+            boolean created = access.putUser(newUser, newPassword == null ? null : newPassword.toCharArray()).created();
+            Ui.info((created ? "Created user " : "Set a new password for ") + newUser + ".");
+            return "users?faces-redirect=true";
+        } catch (CertvaultException e) {
+            Ui.error(e, Map.of("InvalidName", "user:name", "PasswordTooWeak", "user:password"));
+            return null;
+        } finally {
+            newPassword = null;
+        }
+    }
+
+    public String deleteUser(String name) {
+        try {
+            access.deleteUser(name);
+            Ui.info("Deleted user " + name + ".");
+            return "users?faces-redirect=true";
+        } catch (CertvaultException e) {
+            Ui.error(null, e.getMessage());
+            return null;
+        }
+    }
+
+    public String assign() {
+        try {
+            access.putAssignment(UUID.randomUUID().toString(), principal, role, scope);
+            Ui.info("Gave " + principal + " the " + role + " role at " + scope + ".");
+            return "users?faces-redirect=true";
+        } catch (CertvaultException e) {
+            Ui.error(null, e.getMessage());
+            return null;
+        }
+    }
+
+    public String unassign(String name) {
+        try {
+            access.deleteAssignment(name);
+            Ui.info("Removed the role assignment.");
+            return "users?faces-redirect=true";
+        } catch (CertvaultException e) {
+            Ui.error(null, e.getMessage());
+            return null;
+        }
+    }
+
+    public String getNewUser() {
+        return newUser;
+    }
+
+    public void setNewUser(String newUser) {
+        this.newUser = newUser;
+    }
+
+    public String getNewPassword() {
+        return null;
+    }
+
+    public void setNewPassword(String newPassword) {
+        this.newPassword = newPassword;
+    }
+
+    public String getPrincipal() {
+        return principal;
+    }
+
+    public void setPrincipal(String principal) {
+        this.principal = principal;
+    }
+
+    public String getRole() {
+        return role;
+    }
+
+    public void setRole(String role) {
+        this.role = role;
+    }
+
+    public String getScope() {
+        return scope;
+    }
+
+    public void setScope(String scope) {
+        this.scope = scope;
+    }
+}

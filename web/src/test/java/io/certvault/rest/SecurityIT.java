@@ -1,0 +1,485 @@
+package io.certvault.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.certvault.testing.KeyLeaks;
+import io.certvault.testing.TestCertificates;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
+import java.io.File;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ArchivePath;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Sign-in, roles, the audit trail and secret hygiene, against a real server: every endpoint refuses
+ * anonymous callers, each role does exactly its operations, bearer tokens are checked, failed sign-ins
+ * lock, every key use is recorded in a chain that shows tampering, and no secret reaches a log or a response.
+ * Its leak scan reads the whole log of the test servers, so it covers the API tests that ran before it too.
+ */
+@ExtendWith({KeyVaultSimulatorExtension.class, ArquillianExtension.class})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SecurityIT {
+    private static final String ISSUER = "https://idp.certvault.test";
+    private static final String PASSWORD = "matrix-Password-1";
+    /** Every secret the tests send; none may come back or reach the log. */
+    private static final List<String> SECRETS = new ArrayList<>();
+    private static final List<KeyPair> KEYS = new ArrayList<>();
+    private static final List<ApiClient> CLIENTS = new ArrayList<>();
+    private static boolean setUp;
+
+    @ArquillianResource
+    private URL deploymentUrl;
+    private URI api;
+    private ApiClient admin;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("certvault.war")));
+    }
+
+    @BeforeEach
+    void clients() throws Exception {
+        api = ApiClient.api(deploymentUrl);
+        admin = client(ApiClient.admin(api));
+        if (!setUp) {
+            setUp = true;
+            SECRETS.addAll(List.of(System.getProperty("certvault.it.secrets").split(",")));
+            SECRETS.add(PASSWORD);
+            createTheMatrixAccount();
+        }
+    }
+
+    private static ApiClient client(ApiClient client) {
+        CLIENTS.add(client);
+        return client;
+    }
+
+    // ---- sign-in ---------------------------------------------------------------------------------
+
+    /** Every JAX-RS endpoint, found in the WAR's resource classes, so a new one is covered without a change here. */
+    static List<String[]> endpoints() throws Exception {
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("certvault.war")));
+        List<String[]> endpoints = new ArrayList<>();
+        for (ArchivePath path : war.getContent(p -> p.get().startsWith("/WEB-INF/classes/io/certvault/rest/")
+                && p.get().endsWith(".class")).keySet()) {
+            String name = path.get().substring("/WEB-INF/classes/".length()).replace(".class", "").replace('/', '.');
+            Class<?> type = Class.forName(name);
+            Path root = type.getAnnotation(Path.class);
+            if (root == null) {
+                continue;
+            }
+            for (Method method : type.getDeclaredMethods()) {
+                for (var annotation : method.getAnnotations()) {
+                    HttpMethod http = annotation.annotationType().getAnnotation(HttpMethod.class);
+                    if (http != null) {
+                        Path sub = method.getAnnotation(Path.class);
+                        String template = root.value() + (sub == null ? "" : "/" + sub.value());
+                        endpoints.add(new String[] {http.value(), template.replaceAll("\\{[^}]+}", "x")});
+                    }
+                }
+            }
+        }
+        return endpoints;
+    }
+
+    @Test
+    @Order(1)
+    void everyEndpointAndPageRefusesCallersWhoAreNotSignedIn() throws Exception {
+        List<String[]> endpoints = endpoints();
+        // accounts, certificates, messages, vaults, keys, users, role assignments, audit events
+        assertThat(endpoints).hasSizeGreaterThanOrEqualTo(25);
+        Map<String, ApiClient> callers = new LinkedHashMap<>();
+        callers.put("nobody", client(ApiClient.anonymous(api)));
+        callers.put("bad token", client(ApiClient.bearer(api, "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.")));
+        int strangers = 0;
+        for (String[] endpoint : endpoints) {
+            // A new name each time: five failures in a row would lock a name (the lockout test shows that).
+            callers.put("wrong password", client(ApiClient.basic(api, "stranger-" + strangers++, "not-the-password")));
+            for (var caller : callers.entrySet()) {
+                boolean bodiless = endpoint[0].equals("GET") || endpoint[0].equals("DELETE");
+                var request = HttpRequest.newBuilder(api.resolve(endpoint[1])).header("Content-Type",
+                        "application/json").method(endpoint[0], bodiless ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString("{}"));
+                var reply = caller.getValue().sendBytes(request);
+                assertThat(reply.statusCode()).as(caller.getKey() + " " + String.join(" ", endpoint)).isEqualTo(401);
+                assertThat(reply.headers().firstValue("WWW-Authenticate")).as(String.join(" ", endpoint))
+                        .hasValueSatisfying(v -> assertThat(v).contains("Basic").contains("Bearer"));
+                assertThat(new String(reply.body(), StandardCharsets.UTF_8)).contains("AuthenticationFailed");
+            }
+        }
+        // The pages lead to the sign-in form, which itself is open.
+        WebArchive war = ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("certvault.war")));
+        List<String> pages = war.getContent(p -> p.get().matches("/[a-z-]+\\.xhtml")).keySet().stream()
+                .map(ArchivePath::get).filter(p -> !p.equals("/login.xhtml")).toList();
+        assertThat(pages).contains("/accounts.xhtml", "/users.xhtml", "/certificate.xhtml");
+        ApiClient nobody = callers.get("nobody");
+        URI site = URI.create("http://127.0.0.1:" + deploymentUrl.getPort() + deploymentUrl.getPath());
+        for (String page : pages) {
+            var reply = nobody.sendBytes(HttpRequest.newBuilder(site.resolve(page.substring(1))).GET());
+            assertThat(reply.statusCode()).as(page).isEqualTo(302);
+            assertThat(reply.headers().firstValue("Location")).as(page).hasValueSatisfying(
+                    l -> assertThat(l).endsWith("/login.xhtml"));
+        }
+        var login = nobody.sendBytes(HttpRequest.newBuilder(site.resolve("login.xhtml")).GET());
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                csp -> assertThat(csp).contains("script-src 'self'").doesNotContain("unsafe-inline"));
+        assertThat(login.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(login.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(login.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+    }
+
+    @Test
+    @Order(2)
+    void fiveFailuresLockANameAndUnknownNamesAnswerTheSame() throws Exception {
+        putUser("locky", PASSWORD);
+        for (String name : List.of("locky", "ghost-user")) {
+            ApiClient wrong = client(ApiClient.basic(api, name, "wrong-password-" + name));
+            for (int i = 0; i < 5; i++) {
+                var reply = wrong.get("integrationAccounts");
+                assertThat(reply.status()).as(name + " failure " + i).isEqualTo(401);
+                assertThat(reply.errorMessage()).doesNotContain(name);
+            }
+            var locked = client(ApiClient.basic(api, name, PASSWORD)).sendBytes(
+                    HttpRequest.newBuilder(api.resolve("integrationAccounts")).GET());
+            assertThat(locked.statusCode()).as(name).isEqualTo(429);
+            assertThat(locked.headers().firstValue("Retry-After")).isPresent();
+        }
+        // The test servers lock for 4 seconds.
+        Thread.sleep(4500);
+        // Signed in again (locky has no role: it sees no account).
+        var unlocked = client(ApiClient.basic(api, "locky", PASSWORD)).get("integrationAccounts");
+        assertThat(unlocked.status()).isEqualTo(200);
+        assertThat(unlocked.json().getJsonArray("value")).isEmpty();
+        var lockEvents = admin.get("auditEvents?operation=users/lock").json().getJsonArray("value");
+        assertThat(lockEvents).isNotEmpty();
+    }
+
+    // ---- bearer tokens ------------------------------------------------------------------------------
+
+    private static PrivateKey issuerKey() throws Exception {
+        String pem = Files.readString(java.nio.file.Path.of("src/test/resources/jwt/issuer-private-TEST-ONLY.pem"));
+        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+    }
+
+    private static String token(PrivateKey key, String issuer, String subject, List<String> groups, Instant expires)
+            throws Exception {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject(subject).claim("upn", subject)
+                .claim("groups", groups).issueTime(Date.from(Instant.now().minusSeconds(600)))
+                .expirationTime(Date.from(expires)).jwtID(java.util.UUID.randomUUID().toString()).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
+        jwt.sign(new RSASSASigner(key));
+        String serialized = jwt.serialize();
+        SECRETS.add(serialized);
+        SECRETS.add(serialized.substring(serialized.lastIndexOf('.') + 1));
+        return serialized;
+    }
+
+    @Test
+    @Order(3)
+    void bearerTokensFromTheConfiguredIssuerAreAcceptedAndOthersRefused() throws Exception {
+        PrivateKey issuer = issuerKey();
+        Instant later = Instant.now().plusSeconds(600);
+        ApiClient reader = client(ApiClient.bearer(api, token(issuer, ISSUER, "jwt-reader", List.of("reader"), later)));
+        assertThat(reader.get("integrationAccounts/matrix").status()).isEqualTo(200);
+        assertError(reader.put("integrationAccounts/from-token", "{}"), 403, "AuthorizationFailed");
+
+        // No groups in the token: a role assignment for its subject applies.
+        ApiClient assigned = client(ApiClient.bearer(api, token(issuer, ISSUER, "jwt-contributor", List.of(), later)));
+        assertError(assigned.get("integrationAccounts/matrix"), 403, "AuthorizationFailed");
+        assign("jwt-contributor", "contributor", "/integrationAccounts/matrix");
+        assertThat(assigned.get("integrationAccounts/matrix").status()).isEqualTo(200);
+
+        KeyPair stranger = TestCertificates.rsa(2048);
+        Map<String, String> refused = Map.of(
+                "expired", token(issuer, ISSUER, "jwt-reader", List.of("reader"), Instant.now().minusSeconds(300)),
+                "wrong issuer", token(issuer, "https://elsewhere.test", "jwt-reader", List.of("reader"), later),
+                "wrong signature", token(stranger.getPrivate(), ISSUER, "jwt-reader", List.of("admin"), later));
+        for (var token : refused.entrySet()) {
+            assertError(client(ApiClient.bearer(api, token.getValue())).get("integrationAccounts"), 401,
+                    "AuthenticationFailed");
+        }
+    }
+
+    // ---- roles --------------------------------------------------------------------------------------
+
+    private void createTheMatrixAccount() {
+        KeyPair pair = TestCertificates.rsa(2048);
+        KEYS.add(pair);
+        assertThat(admin.put("integrationAccounts/matrix", "{}").status()).isIn(200, 201);
+        assertThat(admin.put("vaults/default/keys/matrix-key", Json.createObjectBuilder()
+                .add("key", TestCertificates.pkcs8Pem(pair.getPrivate())).build()).status()).isIn(200, 201);
+        assertThat(admin.put("integrationAccounts/matrix/certificates/ours", certificate(pair, "matrix-key"))
+                .status()).isIn(200, 201);
+    }
+
+    private static JsonObject certificate(KeyPair pair, String key) {
+        var properties = Json.createObjectBuilder().add("publicCertificate",
+                TestCertificates.base64(TestCertificates.selfSigned(pair, "matrix")));
+        if (key != null) {
+            properties.add("key", Json.createObjectBuilder().add("keyVault", Json.createObjectBuilder()
+                    .add("name", "default")).add("keyName", key));
+        }
+        return Json.createObjectBuilder().add("properties", properties).build();
+    }
+
+    private void putUser(String name, String password) {
+        assertThat(admin.put("users/" + name, Json.createObjectBuilder().add("properties",
+                Json.createObjectBuilder().add("password", password)).build()).status()).isIn(200, 201);
+    }
+
+    private void assign(String principal, String role, String scope) {
+        assertThat(admin.put("roleAssignments/" + principal + "-" + role, Json.createObjectBuilder().add("properties",
+                Json.createObjectBuilder().add("principalName", principal).add("roleName", role).add("scope", scope))
+                .build()).status()).isIn(200, 201);
+    }
+
+    private ApiClient.Reply encode(ApiClient client) {
+        var reply = client.sendBytes(HttpRequest.newBuilder(api.resolve(
+                "integrationAccounts/matrix/messages/encode?signingCertificateName=ours"))
+                .header("Content-Type", "application/edi-x12").POST(HttpRequest.BodyPublishers.ofString("UNB+")));
+        return new ApiClient.Reply(reply.statusCode(), new String(reply.body(), StandardCharsets.ISO_8859_1));
+    }
+
+    /** The operations of the matrix; each must answer 2xx when allowed and 403 AuthorizationFailed when not. */
+    private Map<String, Function<ApiClient, List<ApiClient.Reply>>> operations() {
+        KeyPair partner = TestCertificates.rsa(2048);
+        Map<String, Function<ApiClient, List<ApiClient.Reply>>> all = new LinkedHashMap<>();
+        all.put("read", c -> List.of(c.get("integrationAccounts/matrix"),
+                c.get("integrationAccounts/matrix/certificates")));
+        // Vaults serve every account: whoever may read somewhere sees their keys' public facts.
+        all.put("read vaults", c -> List.of(c.get("vaults"), c.get("vaults/default/keys")));
+        all.put("write", c -> List.of(c.put("integrationAccounts/matrix", "{\"location\":\"here\"}"),
+                c.put("integrationAccounts/matrix/certificates/partner", certificate(partner, null)),
+                c.delete("integrationAccounts/matrix/certificates/partner")));
+        all.put("use keys", c -> List.of(encode(c)));
+        all.put("manage keys", c -> List.of(c.post("vaults/default/keys/spare/create",
+                Json.createObjectBuilder().add("kty", "EC").add("crv", "P-256").build()),
+                c.delete("vaults/default/keys/spare")));
+        all.put("manage access", c -> List.of(c.put("users/someone-new", Json.createObjectBuilder().add("properties",
+                Json.createObjectBuilder().add("password", PASSWORD)).build()), c.delete("users/someone-new")));
+        return all;
+    }
+
+    private Set<String> allowed(String user) {
+        ApiClient client = client(ApiClient.basic(api, user, PASSWORD));
+        Set<String> allowed = new TreeSet<>();
+        operations().forEach((name, operation) -> {
+            List<ApiClient.Reply> replies = operation.apply(client);
+            if (replies.stream().allMatch(r -> r.status() / 100 == 2)) {
+                allowed.add(name);
+            } else {
+                for (ApiClient.Reply reply : replies) {
+                    assertError(reply, 403, "AuthorizationFailed");
+                }
+            }
+        });
+        return allowed;
+    }
+
+    @Test
+    @Order(4)
+    void eachRoleMayDoExactlyItsOperationsAtItsScope() {
+        Map<String, String> scopes = Map.of("/", "global", "/integrationAccounts/matrix", "scoped",
+                "/integrationAccounts/elsewhere", "other");
+        for (String role : List.of("reader", "contributor", "signer", "key-admin", "admin")) {
+            for (var scope : scopes.entrySet()) {
+                String user = "m-" + role + "-" + scope.getValue();
+                putUser(user, PASSWORD);
+                assign(user, role, scope.getKey());
+            }
+        }
+        putUser("m-none", PASSWORD);
+
+        assertThat(allowed("m-reader-global")).containsExactly("read", "read vaults");
+        assertThat(allowed("m-contributor-global")).containsExactly("read", "read vaults", "write");
+        assertThat(allowed("m-signer-global")).containsExactly("read", "read vaults", "use keys");
+        assertThat(allowed("m-key-admin-global")).containsExactly("manage keys", "read", "read vaults");
+        assertThat(allowed("m-admin-global"))
+                .containsExactly("manage access", "manage keys", "read", "read vaults", "use keys", "write");
+        assertThat(allowed("m-reader-scoped")).containsExactly("read", "read vaults");
+        assertThat(allowed("m-contributor-scoped")).containsExactly("read", "read vaults", "write");
+        assertThat(allowed("m-signer-scoped")).containsExactly("read", "read vaults", "use keys");
+        // Vault keys and users belong to no account: managing them needs the global scope.
+        assertThat(allowed("m-key-admin-scoped")).containsExactly("read", "read vaults");
+        assertThat(allowed("m-admin-scoped")).containsExactly("read", "read vaults", "use keys", "write");
+        for (String role : List.of("reader", "contributor", "signer", "key-admin", "admin")) {
+            assertThat(allowed("m-" + role + "-other")).as(role + " elsewhere").containsExactly("read vaults");
+        }
+        assertThat(allowed("m-none")).isEmpty();
+
+        // A scoped reader lists only its account.
+        var listed = client(ApiClient.basic(api, "m-reader-scoped", PASSWORD)).get("integrationAccounts").json();
+        assertThat(listed.getJsonArray("value")).extracting(v -> v.asJsonObject().getString("name"))
+                .containsExactly("matrix");
+    }
+
+    // ---- audit trail ----------------------------------------------------------------------------------
+
+    @Test
+    @Order(5)
+    void keyUsesAndChangesAreRecordedAndTamperingShows() throws Exception {
+        ApiClient signer = client(ApiClient.basic(api, "m-signer-global", PASSWORD));
+        assertThat(encode(signer).status()).isEqualTo(200);
+        ApiClient reader = client(ApiClient.basic(api, "m-reader-global", PASSWORD));
+        assertError(reader.delete("integrationAccounts/matrix"), 403, "AuthorizationFailed");
+
+        JsonObject sign = admin.get("auditEvents?operation=keys/sign&user=m-signer-global&$top=1").json()
+                .getJsonArray("value").getJsonObject(0).getJsonObject("properties");
+        assertThat(sign.getString("account")).isEqualTo("matrix");
+        assertThat(sign.getString("certificate")).isEqualTo("ours");
+        assertThat(sign.getString("vault")).isEqualTo("default");
+        assertThat(sign.getString("key")).isEqualTo("matrix-key");
+        String version = admin.get("vaults/default/keys/matrix-key").json().getJsonObject("properties")
+                .getString("version");
+        assertThat(sign.getString("keyVersion")).isEqualTo(version);
+        assertThat(sign.getString("outcome")).isEqualTo("Succeeded");
+        assertThat(sign.getString("clientAddress")).isEqualTo("127.0.0.1");
+
+        JsonObject denied = admin.get("auditEvents?operation=integrationAccounts/delete&outcome=Denied&$top=1").json()
+                .getJsonArray("value").getJsonObject(0).getJsonObject("properties");
+        assertThat(denied.getString("user")).isEqualTo("m-reader-global");
+        assertThat(denied.getString("errorCode")).isEqualTo("AuthorizationFailed");
+        // Every kind of change is on record.
+        for (String operation : List.of("integrationAccounts/write", "certificates/write", "certificates/delete",
+                "keys/import", "keys/create", "keys/delete", "users/write", "users/delete", "roleAssignments/write")) {
+            assertThat(admin.get("auditEvents?operation=" + operation + "&$top=1").json().getJsonArray("value"))
+                    .as(operation).isNotEmpty();
+        }
+        // Paging follows nextLink.
+        JsonObject page = admin.get("auditEvents?$top=2").json();
+        assertThat(page.getJsonArray("value")).hasSize(2);
+        assertThat(admin.getAbsolute(page.getString("nextLink")).json().getJsonArray("value")).hasSize(2);
+        // A scoped reader sees its account's events only.
+        var scoped = client(ApiClient.basic(api, "m-reader-scoped", PASSWORD)).get("auditEvents?$top=1000").json();
+        assertThat(scoped.getJsonArray("value")).isNotEmpty().allSatisfy(v -> assertThat(
+                v.asJsonObject().getJsonObject("properties").getString("account", null)).isEqualTo("matrix"));
+        // There is no way to change or delete an event through the API.
+        long sequence = sign.getJsonNumber("sequence").longValue();
+        assertThat(admin.delete("auditEvents/" + sequence).status()).isIn(404, 405);
+        assertThat(admin.put("auditEvents/" + sequence, "{}").status()).isIn(404, 405);
+
+        JsonObject intact = admin.get("auditEvents/verification").json();
+        assertThat(intact.getBoolean("intact")).isTrue();
+        assertThat(intact.getJsonNumber("records").longValue()).isGreaterThanOrEqualTo(sequence);
+
+        // Someone with database access alters the record: verification names it; put back, it is whole again.
+        try (Connection db = DriverManager.getConnection(System.getProperty("certvault.it.db-url"), "sa", "")) {
+            update(db, "mallory", sequence);
+            JsonObject broken = admin.get("auditEvents/verification").json();
+            assertThat(broken.getBoolean("intact")).isFalse();
+            assertThat(broken.getJsonNumber("firstBrokenSequence").longValue()).isEqualTo(sequence);
+            update(db, "m-signer-global", sequence);
+        }
+        assertThat(admin.get("auditEvents/verification").json().getBoolean("intact")).isTrue();
+    }
+
+    private static void update(Connection db, String user, long sequence) throws Exception {
+        String sql = "UPDATE audit_event SET user_name = ? WHERE sequence = ?";
+        try (PreparedStatement update = db.prepareStatement(sql)) {
+            update.setString(1, user);
+            update.setLong(2, sequence);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    // ---- hygiene ---------------------------------------------------------------------------------------
+
+    @Test
+    @Order(6)
+    void noSecretReachesAResponseOrTheLog() throws Exception {
+        // One more round with secrets of every kind: a password-protected PFX, and sign + decrypt in each vault.
+        KeyPair pfxKey = TestCertificates.rsa(2048);
+        KEYS.add(pfxKey);
+        String pfxPassword = "pfx-Password-93be";
+        SECRETS.add(pfxPassword);
+        assertThat(admin.put("vaults/default/keys/pfx-key", Json.createObjectBuilder().add("pfx", Base64.getEncoder()
+                .encodeToString(TestCertificates.pkcs12(pfxKey, pfxPassword))).add("password", pfxPassword).build())
+                .status()).isIn(200, 201);
+        assertThat(admin.put("integrationAccounts/matrix/certificates/pfx", certificate(pfxKey, "pfx-key")).status())
+                .isIn(200, 201);
+        var signed = admin.sendBytes(HttpRequest.newBuilder(api.resolve("integrationAccounts/matrix/messages/encode"
+                + "?signingCertificateName=pfx&encryptionCertificateName=pfx&encryptionAlgorithm=AES256"))
+                .header("Content-Type", "application/edi-x12").POST(HttpRequest.BodyPublishers.ofString("UNB+")));
+        assertThat(signed.statusCode()).isEqualTo(200);
+        var decoded = admin.sendBytes(HttpRequest.newBuilder(api.resolve("integrationAccounts/matrix/messages/decode"))
+                .header("Content-Type", signed.headers().firstValue("Content-Type").orElseThrow())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(signed.body())));
+        assertThat(decoded.statusCode()).isEqualTo(200);
+        assertThat(admin.get("auditEvents?operation=keys/decrypt&certificate=pfx").json().getJsonArray("value"))
+                .isNotEmpty();
+        // Errors never echo what was sent as a secret.
+        var badPfx = admin.put("vaults/default/keys/bad-pfx", Json.createObjectBuilder().add("pfx", Base64.getEncoder()
+                .encodeToString(TestCertificates.pkcs12(pfxKey, pfxPassword))).add("password", "Wrong-" + pfxPassword)
+                .build());
+        assertThat(badPfx.status()).isEqualTo(400);
+        SECRETS.add("Wrong-" + pfxPassword);
+        admin.get("auditEvents?$top=1000");
+
+        Thread.sleep(1000); // the server's log handler writes asynchronously
+        String log = Files.readString(java.nio.file.Path.of(System.getProperty("certvault.it.log")),
+                StandardCharsets.ISO_8859_1);
+        assertThat(log).as("the test servers log to the file").contains("Certvault started");
+        assertThat(log).as("logging at the finest level").contains("FINE");
+        List<String> responses = CLIENTS.stream().flatMap(c -> c.responseBodies.stream()).toList();
+        assertThat(responses).hasSizeGreaterThan(100);
+        for (String secret : SECRETS) {
+            assertThat(log).as("log").doesNotContain(secret);
+            for (String response : responses) {
+                assertThat(response).doesNotContain(secret);
+            }
+        }
+        for (KeyPair pair : KEYS) {
+            assertThat(KeyLeaks.inText(log, pair)).as("key material in the log").isFalse();
+            for (String response : responses) {
+                assertThat(KeyLeaks.inText(response, pair)).isFalse();
+            }
+        }
+    }
+
+    private static void assertError(ApiClient.Reply reply, int status, String code) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        assertThat(reply.errorCode()).isEqualTo(code);
+    }
+}

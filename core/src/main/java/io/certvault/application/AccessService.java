@@ -157,7 +157,7 @@ public class AccessService {
                 });
     }
 
-    private static char[] checkPassword(char[] password) {
+    static char[] checkPassword(char[] password) {
         if (password == null || password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
             throw new CertvaultException(ErrorCode.PASSWORD_TOO_WEAK, "The password must have " + MIN_PASSWORD_LENGTH
                     + " to " + MAX_PASSWORD_LENGTH + " characters.");

@@ -2,6 +2,8 @@ package io.certvault.application;
 
 import io.certvault.audit.AuditEvent;
 import io.certvault.audit.AuditTarget;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
 import io.certvault.domain.ResourceName;
 import io.certvault.security.Caller;
 import io.certvault.security.Grant;
@@ -141,6 +143,42 @@ public class SignInService {
      */
     public boolean sessionValid(String name, Instant since) {
         return since != null && users.find(name).map(u -> !u.changedTime().isAfter(since)).orElse(false);
+    }
+
+    /**
+     * The signed-in user sets a new password, proving the current one; a wrong one counts towards the
+     * lock like a failed sign-in. Every session of the user ends (they sign in again with the new one).
+     */
+    public void changeOwnPassword(char[] current, char[] next) {
+        Caller caller = guard.caller();
+        String name = caller.name();
+        try {
+            guard.recorded(caller, "users/password", () -> AuditTarget.resource("users/" + name), () -> {
+                Result proof = signIn(name, current, caller.address());
+                if (proof.outcome() == Outcome.LOCKED) {
+                    throw new CertvaultException(ErrorCode.SIGN_IN_LOCKED,
+                            "Too many failed sign-ins: try again later.");
+                }
+                User user = proof.outcome() == Outcome.SIGNED_IN ? users.find(name).orElse(null) : null;
+                if (user == null) {
+                    // Also a token's user, who has no password here.
+                    throw new CertvaultException(ErrorCode.CURRENT_PASSWORD_INCORRECT,
+                            "The current password is not correct.");
+                }
+                user.changePassword(hasher.hash(AccessService.checkPassword(next)), clock.instant());
+                users.save(user);
+                verified.remove(name);
+                return null;
+            });
+        } finally {
+            Arrays.fill(current, '\0');
+            Arrays.fill(next, '\0');
+        }
+    }
+
+    /** The signed-in caller's name, or null. */
+    public String callerName() {
+        return guard.caller().name();
     }
 
     /** The roles given to this principal by role assignments. */

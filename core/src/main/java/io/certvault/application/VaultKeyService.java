@@ -15,7 +15,6 @@ import io.certvault.vault.VaultRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.KeyPair;
-import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -38,12 +37,16 @@ public class VaultKeyService {
     }
 
     /** The vaults; anyone who may read anywhere may see them and their keys' public facts. */
-    public Collection<Vault> vaults() {
+    public List<VaultSummary> vaults() {
         readShared();
-        return vaults.vaults();
+        return vaults.vaults().stream().map(VaultSummary::of).toList();
     }
 
-    public Vault vault(String vaultName) {
+    public VaultSummary vault(String vaultName) {
+        return VaultSummary.of(readable(vaultName));
+    }
+
+    private Vault readable(String vaultName) {
         ResourceName.require("vault", vaultName);
         readShared();
         return vaults.vault(vaultName);
@@ -94,14 +97,14 @@ public class VaultKeyService {
     /** The vault's keys (current versions) ordered by name, a page at a time. */
     public Page<VaultKey> listKeys(String vaultName, String afterName, String top) {
         int limit = Paging.top(top);
-        return Page.of(vault(vaultName).listKeys().stream()
+        return Page.of(readable(vaultName).listKeys().stream()
                 .filter(key -> afterName == null || key.name().compareTo(afterName) > 0)
                 .limit(limit + 1L).toList(), limit, VaultKey::name);
     }
 
     /** Every version of the key, oldest first; the last is the current one. */
     public List<VaultKey> versions(String vaultName, String keyName) {
-        return vault(vaultName).listVersions(ResourceName.require("key", keyName));
+        return readable(vaultName).listVersions(ResourceName.require("key", keyName));
     }
 
     /** Deletes the key with all versions, refused while a certificate refers to it. */

@@ -22,6 +22,7 @@ public enum ErrorCode {
     CERTIFICATE_EXPIRED("CertificateExpired", Kind.INVALID),
     CERTIFICATE_NOT_PRIVATE("CertificateNotPrivate", Kind.INVALID),
     PASSWORD_TOO_WEAK("PasswordTooWeak", Kind.INVALID),
+    CURRENT_PASSWORD_INCORRECT("CurrentPasswordIncorrect", Kind.INVALID),
     AUTHENTICATION_FAILED("AuthenticationFailed", Kind.UNAUTHENTICATED),
     AUTHORIZATION_FAILED("AuthorizationFailed", Kind.FORBIDDEN),
     SIGN_IN_LOCKED("TooManySignInAttempts", Kind.TOO_MANY_REQUESTS),

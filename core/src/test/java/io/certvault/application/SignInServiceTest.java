@@ -1,9 +1,11 @@
 package io.certvault.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.certvault.application.SignInService.Outcome;
 import io.certvault.audit.AuditEvent;
+import io.certvault.domain.ErrorCode;
 import io.certvault.security.Role;
 import io.certvault.testing.InMemorySecurity;
 import io.certvault.testing.TestCallers;
@@ -86,6 +88,27 @@ class SignInServiceTest {
         assertThat(signIn.signIn("admin", PASSWORD.clone(), null).outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(signIn.signIn("admin", "a new password here".toCharArray(), null).outcome())
                 .isEqualTo(Outcome.SIGNED_IN);
+    }
+
+    @Test
+    void usersChangeTheirOwnPasswordByProvingTheCurrentOne() {
+        signIn.createFirstAdmin(PASSWORD.clone());
+        callers.set(TestCallers.as("admin"));
+        assertThatThrownBy(() -> signIn.changeOwnPassword("wrong".toCharArray(), "a new password here".toCharArray()))
+                .hasFieldOrPropertyWithValue("errorCode", ErrorCode.CURRENT_PASSWORD_INCORRECT);
+        assertThatThrownBy(() -> signIn.changeOwnPassword(PASSWORD.clone(), "short".toCharArray()))
+                .hasFieldOrPropertyWithValue("errorCode", ErrorCode.PASSWORD_TOO_WEAK);
+        Instant before = clock.instant();
+        clock.advance(Duration.ofSeconds(1));
+        signIn.changeOwnPassword(PASSWORD.clone(), "a new password here".toCharArray());
+
+        assertThat(signIn.signIn("admin", PASSWORD.clone(), null).outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(signIn.signIn("admin", "a new password here".toCharArray(), null).outcome())
+                .isEqualTo(Outcome.SIGNED_IN);
+        assertThat(signIn.sessionValid("admin", before)).as("sessions from before the change end").isFalse();
+        assertThat(callers.audit().events()).filteredOn(e -> e.operation().equals("users/password"))
+                .extracting(AuditEvent::outcome).containsExactly(AuditEvent.FAILED, AuditEvent.FAILED,
+                        AuditEvent.SUCCEEDED);
     }
 
     private static final class MutableClock extends Clock {

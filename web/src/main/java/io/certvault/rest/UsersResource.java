@@ -2,6 +2,7 @@ package io.certvault.rest;
 
 import io.certvault.application.AccessService;
 import io.certvault.application.Saved;
+import io.certvault.application.SignInService;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.security.User;
@@ -9,6 +10,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -29,6 +31,8 @@ public class UsersResource {
 
     @Inject
     AccessService access;
+    @Inject
+    SignInService signIn;
     @Context
     UriInfo uri;
 
@@ -69,6 +73,28 @@ public class UsersResource {
         }
         Saved<User> saved = access.putUser(name, request.properties().password().toCharArray());
         return Response.status(saved.created() ? 201 : 200).entity(body(saved.value())).build();
+    }
+
+    /** {@code {"currentPassword": "...", "newPassword": "..."}}: a user changes their own password. */
+    public record PasswordChange(String currentPassword, String newPassword) {
+    }
+
+    /**
+     * A signed-in user changes their own password (no role needed; admins set others' with PUT). A wrong
+     * current password counts towards the lock. 204 when changed.
+     */
+    @POST
+    @Path("{user}/password")
+    public Response changePassword(@PathParam("user") String name, PasswordChange change) {
+        if (!name.equals(signIn.callerName())) {
+            throw new CertvaultException(ErrorCode.AUTHORIZATION_FAILED,
+                    "Users change their own password here; admins set other users' with PUT /users/{user}.");
+        }
+        if (change == null || change.currentPassword() == null || change.newPassword() == null) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The body needs currentPassword and newPassword.");
+        }
+        signIn.changeOwnPassword(change.currentPassword().toCharArray(), change.newPassword().toCharArray());
+        return Response.noContent().build();
     }
 
     /** Deletes the user and their role assignments. 200 when deleted, 204 when there was none. */

@@ -2,11 +2,11 @@ package io.certvault.rest;
 
 import io.certvault.application.Saved;
 import io.certvault.application.VaultKeyService;
+import io.certvault.application.VaultSummary;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.pki.PrivateKeys;
 import io.certvault.vault.KeySpec;
-import io.certvault.vault.Vault;
 import io.certvault.vault.VaultKey;
 import io.certvault.vault.VaultState;
 import jakarta.inject.Inject;
@@ -75,7 +75,7 @@ public class VaultsResource {
     public record CreateRequest(String kty, Integer size, Integer key_size, String crv) {
     }
 
-    static VaultBody body(Vault vault) {
+    static VaultBody body(VaultSummary vault) {
         VaultState state = vault.state();
         return new VaultBody("/vaults/" + vault.name(), vault.name(), TYPE, new VaultProperties(vault.type(),
                 state.up() ? "Up" : "Down", state.detail(), state.checked()));

@@ -2,11 +2,11 @@ package io.certvault.ui;
 
 import io.certvault.application.CertificateService;
 import io.certvault.application.VaultKeyService;
+import io.certvault.application.VaultSummary;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.KeyReference;
 import io.certvault.domain.ResourceName;
 import io.certvault.pki.CertificateParser;
-import io.certvault.vault.Vault;
 import io.certvault.vault.VaultKey;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
@@ -100,7 +100,7 @@ public class AddCertificateView implements Serializable {
     }
 
     public List<String> getVaults() {
-        return keys.vaults().stream().map(Vault::name).toList();
+        return keys.vaults().stream().map(VaultSummary::name).toList();
     }
 
     /** The chosen vault's keys; refreshed (Ajax) when the vault changes. */

@@ -1,10 +1,10 @@
 package io.certvault.ui;
 
 import io.certvault.application.VaultKeyService;
+import io.certvault.application.VaultSummary;
 import io.certvault.domain.CertvaultException;
 import io.certvault.pki.PrivateKeys;
 import io.certvault.vault.KeySpec;
-import io.certvault.vault.Vault;
 import io.certvault.vault.VaultKey;
 import io.certvault.vault.VaultState;
 import jakarta.faces.view.ViewScoped;
@@ -89,7 +89,7 @@ public class VaultsView implements Serializable {
     }
 
     public List<String> getVaults() {
-        return keys.vaults().stream().map(Vault::name).toList();
+        return keys.vaults().stream().map(VaultSummary::name).toList();
     }
 
     public List<VaultKey> getKeys() {

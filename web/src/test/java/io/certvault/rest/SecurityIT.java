@@ -424,10 +424,32 @@ class SecurityIT {
         }
     }
 
+    @Test
+    @Order(6)
+    void usersChangeTheirOwnPasswordProvingTheCurrentOne() {
+        putUser("changer", PASSWORD);
+        String next = "changed-Password-2";
+        SECRETS.add(next);
+        ApiClient changer = client(ApiClient.basic(api, "changer", PASSWORD));
+        assertError(changer.post("users/changer/password", Json.createObjectBuilder().add("currentPassword",
+                "not-" + PASSWORD).add("newPassword", next).build()), 400, "CurrentPasswordIncorrect");
+        assertError(changer.post("users/admin/password", Json.createObjectBuilder().add("currentPassword", PASSWORD)
+                .add("newPassword", next).build()), 403, "AuthorizationFailed");
+        assertError(changer.post("users/changer/password", Json.createObjectBuilder().add("currentPassword", PASSWORD)
+                .add("newPassword", "short").build()), 400, "PasswordTooWeak");
+        assertThat(changer.post("users/changer/password", Json.createObjectBuilder().add("currentPassword", PASSWORD)
+                .add("newPassword", next).build()).status()).isEqualTo(204);
+        assertError(changer.get("integrationAccounts"), 401, "AuthenticationFailed");
+        assertThat(client(ApiClient.basic(api, "changer", next)).get("integrationAccounts").status()).isEqualTo(200);
+        assertThat(admin.get("auditEvents?operation=users/password&user=changer").json().getJsonArray("value"))
+                .extracting(v -> v.asJsonObject().getJsonObject("properties").getString("outcome"))
+                .contains("Succeeded", "Failed");
+    }
+
     // ---- hygiene ---------------------------------------------------------------------------------------
 
     @Test
-    @Order(6)
+    @Order(7)
     void noSecretReachesAResponseOrTheLog() throws Exception {
         // One more round with secrets of every kind: a password-protected PFX, and sign + decrypt in each vault.
         KeyPair pfxKey = TestCertificates.rsa(2048);

@@ -144,6 +144,17 @@ class PortalIT {
         assertThat(browser.findElements(By.id("create:createButton"))).isEmpty();
         assertThat(browser.findElements(By.linkText("Users and roles"))).isEmpty();
         shot("7-reader-view");
+
+        // Any user changes their own password (the user name in the header leads there), then signs in anew.
+        browser.findElement(By.className("user")).click();
+        browser.findElement(By.id("password:current")).sendKeys("reader-password-1");
+        browser.findElement(By.id("password:next")).sendKeys("reader-password-2");
+        browser.findElement(By.id("password:repeated")).sendKeys("reader-password-2");
+        shot("8-change-password");
+        browser.findElement(By.id("password:change")).click();
+        waitFor(By.tagName("main"), "sign in with the new one");
+        signIn("portal-reader", "reader-password-2");
+        waitFor(By.className("user"), "portal-reader");
         browser.findElement(By.id("signOut")).click();
         waitFor(By.tagName("main"), "You are signed out");
     }
@@ -156,6 +167,8 @@ class PortalIT {
         browser.findElement(By.id("create:location")).sendKeys("on-premises");
         browser.findElement(By.id("create:createButton")).click();
         assertThat(waitFor(By.tagName("h1"), "portal-contoso")).isEqualTo("portal-contoso");
+        assertThat(browser.findElement(By.id("auditEvents")).getText()).contains("integrationAccounts/write")
+                .contains("admin");
         shot("2-account-overview");
 
         browser.get(page("accounts.xhtml"));
@@ -231,6 +244,9 @@ class PortalIT {
         browser.findElement(By.linkText("fabrikam")).click();
         assertThat(browser.findElement(By.id("thumbprint")).getText()).isEqualTo(thumbprint(partner));
         assertThat(browser.findElement(By.id("pem")).getAttribute("value")).startsWith("-----BEGIN CERTIFICATE-----");
+        // The certificate's audit events: who added it, from where.
+        assertThat(browser.findElement(By.id("auditEvents")).getText()).contains("certificates/write")
+                .contains("admin").contains("Succeeded").doesNotContain("integrationAccounts/write");
         shot("5-certificate-details");
         browser.findElement(By.id("actions:delete")).click();
         browser.findElement(By.id("actions:confirmDelete")).click();

@@ -100,11 +100,11 @@ public class SignInService {
         boolean validName = name != null && ResourceName.valid(name);
         User user = validName ? users.find(name).orElse(null) : null;
         if (user == null) {
-            // Same work as for a user: a hash check, and a failure count that locks.
-            hasher.verify(password, decoyHash());
             if (!validName) {
+                hasher.verify(password, decoyHash());
                 return Result.REJECTED;
             }
+            // The same steps as for a user: locked answers at once, else a hash check and a failure count.
             if (unknownNames.size() > MAX_TRACKED_UNKNOWN) {
                 unknownNames.clear();
             }
@@ -113,6 +113,7 @@ public class SignInService {
                 if (unknown.lockedAt(now)) {
                     return new Result(Outcome.LOCKED, unknown.lockedUntil());
                 }
+                hasher.verify(password, decoyHash());
                 unknown.failedSignIn(policy.maxFailures(), now, policy.lockFor());
                 return Result.REJECTED;
             }

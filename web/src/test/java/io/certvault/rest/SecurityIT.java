@@ -160,6 +160,13 @@ class SecurityIT {
             assertThat(reply.headers().firstValue("Location")).as(page).hasValueSatisfying(
                     l -> assertThat(l).endsWith("/login.xhtml"));
         }
+        // Dot segments cannot dress a page up as an open resource.
+        for (String sneaky : List.of("resources/css/../../accounts.xhtml", "login.xhtml/../accounts.xhtml",
+                "jakarta.faces.resource/..%2Faccounts.xhtml", "health/../accounts.xhtml")) {
+            var reply = nobody.sendBytes(HttpRequest.newBuilder(URI.create(site + sneaky)).GET());
+            assertThat(reply.statusCode()).as(sneaky).isIn(302, 400, 404);
+            assertThat(new String(reply.body(), StandardCharsets.UTF_8)).as(sneaky).doesNotContain("Integration accounts");
+        }
         var login = nobody.sendBytes(HttpRequest.newBuilder(site.resolve("login.xhtml")).GET());
         assertThat(login.statusCode()).isEqualTo(200);
         assertThat(login.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(

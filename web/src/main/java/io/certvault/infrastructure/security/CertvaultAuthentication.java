@@ -67,7 +67,9 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
             HttpMessageContext context) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        // The path as the container mapped it (decoded, dot segments resolved), not the raw URI: a
+        // "/resources/css/../../accounts.xhtml" must not pass for a stylesheet.
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         SecurityHeaders.apply(request, response);
         try {
             if (under(path, "/api") || under(path, "/openapi") || under(path, "/metrics")) {

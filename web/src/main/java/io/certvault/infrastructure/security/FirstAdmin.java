@@ -8,8 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -69,7 +67,12 @@ public class FirstAdmin {
     }
 
     private static void write(Path file, char[] password) {
-        byte[] bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password)).array();
+        // The generated password is ASCII: a byte a character, and a line end.
+        byte[] bytes = new byte[password.length + 1];
+        for (int i = 0; i < password.length; i++) {
+            bytes[i] = (byte) password[i];
+        }
+        bytes[password.length] = '\n';
         try {
             Files.deleteIfExists(file);
             try {
@@ -78,21 +81,12 @@ public class FirstAdmin {
             } catch (UnsupportedOperationException notPosix) {
                 Files.createFile(file);
             }
-            Files.write(file, trimmed(bytes, password.length), StandardOpenOption.TRUNCATE_EXISTING);
-        } catch (FileAlreadyExistsException e) {
-            throw new IllegalStateException("Cannot write " + file, e);
+            Files.write(file, bytes, StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the first admin password to " + file, e);
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
-    }
-
-    /** The password is ASCII: one byte a character. */
-    private static byte[] trimmed(byte[] bytes, int length) {
-        byte[] result = Arrays.copyOf(bytes, length + 1);
-        result[length] = '\n';
-        return result;
     }
 
     private static char[] randomPassword() {

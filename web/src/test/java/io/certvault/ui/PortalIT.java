@@ -109,13 +109,17 @@ class PortalIT {
     @Test
     void signInSignOutAndAReaderSeesNoChangeButtons() throws Exception {
         createAccount("portal-readable");
-        var admin = io.certvault.rest.ApiClient.admin(io.certvault.rest.ApiClient.api(deploymentUrl));
-        assertThat(admin.put("users/portal-reader", jakarta.json.Json.createObjectBuilder().add("properties",
-                jakarta.json.Json.createObjectBuilder().add("password", "reader-password-1")).build()).status())
-                .isEqualTo(201);
-        assertThat(admin.put("roleAssignments/portal-reader-global", jakarta.json.Json.createObjectBuilder()
-                .add("properties", jakarta.json.Json.createObjectBuilder().add("principalName", "portal-reader")
-                        .add("roleName", "reader").add("scope", "/")).build()).status()).isEqualTo(201);
+        // The admin adds a user and gives it the reader role on the Users and roles page.
+        browser.findElement(By.linkText("Users and roles")).click();
+        browser.findElement(By.id("user:name")).sendKeys("portal-reader");
+        browser.findElement(By.id("user:password")).sendKeys("reader-password-1");
+        browser.findElement(By.id("user:saveUser")).click();
+        assertThat(waitFor(By.id("users:list"), "portal-reader")).contains("portal-reader");
+        browser.findElement(By.id("assign:principal")).sendKeys("portal-reader");
+        new Select(browser.findElement(By.id("assign:role"))).selectByValue("reader");
+        browser.findElement(By.id("assign:assignButton")).click();
+        assertThat(waitFor(By.id("assignments:list"), "portal-reader")).contains("reader");
+        shot("9-users-and-roles");
 
         // Sign out: the session ends, and pages lead back to the form.
         browser.findElement(By.id("signOut")).click();

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A small JSON client for the API tests; it keeps every response body for leak checks. */
-public final class ApiClient {
+final class ApiClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI base;
     /** The Authorization header sent with every request, or null for none. */
@@ -23,8 +23,8 @@ public final class ApiClient {
     final List<String> responseBodies = new ArrayList<>();
 
     /** A response: status and body text, with the body as JSON when it is JSON. */
-    public record Reply(int status, String body) {
-        public JsonObject json() {
+    record Reply(int status, String body) {
+        JsonObject json() {
             return Json.createReader(new StringReader(body)).readObject();
         }
 
@@ -43,25 +43,25 @@ public final class ApiClient {
     }
 
     /** The API of a deployment, at 127.0.0.1 (Arquillian names the first non-loopback address). */
-    public static URI api(java.net.URL deployment) {
+    static URI api(java.net.URL deployment) {
         return URI.create("http://127.0.0.1:" + deployment.getPort() + deployment.getPath() + "api/");
     }
 
     /** Signed in as the built-in admin, whose password the build gives the server (CERTVAULT_ADMIN_PASSWORD). */
-    public static ApiClient admin(URI base) {
+    static ApiClient admin(URI base) {
         return basic(base, "admin", System.getProperty("certvault.it.admin-password"));
     }
 
-    public static ApiClient basic(URI base, String user, String password) {
+    static ApiClient basic(URI base, String user, String password) {
         return new ApiClient(base, "Basic " + java.util.Base64.getEncoder().encodeToString(
                 (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    public static ApiClient bearer(URI base, String token) {
+    static ApiClient bearer(URI base, String token) {
         return new ApiClient(base, "Bearer " + token);
     }
 
-    public static ApiClient anonymous(URI base) {
+    static ApiClient anonymous(URI base) {
         return new ApiClient(base, null);
     }
 
@@ -73,7 +73,7 @@ public final class ApiClient {
         return base.resolve(path.startsWith("/") ? path.substring(1) : path);
     }
 
-    public Reply get(String path) {
+    Reply get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
@@ -81,20 +81,20 @@ public final class ApiClient {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
-    public Reply delete(String path) {
+    Reply delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }
 
-    public Reply put(String path, JsonStructure body) {
+    Reply put(String path, JsonStructure body) {
         return put(path, body.toString());
     }
 
-    public Reply put(String path, String body) {
+    Reply put(String path, String body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    public Reply post(String path, JsonStructure body) {
+    Reply post(String path, JsonStructure body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }

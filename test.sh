@@ -22,4 +22,14 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# The persistence tests use the machine's PostgreSQL (127.0.0.1:5432, trust authentication) when there is one:
+# start it if it is installed but stopped. Without one they are skipped and say so.
+if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  if [ "$(id -u)" -eq 0 ] && [ -d /etc/postgresql ]; then
+    for version in /etc/postgresql/*; do
+      pg_ctlcluster --skip-systemctl-redirect "$(basename "$version")" main start || true
+    done
+  fi
+fi
+
 exec mvn -B verify "$@"

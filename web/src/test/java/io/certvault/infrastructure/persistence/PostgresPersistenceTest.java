@@ -1,0 +1,144 @@
+package io.certvault.infrastructure.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.certvault.audit.AuditEvent;
+import io.certvault.audit.AuditTarget;
+import io.certvault.audit.AuditVerification;
+import io.certvault.infrastructure.CertvaultConfig;
+import io.certvault.security.Role;
+import io.certvault.security.RoleAssignment;
+import io.certvault.security.Scope;
+import io.certvault.security.User;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Users, role assignments and the audit trail on a real PostgreSQL (the machine's, 127.0.0.1:5432, or
+ * {@code -Dcertvault.test.postgres=jdbc:postgresql://...}), in a fresh database made and dropped here:
+ * the migrations, and the chain-head lock keeping concurrent appenders in one unbroken chain, as several
+ * servers on one database would append.
+ */
+class PostgresPersistenceTest {
+    private static final String SERVER = System.getProperty("certvault.test.postgres",
+            "jdbc:postgresql://127.0.0.1:5432/postgres");
+    private static final String USER = System.getProperty("certvault.test.postgres.user", "postgres");
+    private static final String NAME = "certvault_test_" + Long.toHexString(System.nanoTime());
+    private static Database database;
+
+    @BeforeAll
+    static void freshDatabase() throws SQLException {
+        try (Connection server = server(); Statement sql = server.createStatement()) {
+            sql.execute("CREATE DATABASE " + NAME);
+        } catch (SQLException e) {
+            // test.sh starts the machine's PostgreSQL; elsewhere this needs one.
+            Assumptions.abort("No PostgreSQL at " + SERVER + ": " + e.getMessage());
+        }
+        String url = SERVER.substring(0, SERVER.lastIndexOf('/') + 1) + NAME;
+        Map<String, String> settings = Map.of(CertvaultConfig.DB_URL, url, CertvaultConfig.DB_USER, USER);
+        database = new Database();
+        database.config = new CertvaultConfig() {
+            @Override
+            public Optional<String> get(String key) {
+                return Optional.ofNullable(settings.get(key));
+            }
+        };
+        database.open();
+    }
+
+    @AfterAll
+    static void dropDatabase() throws SQLException {
+        if (database == null) {
+            return;
+        }
+        database.close();
+        try (Connection server = server(); Statement sql = server.createStatement()) {
+            sql.execute("DROP DATABASE IF EXISTS " + NAME);
+        }
+    }
+
+    /** The driver itself: closing the database deregisters the drivers of this class loader from DriverManager. */
+    private static Connection server() throws SQLException {
+        java.util.Properties credentials = new java.util.Properties();
+        credentials.setProperty("user", USER);
+        Connection connection = new org.postgresql.Driver().connect(SERVER, credentials);
+        if (connection == null) {
+            throw new SQLException("Not a PostgreSQL URL: " + SERVER);
+        }
+        return connection;
+    }
+
+    private static JpaAuditTrail trail() {
+        JpaAuditTrail trail = new JpaAuditTrail();
+        trail.database = database;
+        return trail;
+    }
+
+    @Test
+    void concurrentAppendersMakeOneUnbrokenChainAndTamperingShows() throws Exception {
+        JpaAuditTrail trail = trail();
+        ExecutorService appenders = Executors.newFixedThreadPool(4);
+        List<Future<?>> done = new ArrayList<>();
+        for (int thread = 0; thread < 4; thread++) {
+            String user = "user-" + thread;
+            done.add(appenders.submit(() -> {
+                for (int i = 0; i < 25; i++) {
+                    trail.append(new AuditEvent(Instant.now(), user, "keys/sign",
+                            new AuditTarget("contoso", "signing", "default", "key", "v" + i, null),
+                            AuditEvent.SUCCEEDED, null, "192.0.2.1"));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : done) {
+            future.get();
+        }
+        appenders.shutdown();
+
+        AuditVerification verification = trail.verify();
+        assertThat(verification.intact()).as(verification.problem()).isTrue();
+        assertThat(verification.records()).isEqualTo(100);
+        assertThat(trail.find(io.certvault.audit.AuditQuery.all(), null, 1000))
+                .extracting(r -> r.sequence()).hasSize(100).doesNotHaveDuplicates().contains(1L, 100L);
+
+        database.transaction(manager -> manager.createNativeQuery(
+                "UPDATE audit_event SET key_version = 'v99' WHERE sequence = 42").executeUpdate());
+        AuditVerification broken = trail.verify();
+        assertThat(broken.intact()).isFalse();
+        assertThat(broken.firstBrokenSequence()).isEqualTo(42L);
+    }
+
+    @Test
+    void usersAndTheirRoleAssignmentsGoTogether() {
+        JpaUserRepository users = new JpaUserRepository();
+        users.database = database;
+        Instant now = Instant.now();
+        users.save(new User("pg-alice", "hash", now));
+        users.save(new RoleAssignment("pg-alice-admin", "pg-alice", Role.ADMIN, Scope.GLOBAL, now));
+        users.save(new RoleAssignment("pg-alice-reader", "pg-alice", Role.READER, Scope.account("contoso"), now));
+
+        assertThat(users.findByPrincipal("pg-alice")).extracting(RoleAssignment::name)
+                .containsExactly("pg-alice-admin", "pg-alice-reader");
+        assertThat(users.countGlobal(Role.ADMIN)).isEqualTo(1);
+        User alice = users.find("pg-alice").orElseThrow();
+        alice.failedSignIn(1, now, java.time.Duration.ofMinutes(1));
+        users.save(alice);
+        assertThat(users.find("pg-alice").orElseThrow().lockedAt(now)).isTrue();
+
+        assertThat(users.delete("pg-alice")).isTrue();
+        assertThat(users.findByPrincipal("pg-alice")).isEmpty();
+    }
+}

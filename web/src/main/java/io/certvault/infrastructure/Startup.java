@@ -1,6 +1,7 @@
 package io.certvault.infrastructure;
 
 import io.certvault.infrastructure.persistence.Database;
+import io.certvault.infrastructure.security.CertvaultAuthentication;
 import io.certvault.infrastructure.security.FirstAdmin;
 import io.certvault.vault.VaultRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,13 +27,17 @@ public class Startup {
     VaultRegistry vaults;
     @Inject
     FirstAdmin firstAdmin;
+    @Inject
+    CertvaultAuthentication authentication;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         database.check();
         firstAdmin.createIfNoUsers();
+        String signIn = authentication.description();
         LOG.info(() -> "Certvault started: data directory " + config.dataDirectory() + ", database "
                 + database.description() + ", vaults " + vaults.vaults().stream()
-                        .map(v -> v.name() + " (" + v.type() + ")").collect(Collectors.joining(", ")));
+                        .map(v -> v.name() + " (" + v.type() + ")").collect(Collectors.joining(", "))
+                + ", API sign-in " + signIn);
     }
 
 }

@@ -29,12 +29,23 @@ public class UsersView implements Serializable {
     private String role = "reader";
     private String scope = "/";
 
+    // Read once for the view (the tables read their values several times while rendering); every change
+    // redirects to a new view, which reads them afresh.
+    private transient List<User> users;
+    private transient List<RoleAssignment> assignments;
+
     public List<User> getUsers() {
-        return access.listUsers(null, "1000").items();
+        if (users == null) {
+            users = access.listUsers(null, "1000").items();
+        }
+        return users;
     }
 
     public List<RoleAssignment> getAssignments() {
-        return access.listAssignments(null, "1000").items();
+        if (assignments == null) {
+            assignments = access.listAssignments(null, "1000").items();
+        }
+        return assignments;
     }
 
     public List<String> getRoles() {

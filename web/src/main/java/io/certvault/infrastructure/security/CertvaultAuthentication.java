@@ -29,7 +29,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Logger;
 
 /**
  * Certvault's one authentication mechanism (Jakarta Security allows one per application): the API takes
@@ -42,7 +41,6 @@ import java.util.logging.Logger;
  */
 @ApplicationScoped
 public class CertvaultAuthentication implements HttpAuthenticationMechanism {
-    private static final Logger LOG = Logger.getLogger(CertvaultAuthentication.class.getName());
     static final String CALLER_ATTRIBUTE = Caller.class.getName();
     private static final String SESSION_USER = "certvault.user";
     private static final String SESSION_SINCE = "certvault.signed-in";
@@ -60,8 +58,15 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
     @PostConstruct
     void configure() {
         tokens = JwtVerifier.configured(config::get);
-        LOG.info(() -> "API sign-in: HTTP Basic" + (tokens.isPresent() ? " and bearer tokens from issuer "
-                + config.get(JwtVerifier.ISSUER).orElseThrow() : " (no bearer tokens: mp.jwt.verify.issuer unset)"));
+    }
+
+    /**
+     * How the API signs callers in, for the start-up log. Asked at start, so that a bad token setting
+     * stops the deployment with its message instead of failing the first request.
+     */
+    public String description() {
+        return "HTTP Basic" + (tokens.isPresent() ? " and bearer tokens from issuer "
+                + config.get(JwtVerifier.ISSUER).orElseThrow() : " (no bearer tokens: mp.jwt.verify.issuer unset)");
     }
 
     @Override

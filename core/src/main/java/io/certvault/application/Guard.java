@@ -7,6 +7,7 @@ import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.security.Caller;
 import io.certvault.security.CallerContext;
+import io.certvault.security.CallerScope;
 import io.certvault.security.Permission;
 import io.certvault.vault.Vault;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,11 +18,14 @@ import java.util.function.Supplier;
 /**
  * The one place where the application services check the caller's permission and write the audit trail.
  * Reads are checked; changes and key uses are checked and recorded with their outcome, refusals included.
+ * A change runs as one unit of work with its audit record; a failure is recorded after the rollback, in a
+ * transaction of its own. A record that cannot be written fails the operation ({@code AuditUnavailable}).
  */
 @ApplicationScoped
 public class Guard {
     private CallerContext callers;
     private AuditTrail audit;
+    private UnitOfWork unitOfWork;
     private Clock clock;
 
     protected Guard() {
@@ -29,18 +33,20 @@ public class Guard {
     }
 
     @Inject
-    public Guard(CallerContext callers, AuditTrail audit) {
-        this(callers, audit, Clock.systemUTC());
+    public Guard(CallerContext callers, AuditTrail audit, UnitOfWork unitOfWork) {
+        this(callers, audit, unitOfWork, Clock.systemUTC());
     }
 
-    public Guard(CallerContext callers, AuditTrail audit, Clock clock) {
+    public Guard(CallerContext callers, AuditTrail audit, UnitOfWork unitOfWork, Clock clock) {
         this.callers = callers;
         this.audit = audit;
+        this.unitOfWork = unitOfWork;
         this.clock = clock;
     }
 
+    /** The caller a {@link CallerScope} names, else the context's (the signed-in user of a web request). */
     public Caller caller() {
-        return callers.current();
+        return CallerScope.current().orElseGet(callers::current);
     }
 
     /** Checks that the caller may read in the account (null: outside every account). */
@@ -50,9 +56,24 @@ public class Guard {
         return caller;
     }
 
-    /** Checks the permission, runs the change, and records how it ended. */
+    /** Checks the permission, runs the change and its success record as one unit of work, and records a failure. */
     public <T> T change(String operation, Permission permission, AuditTarget target, Supplier<T> work) {
-        return recorded(require(operation, permission, target), operation, () -> target, work);
+        Caller caller = require(operation, permission, target);
+        try {
+            return unitOfWork.run(() -> {
+                T result = work.get();
+                record(caller, operation, target, AuditEvent.SUCCEEDED, null);
+                return result;
+            });
+        } catch (CertvaultException e) {
+            if (e.errorCode() != ErrorCode.AUDIT_UNAVAILABLE) {
+                record(caller, operation, target, AuditEvent.FAILED, e.errorCode().code());
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            record(caller, operation, target, AuditEvent.FAILED, "InternalError");
+            throw e;
+        }
     }
 
     /** Checks the permission and records a refusal; for operations whose key uses are recorded one by one. */
@@ -70,7 +91,10 @@ public class Guard {
         return new AuditedVault(vault, this, caller, target);
     }
 
-    /** Runs the work and records its outcome against the target, which is read once the work has ended. */
+    /**
+     * Runs a key use and records its outcome against the target, which is read once the work has ended. The
+     * result is handed out only once it is on record.
+     */
     <T> T recorded(Caller caller, String operation, Supplier<AuditTarget> target, Supplier<T> work) {
         T result;
         try {
@@ -87,7 +111,16 @@ public class Guard {
     }
 
     void record(Caller caller, String operation, AuditTarget target, String outcome, String errorCode) {
-        audit.append(new AuditEvent(clock.instant(), caller.name(), operation, target, outcome, errorCode,
-                caller.address()));
+        AuditEvent event = new AuditEvent(clock.instant(), caller.name(), operation, target, outcome, errorCode,
+                caller.address());
+        try {
+            audit.append(event);
+        } catch (CertvaultException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Fail closed: nothing unrecorded is changed or handed out.
+            throw new CertvaultException(ErrorCode.AUDIT_UNAVAILABLE, "The audit trail cannot record '" + operation
+                    + "' now, so it was not done (or its result is withheld): try again later.", e);
+        }
     }
 }

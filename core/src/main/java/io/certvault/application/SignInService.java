@@ -6,6 +6,8 @@ import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.domain.ResourceName;
 import io.certvault.security.Caller;
+import io.certvault.security.CallerScope;
+import io.certvault.security.Permission;
 import io.certvault.security.Grant;
 import io.certvault.security.PasswordHasher;
 import io.certvault.security.Role;
@@ -197,12 +199,16 @@ public class SignInService {
             return false;
         }
         Instant now = clock.instant();
-        users.save(new User("admin", hasher.hash(password), now));
-        if (assignments.findByPrincipal("admin").stream().noneMatch(a -> a.role() == Role.ADMIN)) {
-            assignments.save(new RoleAssignment("admin-global", "admin", Role.ADMIN, Scope.GLOBAL, now));
-        }
-        guard.record(new Caller("system", List.of(), null), "users/write", AuditTarget.resource("users/admin"),
-                AuditEvent.SUCCEEDED, null);
+        String hash = hasher.hash(password);
+        // The user, its role and the record of both commit together, made by Certvault itself.
+        CallerScope.runAs(Caller.system("first-start", Role.ADMIN), () -> guard.change("users/write",
+                Permission.MANAGE_ACCESS, AuditTarget.resource("users/admin"), () -> {
+                    users.save(new User("admin", hash, now));
+                    if (assignments.findByPrincipal("admin").stream().noneMatch(a -> a.role() == Role.ADMIN)) {
+                        assignments.save(new RoleAssignment("admin-global", "admin", Role.ADMIN, Scope.GLOBAL, now));
+                    }
+                    return null;
+                }));
         return true;
     }
 

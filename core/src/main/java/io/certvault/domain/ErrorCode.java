@@ -30,6 +30,9 @@ public enum ErrorCode {
     ROLE_ASSIGNMENT_NOT_FOUND("RoleAssignmentNotFound", Kind.NOT_FOUND),
     LAST_ADMINISTRATOR("LastAdministrator", Kind.CONFLICT),
     ROLE_ASSIGNMENT_EXISTS("RoleAssignmentExists", Kind.CONFLICT),
+    ACCOUNT_EXISTS("IntegrationAccountExists", Kind.CONFLICT),
+    CERTIFICATE_EXISTS("CertificateExists", Kind.CONFLICT),
+    USER_EXISTS("UserExists", Kind.CONFLICT),
     ACCOUNT_NOT_FOUND("IntegrationAccountNotFound", Kind.NOT_FOUND),
     CERTIFICATE_NOT_FOUND("CertificateNotFound", Kind.NOT_FOUND),
     VAULT_NOT_FOUND("VaultNotFound", Kind.NOT_FOUND),
@@ -39,6 +42,8 @@ public enum ErrorCode {
     REQUEST_TOO_LARGE("RequestTooLarge", Kind.TOO_LARGE),
     VAULT_ACCESS_DENIED("VaultAccessDenied", Kind.VAULT_REFUSED),
     VAULT_UNAVAILABLE("VaultUnavailable", Kind.UNAVAILABLE),
+    /** The audit trail could not record an operation, so the operation did not happen or its result was withheld. */
+    AUDIT_UNAVAILABLE("AuditUnavailable", Kind.UNAVAILABLE),
     VAULT_CONFIGURATION_INVALID("VaultConfigurationInvalid", Kind.INTERNAL),
     VAULT_FAILURE("VaultFailure", Kind.INTERNAL);
 

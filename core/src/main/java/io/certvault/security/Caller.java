@@ -18,6 +18,23 @@ public record Caller(String name, List<Grant> grants, String address) {
         grants = List.copyOf(grants);
     }
 
+    /**
+     * A scheduled job of Certvault itself, e.g. {@code system:expiry-check}, holding the role it needs
+     * everywhere. It signs in nowhere: only code in this process can make one.
+     */
+    public static Caller system(String job, Role role) {
+        return new Caller("system:" + job, List.of(new Grant(role, Scope.GLOBAL)), null);
+    }
+
+    /**
+     * A trading partner reaching an account's partner-facing endpoint (AS2), recognised by its agreement: it
+     * may use the account's keys (verify, decrypt, sign receipts) and nothing else, in that account only.
+     */
+    public static Caller partner(String accountName, String partnerName, String address) {
+        return new Caller("partner:" + accountName + "/" + partnerName,
+                List.of(new Grant(Role.SIGNER, Scope.account(accountName))), address);
+    }
+
     /** Whether the caller may do this in the account (null for things outside every account: vaults, users). */
     public boolean may(Permission permission, String accountName) {
         return grants.stream().anyMatch(g -> g.allows(permission, accountName));

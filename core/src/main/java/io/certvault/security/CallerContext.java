@@ -1,6 +1,11 @@
 package io.certvault.security;
 
-/** The caller of the request being served; the web layer knows it from the signed-in user. */
+/**
+ * Where the caller comes from when no {@link CallerScope} names one. Without a context the caller is
+ * {@link Caller#ANONYMOUS}, who may do nothing.
+ */
 public interface CallerContext {
+    CallerContext NONE = () -> Caller.ANONYMOUS;
+
     Caller current();
 }

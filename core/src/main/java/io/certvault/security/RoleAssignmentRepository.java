@@ -11,7 +11,10 @@ public interface RoleAssignmentRepository {
 
     Page<RoleAssignment> listAssignments(String afterName, int limit);
 
-    /** How many assignments give this role at the global scope (the last admin must stay). */
+    /**
+     * How many assignments give this role at the global scope (the last admin must stay), holding them against
+     * concurrent changes until the unit of work ends.
+     */
     long countGlobal(Role role);
 
     void save(RoleAssignment assignment);

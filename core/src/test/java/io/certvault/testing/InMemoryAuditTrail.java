@@ -12,9 +12,18 @@ import java.util.List;
 /** An audit trail in a list, chained like the database's, for service tests. */
 public final class InMemoryAuditTrail implements AuditTrail {
     private final List<AuditRecord> records = new ArrayList<>();
+    private volatile String failOn;
+
+    /** Makes appends of this operation fail, as a database that refuses writes would (null: none fail). */
+    public void failOn(String operation) {
+        this.failOn = operation;
+    }
 
     @Override
     public synchronized AuditRecord append(AuditEvent event) {
+        if (event.operation().equals(failOn)) {
+            throw new IllegalStateException("simulated: the audit trail refused the record");
+        }
         String previous = records.isEmpty() ? AuditChain.GENESIS : records.get(records.size() - 1).hash();
         long sequence = records.size() + 1L;
         AuditRecord record = new AuditRecord(sequence, event, previous, AuditChain.hash(previous, sequence, event));

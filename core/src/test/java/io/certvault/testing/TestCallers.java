@@ -23,7 +23,7 @@ public final class TestCallers implements CallerContext {
     }
 
     public Guard guard() {
-        return new Guard(this, audit);
+        return new Guard(this, audit, io.certvault.application.UnitOfWork.NONE);
     }
 
     public InMemoryAuditTrail audit() {

@@ -11,7 +11,16 @@ import jakarta.persistence.EntityTransaction;
 import jakarta.persistence.Persistence;
 import java.util.HashMap;
 import java.util.Map;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PersistenceException;
+import jakarta.persistence.RollbackException;
+import java.sql.SQLException;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -32,6 +41,8 @@ public class Database {
     @Inject
     CertvaultConfig config;
 
+    /** The transaction this thread is in, if any. */
+    private final ThreadLocal<EntityManager> current = new ThreadLocal<>();
     private HikariDataSource dataSource;
     private EntityManagerFactory factory;
     private String url;
@@ -100,16 +111,27 @@ public class Database {
                 + ": Certvault ships drivers for H2 (jdbc:h2:) and PostgreSQL (jdbc:postgresql:)");
     }
 
-    /** Runs work in one transaction, committed when it returns and rolled back when it throws. */
+    /**
+     * Runs work in one transaction, committed when it returns and rolled back when it throws. Work started
+     * inside another transaction on this thread joins it (a use case's repository calls share its unit of work).
+     */
     public <T> T transaction(Function<EntityManager, T> work) {
+        EntityManager joined = current.get();
+        if (joined != null) {
+            return work.apply(joined);
+        }
         EntityManager manager = factory.createEntityManager();
         EntityTransaction transaction = manager.getTransaction();
+        current.set(manager);
         try {
             transaction.begin();
             T result = work.apply(manager);
             transaction.commit();
             return result;
+        } catch (RollbackException e) {
+            throw conflict(e);
         } finally {
+            current.remove();
             if (transaction.isActive()) {
                 transaction.rollback();
             }
@@ -118,35 +140,51 @@ public class Database {
     }
 
     /**
-     * Runs a save; when a concurrent request created or deleted the same row first, the constraint
-     * violation becomes a {@code ConcurrentChange} conflict the client can retry.
+     * Runs a save and flushes it, so that a broken constraint is known here: a unique key that another
+     * request took first answers {@code taken} (the resource's own 409), a row this one refers to that is
+     * gone answers {@code missingParent}, and a row changed since it was read answers {@code ConcurrentChange}.
      */
-    public void saving(String name, java.util.function.Consumer<EntityManager> save) {
+    public void saving(Consumer<EntityManager> save, Supplier<? extends RuntimeException> taken,
+            Supplier<? extends RuntimeException> missingParent) {
         try {
             transaction(manager -> {
                 save.accept(manager);
                 manager.flush();
                 return null;
             });
-        } catch (jakarta.persistence.PersistenceException e) {
-            if (!isConstraintViolation(e)) {
-                throw e;
+        } catch (PersistenceException e) {
+            String state = sqlState(e);
+            LOG.log(Level.FINE, "save failed with SQLSTATE " + state, e);
+            if ("23505".equals(state)) {
+                throw taken.get();
             }
-            LOG.log(java.util.logging.Level.FINE, "save of " + name + " failed", e);
-            throw new io.certvault.domain.CertvaultException(io.certvault.domain.ErrorCode.CONCURRENT_CHANGE,
-                    "'" + name + "' was changed by another request at the same time: try again.");
+            // H2 says 23506 for a missing parent row, PostgreSQL 23503.
+            if ("23503".equals(state) || "23506".equals(state)) {
+                throw missingParent.get();
+            }
+            throw conflict(e);
         }
     }
 
-    /** SQLSTATE class 23: integrity constraint violation (unique or foreign key). */
-    private static boolean isConstraintViolation(Throwable e) {
+    /** A write that lost against a concurrent one, as a conflict the client can retry; anything else as it is. */
+    private static RuntimeException conflict(PersistenceException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("23")) {
-                return true;
+            if (cause instanceof OptimisticLockException || cause instanceof jakarta.persistence.LockTimeoutException
+                    || "40001".equals(cause instanceof SQLException sql ? sql.getSQLState() : null)) {
+                return new CertvaultException(ErrorCode.CONCURRENT_CHANGE,
+                        "Another request changed the same resource at the same time: read it again and retry.");
             }
         }
-        return false;
+        return e;
+    }
+
+    private static String sqlState(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
     }
 
     /** Fails when the database cannot be reached. */

@@ -2,6 +2,8 @@ package io.certvault.infrastructure.persistence;
 
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertificateRepository;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
 import io.certvault.domain.Page;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,7 +37,11 @@ public class JpaCertificateRepository implements CertificateRepository {
 
     @Override
     public void save(Certificate certificate) {
-        database.saving(certificate.name(), manager -> manager.merge(certificate));
+        database.saving(manager -> manager.merge(certificate),
+                () -> new CertvaultException(ErrorCode.CERTIFICATE_EXISTS, "Another request created certificate '"
+                        + certificate.name() + "' at the same time: read it and try again."),
+                () -> new CertvaultException(ErrorCode.ACCOUNT_NOT_FOUND, "Integration account '"
+                        + certificate.accountName() + "' was deleted meanwhile."));
     }
 
     @Override

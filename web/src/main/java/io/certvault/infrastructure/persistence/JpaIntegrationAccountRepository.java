@@ -1,5 +1,7 @@
 package io.certvault.infrastructure.persistence;
 
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
 import io.certvault.domain.IntegrationAccount;
 import io.certvault.domain.IntegrationAccountRepository;
 import io.certvault.domain.Page;
@@ -29,7 +31,10 @@ public class JpaIntegrationAccountRepository implements IntegrationAccountReposi
 
     @Override
     public void save(IntegrationAccount account) {
-        database.saving(account.name(), manager -> manager.merge(account));
+        database.saving(manager -> manager.merge(account),
+                () -> new CertvaultException(ErrorCode.ACCOUNT_EXISTS, "Another request created integration account '"
+                        + account.name() + "' at the same time: read it and try again."),
+                () -> new IllegalStateException("an account refers to no other row"));
     }
 
     @Override

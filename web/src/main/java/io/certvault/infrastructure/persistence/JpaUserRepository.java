@@ -1,5 +1,7 @@
 package io.certvault.infrastructure.persistence;
 
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
 import io.certvault.domain.Page;
 import io.certvault.security.Role;
 import io.certvault.security.RoleAssignment;
@@ -40,7 +42,10 @@ public class JpaUserRepository implements UserRepository, RoleAssignmentReposito
 
     @Override
     public void save(User user) {
-        database.saving(user.name(), manager -> manager.merge(user));
+        database.saving(manager -> manager.merge(user),
+                () -> new CertvaultException(ErrorCode.USER_EXISTS, "Another request created user '" + user.name()
+                        + "' at the same time: read it and try again."),
+                () -> new IllegalStateException("a user refers to no other row"));
     }
 
     @Override
@@ -79,15 +84,21 @@ public class JpaUserRepository implements UserRepository, RoleAssignmentReposito
 
     @Override
     public long countGlobal(Role role) {
-        return database.transaction(manager -> manager.createQuery(
-                "SELECT COUNT(a) FROM RoleAssignment a WHERE a.roleName = :role AND a.scope = :scope", Long.class)
+        // Locks the rows it counts until the use case ends, so that two requests taking away the last two
+        // admins at once run one after the other, and the second sees one left.
+        return database.transaction(manager -> (long) manager.createQuery(
+                "SELECT a FROM RoleAssignment a WHERE a.roleName = :role AND a.scope = :scope", RoleAssignment.class)
                 .setParameter("role", role.roleName()).setParameter("scope", Scope.GLOBAL.toString())
-                .getSingleResult());
+                .setLockMode(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .getResultList().size());
     }
 
     @Override
     public void save(RoleAssignment assignment) {
-        database.saving(assignment.name(), manager -> manager.persist(assignment));
+        database.saving(manager -> manager.persist(assignment),
+                () -> new CertvaultException(ErrorCode.ROLE_ASSIGNMENT_EXISTS, "Another request created role "
+                        + "assignment '" + assignment.name() + "' at the same time: read it and try again."),
+                () -> new IllegalStateException("a role assignment refers to no other row"));
     }
 
     @Override

@@ -44,7 +44,7 @@ public class FirstAdmin {
             try {
                 created = signIn.createFirstAdmin(password);
             } catch (CertvaultException e) {
-                if (e.errorCode() != ErrorCode.CONCURRENT_CHANGE) {
+                if (e.errorCode() != ErrorCode.USER_EXISTS && e.errorCode() != ErrorCode.ROLE_ASSIGNMENT_EXISTS) {
                     throw e;
                 }
                 // Another server on the same database made it first.

@@ -92,14 +92,16 @@ public class MessageSecurityBenchmark {
         io.certvault.application.Guard guard = new io.certvault.application.Guard(
                 () -> io.certvault.testing.TestCallers.as("bench",
                         new io.certvault.security.Grant(io.certvault.security.Role.ADMIN,
-                                io.certvault.security.Scope.GLOBAL)), new DroppingAuditTrail());
+                                io.certvault.security.Scope.GLOBAL)), new DroppingAuditTrail(),
+                io.certvault.application.UnitOfWork.NONE);
+        var certificateKeys = io.certvault.testing.TestCallers.keys(vaults, guard);
         new IntegrationAccountService(repositories, guard).put(ACCOUNT, null, null, null);
         keyPair = TestCertificates.rsa(2048);
         certificate = TestCertificates.selfSigned(keyPair, "bench");
         vaults.vault("default").importKey("bench-key", keyPair);
-        new CertificateService(repositories, repositories, vaults, guard).put(ACCOUNT, "bench",
+        new CertificateService(repositories, repositories, certificateKeys, guard).put(ACCOUNT, "bench",
                 TestCertificates.base64(certificate), new KeyReference("default", "bench-key", null), null);
-        messages = new MessageSecurityService(repositories, repositories, vaults,
+        messages = new MessageSecurityService(repositories, repositories, certificateKeys,
                 new FixedMessageSettings(directory.resolve("spool"), 1024 * 1024, false), guard);
 
         signedMessage = directory.resolve("signed.msg");

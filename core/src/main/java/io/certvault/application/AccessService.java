@@ -63,11 +63,17 @@ public class AccessService {
 
     /** Creates the user, or sets a new password (which also lifts a lock). The password array is cleared. */
     public Saved<User> putUser(String name, char[] password) {
+        return putUser(name, password, Precondition.NONE);
+    }
+
+    /** Creates the user or sets a new password if the precondition holds for the user as it is. */
+    public Saved<User> putUser(String name, char[] password, Precondition precondition) {
         ResourceName.require("user", name);
         try {
             return guard.change("users/write", Permission.MANAGE_ACCESS, AuditTarget.resource("users/" + name), () -> {
-                String hash = hasher.hash(checkPassword(password));
                 var existing = users.find(name);
+                precondition.check("user '" + name + "'", existing.orElse(null));
+                String hash = hasher.hash(checkPassword(password));
                 User user = existing.orElseGet(() -> new User(name, hash, clock.instant()));
                 if (existing.isPresent()) {
                     user.changePassword(hash, clock.instant());
@@ -84,8 +90,13 @@ public class AccessService {
 
     /** Deletes the user and their role assignments; the last global admin cannot go. */
     public boolean deleteUser(String name) {
+        return deleteUser(name, Precondition.NONE);
+    }
+
+    public boolean deleteUser(String name, Precondition precondition) {
         ResourceName.require("user", name);
         return guard.change("users/delete", Permission.MANAGE_ACCESS, AuditTarget.resource("users/" + name), () -> {
+            precondition.check("user '" + name + "'", users.find(name).orElse(null));
             boolean admin = assignments.findByPrincipal(name).stream()
                     .anyMatch(a -> a.role() == Role.ADMIN && a.scope().global());
             if (admin && assignments.countGlobal(Role.ADMIN) <= 1) {
@@ -113,6 +124,11 @@ public class AccessService {
      * Like Azure, an assignment cannot be changed, only deleted and made anew.
      */
     public Saved<RoleAssignment> putAssignment(String name, String principalName, String roleName, String scope) {
+        return putAssignment(name, principalName, roleName, scope, Precondition.NONE);
+    }
+
+    public Saved<RoleAssignment> putAssignment(String name, String principalName, String roleName, String scope,
+            Precondition precondition) {
         ResourceName.require("role assignment", name);
         if (principalName == null || !principalName.matches("[\\x21-\\x7E]{1,256}")) {
             throw new CertvaultException(ErrorCode.INVALID_REQUEST,
@@ -124,6 +140,7 @@ public class AccessService {
         return guard.change("roleAssignments/write", Permission.MANAGE_ACCESS,
                 AuditTarget.resource("roleAssignments/" + name), () -> {
                     var existing = assignments.findAssignment(name);
+                    precondition.check("role assignment '" + name + "'", existing.orElse(null));
                     if (existing.isPresent()) {
                         RoleAssignment current = existing.get();
                         if (current.principalName().equals(principalName) && current.role() == role
@@ -141,10 +158,15 @@ public class AccessService {
     }
 
     public boolean deleteAssignment(String name) {
+        return deleteAssignment(name, Precondition.NONE);
+    }
+
+    public boolean deleteAssignment(String name, Precondition precondition) {
         ResourceName.require("role assignment", name);
         return guard.change("roleAssignments/delete", Permission.MANAGE_ACCESS,
                 AuditTarget.resource("roleAssignments/" + name), () -> {
                     var existing = assignments.findAssignment(name);
+                    precondition.check("role assignment '" + name + "'", existing.orElse(null));
                     if (existing.isEmpty()) {
                         return false;
                     }

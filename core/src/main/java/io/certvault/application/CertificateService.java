@@ -10,9 +10,7 @@ import io.certvault.domain.KeyReference;
 import io.certvault.domain.Page;
 import io.certvault.domain.ResourceName;
 import io.certvault.pki.CertificateParser;
-import io.certvault.pki.PublicKeys;
 import io.certvault.vault.VaultKey;
-import io.certvault.vault.VaultRegistry;
 import io.certvault.security.Permission;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,7 +23,7 @@ import java.util.List;
 public class CertificateService {
     private IntegrationAccountRepository accounts;
     private CertificateRepository certificates;
-    private VaultRegistry vaults;
+    private CertificateKeys keys;
     private Guard guard;
     private Clock clock;
 
@@ -35,15 +33,15 @@ public class CertificateService {
 
     @Inject
     public CertificateService(IntegrationAccountRepository accounts, CertificateRepository certificates,
-            VaultRegistry vaults, Guard guard) {
-        this(accounts, certificates, vaults, guard, Clock.systemUTC());
+            CertificateKeys keys, Guard guard) {
+        this(accounts, certificates, keys, guard, Clock.systemUTC());
     }
 
     public CertificateService(IntegrationAccountRepository accounts, CertificateRepository certificates,
-            VaultRegistry vaults, Guard guard, Clock clock) {
+            CertificateKeys keys, Guard guard, Clock clock) {
         this.accounts = accounts;
         this.certificates = certificates;
-        this.vaults = vaults;
+        this.keys = keys;
         this.guard = guard;
         this.clock = clock;
     }
@@ -57,6 +55,12 @@ public class CertificateService {
      */
     public Saved<Certificate> put(String accountName, String name, String publicCertificate, KeyReference key,
             String metadataJson) {
+        return put(accountName, name, publicCertificate, key, metadataJson, Precondition.NONE);
+    }
+
+    /** Adds or replaces a certificate if the precondition holds for it as it is. */
+    public Saved<Certificate> put(String accountName, String name, String publicCertificate, KeyReference key,
+            String metadataJson, Precondition precondition) {
         ResourceName.require("integration account", accountName);
         ResourceName.require("certificate", name);
         AuditTarget target = AuditTarget.certificate(accountName, name);
@@ -67,9 +71,10 @@ public class CertificateService {
             requireAccount(accountName);
             X509Certificate x509 = CertificateParser.parse(publicCertificate);
             if (key != null) {
-                checkKeyMatches(x509, key);
+                checkKeyMatches(name, x509, key);
             }
             var existing = certificates.find(accountName, name);
+            precondition.check("certificate '" + name + "'", existing.orElse(null));
             Certificate certificate = existing.orElseGet(() -> new Certificate(accountName, name, clock.instant()));
             try {
                 certificate.update(x509.getEncoded(), key, metadataJson, clock.instant());
@@ -107,19 +112,27 @@ public class CertificateService {
     }
 
     public boolean delete(String accountName, String name) {
+        return delete(accountName, name, Precondition.NONE);
+    }
+
+    public boolean delete(String accountName, String name, Precondition precondition) {
         ResourceName.require("integration account", accountName);
         ResourceName.require("certificate", name);
         return guard.change("certificates/delete", Permission.WRITE, AuditTarget.certificate(accountName, name),
                 () -> {
                     requireAccount(accountName);
+                    precondition.check("certificate '" + name + "'", certificates.find(accountName, name).orElse(null));
                     return certificates.delete(accountName, name);
                 });
     }
 
-    private void checkKeyMatches(X509Certificate x509, KeyReference key) {
-        VaultKey vaultKey;
+    /**
+     * A private certificate is accepted when its key reference reaches a version whose public key is the
+     * certificate's: the version named, or without one any version (the newest that matches is used).
+     */
+    private void checkKeyMatches(String name, X509Certificate x509, KeyReference key) {
         try {
-            vaultKey = vaults.vault(key.vaultName()).getKey(key.keyName(), key.keyVersion());
+            keys.resolveFresh(name, key, x509.getPublicKey());
         } catch (CertvaultException e) {
             if (e.errorCode() == ErrorCode.VAULT_NOT_FOUND || e.errorCode() == ErrorCode.KEY_NOT_FOUND) {
                 // The reference is part of the request body, so this is the client's mistake: 400, not 404.
@@ -128,11 +141,14 @@ public class CertificateService {
             }
             throw e;
         }
-        if (!PublicKeys.same(vaultKey.publicKey(), x509.getPublicKey())) {
-            throw new CertvaultException(ErrorCode.CERTIFICATE_KEY_MISMATCH, "The certificate's public key does not "
-                    + "match key '" + key.keyName() + "' (version " + vaultKey.version() + ") in vault '"
-                    + key.vaultName() + "': upload the certificate that was issued for this key.");
-        }
+    }
+
+    /**
+     * The key version a private certificate uses now (null for a public one), for showing; asks the vault
+     * unless it was asked a moment ago.
+     */
+    public VaultKey keyInUse(Certificate certificate) {
+        return certificate.isPrivate() ? keys.resolve(certificate) : null;
     }
 
     /** Checks the name and the caller's right to read before saying whether the account exists. */

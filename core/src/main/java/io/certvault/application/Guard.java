@@ -9,7 +9,6 @@ import io.certvault.security.Caller;
 import io.certvault.security.CallerContext;
 import io.certvault.security.CallerScope;
 import io.certvault.security.Permission;
-import io.certvault.vault.Vault;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -49,6 +48,14 @@ public class Guard {
         return CallerScope.current().orElseGet(callers::current);
     }
 
+    /**
+     * Runs work as one unit of work that is no change of the caller's and is not recorded as one (sign-in
+     * counters); what it records itself commits with it.
+     */
+    public <T> T atomically(Supplier<T> work) {
+        return unitOfWork.run(work);
+    }
+
     /** Checks that the caller may read in the account (null: outside every account). */
     public Caller read(String accountName) {
         Caller caller = caller();
@@ -84,11 +91,6 @@ public class Guard {
             throw caller.denied(permission, target.account());
         }
         return caller;
-    }
-
-    /** The vault, with every sign, decrypt and key agreement on it recorded against the target. */
-    public Vault recordingKeyUse(Caller caller, Vault vault, AuditTarget target) {
-        return new AuditedVault(vault, this, caller, target);
     }
 
     /**

@@ -37,9 +37,16 @@ public class IntegrationAccountService {
 
     /** Creates the account, or updates its location, SKU and tags. */
     public Saved<IntegrationAccount> put(String name, String location, String skuName, String tagsJson) {
+        return put(name, location, skuName, tagsJson, Precondition.NONE);
+    }
+
+    /** Creates or updates the account if the precondition holds for it as it is. */
+    public Saved<IntegrationAccount> put(String name, String location, String skuName, String tagsJson,
+            Precondition precondition) {
         ResourceName.require("integration account", name);
         return guard.change("integrationAccounts/write", Permission.WRITE, AuditTarget.account(name), () -> {
             var existing = accounts.find(name);
+            precondition.check("integration account '" + name + "'", existing.orElse(null));
             IntegrationAccount account = existing.orElseGet(() -> new IntegrationAccount(name, clock.instant()));
             account.update(location, skuName, tagsJson, clock.instant());
             accounts.save(account);
@@ -76,9 +83,15 @@ public class IntegrationAccountService {
 
     /** Deletes the account with its certificates; false when there was no such account. */
     public boolean delete(String name) {
+        return delete(name, Precondition.NONE);
+    }
+
+    public boolean delete(String name, Precondition precondition) {
         ResourceName.require("integration account", name);
-        return guard.change("integrationAccounts/delete", Permission.WRITE, AuditTarget.account(name),
-                () -> accounts.delete(name));
+        return guard.change("integrationAccounts/delete", Permission.WRITE, AuditTarget.account(name), () -> {
+            precondition.check("integration account '" + name + "'", accounts.find(name).orElse(null));
+            return accounts.delete(name);
+        });
     }
 
     static CertvaultException notFound(String name) {

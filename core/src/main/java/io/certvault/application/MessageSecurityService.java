@@ -6,7 +6,6 @@ import io.certvault.domain.CertificateRepository;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.domain.IntegrationAccountRepository;
-import io.certvault.domain.KeyReference;
 import io.certvault.domain.ResourceName;
 import io.certvault.messaging.ContentEncryption;
 import io.certvault.messaging.SigningAlgorithm;
@@ -16,8 +15,6 @@ import io.certvault.messaging.Spool;
 import io.certvault.pki.CertificateParser;
 import io.certvault.security.Caller;
 import io.certvault.security.Permission;
-import io.certvault.vault.Vault;
-import io.certvault.vault.VaultRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -40,7 +37,7 @@ public class MessageSecurityService {
 
     private IntegrationAccountRepository accounts;
     private CertificateRepository certificates;
-    private VaultRegistry vaults;
+    private CertificateKeys keys;
     private MessageSettings settings;
     private Guard guard;
 
@@ -50,10 +47,10 @@ public class MessageSecurityService {
 
     @Inject
     public MessageSecurityService(IntegrationAccountRepository accounts, CertificateRepository certificates,
-            VaultRegistry vaults, MessageSettings settings, Guard guard) {
+            CertificateKeys keys, MessageSettings settings, Guard guard) {
         this.accounts = accounts;
         this.certificates = certificates;
-        this.vaults = vaults;
+        this.keys = keys;
         this.settings = settings;
         this.guard = guard;
     }
@@ -88,15 +85,12 @@ public class MessageSecurityService {
         if (options.signingCertificateName() != null) {
             SigningAlgorithm algorithm = SigningAlgorithm.parse(options.signingAlgorithm());
             Certificate certificate = certificate(accountName, options.signingCertificateName());
-            KeyReference key = certificate.key();
-            if (key == null) {
+            if (!certificate.isPrivate()) {
                 throw new CertvaultException(ErrorCode.CERTIFICATE_NOT_PRIVATE, "Certificate '" + certificate.name()
                         + "' is a public certificate: signing needs a private certificate, whose key is in a vault.");
             }
             X509Certificate x509 = usable(certificate, "sign");
-            Vault vault = guard.recordingKeyUse(caller, vaults.vault(key.vaultName()),
-                    AuditTarget.certificate(accountName, certificate.name()));
-            signing = new SmimeEncoder.Signing(x509, vault, key.keyName(), key.keyVersion(), algorithm);
+            signing = new SmimeEncoder.Signing(x509, keys.bind(caller, certificate, x509), algorithm);
         }
         SmimeEncoder.Encryption encryption = null;
         if (options.encryptionCertificateName() != null) {
@@ -132,12 +126,9 @@ public class MessageSecurityService {
         List<SmimeDecoder.KnownCertificate> known = new ArrayList<>();
         for (Certificate certificate : all) {
             X509Certificate x509 = CertificateParser.parse(certificate.der());
-            KeyReference key = certificate.key();
-            if (key != null && vaults.vaults().stream().anyMatch(v -> v.name().equals(key.vaultName()))) {
-                Vault vault = guard.recordingKeyUse(caller, vaults.vault(key.vaultName()),
-                        AuditTarget.certificate(accountName, certificate.name()));
-                privates.add(new SmimeDecoder.PrivateCertificate(certificate.name(), x509, vault, key.keyName(),
-                        key.keyVersion()));
+            if (certificate.isPrivate() && keys.vaultConfigured(certificate.key())) {
+                privates.add(new SmimeDecoder.PrivateCertificate(certificate.name(), x509,
+                        keys.bind(caller, certificate, x509)));
             }
             if (verificationCertificateName == null || verificationCertificateName.equals(certificate.name())) {
                 known.add(new SmimeDecoder.KnownCertificate(certificate.name(), x509));

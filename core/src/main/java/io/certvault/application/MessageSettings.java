@@ -13,4 +13,12 @@ public interface MessageSettings {
 
     /** Whether certificates outside their validity period may still sign, encrypt, verify and decrypt. */
     boolean allowExpiredCertificates();
+
+    /**
+     * How long the key version a certificate resolved to is remembered, so that a key use costs one request to
+     * a remote vault; changes made through Certvault are seen at once, changes behind its back after this.
+     */
+    default java.time.Duration keyCacheTime() {
+        return java.time.Duration.ofSeconds(60);
+    }
 }

@@ -126,18 +126,32 @@ public class SignInService {
         if (recentlyVerified(user, password, now) || hasher.verify(password, user.passwordHash())) {
             remember(user, password, now);
             if (user.failedSignIns() > 0 || user.lockedUntil() != null) {
-                user.signedIn();
-                users.save(user);
+                counting(name, User::signedIn);
             }
             return Result.SIGNED_IN;
         }
         verified.remove(user.name());
-        if (user.failedSignIn(policy.maxFailures(), now, policy.lockFor())) {
-            guard.record(new Caller(name, List.of(), clientAddress), "users/lock",
-                    AuditTarget.resource("users/" + name), AuditEvent.SUCCEEDED, null);
-        }
-        users.save(user);
+        counting(name, counted -> {
+            if (counted.failedSignIn(policy.maxFailures(), now, policy.lockFor())) {
+                guard.record(new Caller(name, List.of(), clientAddress), "users/lock",
+                        AuditTarget.resource("users/" + name), AuditEvent.SUCCEEDED, null);
+            }
+        });
         return Result.REJECTED;
+    }
+
+    /**
+     * Changes the user's sign-in counters on the row as it is now, locked until the change commits: failed
+     * sign-ins arriving at once are each counted, and the lock comes after exactly the configured number.
+     */
+    private void counting(String name, java.util.function.Consumer<User> change) {
+        guard.atomically(() -> {
+            users.findForUpdate(name).ifPresent(current -> {
+                change.accept(current);
+                users.save(current);
+            });
+            return null;
+        });
     }
 
     /**

@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.KeyPair;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Keys in the configured vaults: import, create, inspect and delete. */
@@ -23,6 +24,7 @@ import java.util.stream.Collectors;
 public class VaultKeyService {
     private VaultRegistry vaults;
     private CertificateRepository certificates;
+    private CertificateKeys certificateKeys;
     private Guard guard;
 
     protected VaultKeyService() {
@@ -30,9 +32,11 @@ public class VaultKeyService {
     }
 
     @Inject
-    public VaultKeyService(VaultRegistry vaults, CertificateRepository certificates, Guard guard) {
+    public VaultKeyService(VaultRegistry vaults, CertificateRepository certificates, CertificateKeys certificateKeys,
+            Guard guard) {
         this.vaults = vaults;
         this.certificates = certificates;
+        this.certificateKeys = certificateKeys;
         this.guard = guard;
     }
 
@@ -67,7 +71,9 @@ public class VaultKeyService {
         return guard.change("keys/import", Permission.MANAGE_KEYS, AuditTarget.key(vaultName, keyName), () -> {
             Vault vault = vaults.vault(vaultName);
             boolean exists = exists(vault, keyName);
-            return new Saved<>(vault.importKey(keyName, keyPair), !exists);
+            VaultKey created = vault.importKey(keyName, keyPair);
+            certificateKeys.forget(vaultName, keyName);
+            return new Saved<>(created, !exists);
         });
     }
 
@@ -78,7 +84,9 @@ public class VaultKeyService {
         return guard.change("keys/create", Permission.MANAGE_KEYS, AuditTarget.key(vaultName, keyName), () -> {
             Vault vault = vaults.vault(vaultName);
             boolean exists = exists(vault, keyName);
-            return new Saved<>(vault.createKey(keyName, spec), !exists);
+            VaultKey created = vault.createKey(keyName, spec);
+            certificateKeys.forget(vaultName, keyName);
+            return new Saved<>(created, !exists);
         });
     }
 
@@ -107,6 +115,30 @@ public class VaultKeyService {
         return readable(vaultName).listVersions(ResourceName.require("key", keyName));
     }
 
+    /** A version of a key and the certificates that use it now. */
+    public record VersionUse(VaultKey version, List<Certificate> certificates) {
+    }
+
+    /**
+     * Every version of the key, oldest first, each with the certificates (of accounts the caller may read) that
+     * resolve to it: computed from the versions' public keys, without asking the vault again.
+     */
+    public List<VersionUse> versionUses(String vaultName, String keyName) {
+        List<VaultKey> versions = versions(vaultName, keyName);
+        var caller = guard.caller();
+        Map<String, List<Certificate>> byVersion = new java.util.HashMap<>();
+        for (Certificate certificate : certificates.findByKey(vaultName, keyName)) {
+            if (!caller.may(Permission.READ, certificate.accountName())) {
+                continue;
+            }
+            VaultKey used = CertificateKeys.resolveAmong(certificate, versions);
+            if (used != null) {
+                byVersion.computeIfAbsent(used.version(), v -> new java.util.ArrayList<>()).add(certificate);
+            }
+        }
+        return versions.stream().map(v -> new VersionUse(v, byVersion.getOrDefault(v.version(), List.of()))).toList();
+    }
+
     /** Deletes the key with all versions, refused while a certificate refers to it. */
     public void deleteKey(String vaultName, String keyName) {
         ResourceName.require("vault", vaultName);
@@ -125,6 +157,7 @@ public class VaultKeyService {
                         + ": delete those certificates first.");
             }
             vault.deleteKey(keyName);
+            certificateKeys.forget(vaultName, keyName);
             return null;
         });
     }

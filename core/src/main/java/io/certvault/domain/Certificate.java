@@ -17,7 +17,7 @@ import java.util.UUID;
 @Entity
 // Times are kept to the millisecond, which every supported database stores exactly.
 @Table(name = "certificate")
-public class Certificate {
+public class Certificate implements Versioned {
     @Id
     @Column(name = "id", length = 36)
     private String id;
@@ -50,6 +50,11 @@ public class Certificate {
 
     @Column(name = "changed_time", nullable = false)
     private Instant changedTime;
+
+    /** Raised by every change; a write based on an older version fails instead of overwriting. */
+    @jakarta.persistence.Version
+    @Column(name = "row_version", nullable = false)
+    private long version;
 
     protected Certificate() {
     }
@@ -103,5 +108,10 @@ public class Certificate {
 
     public Instant changedTime() {
         return changedTime;
+    }
+
+    @Override
+    public long version() {
+        return version;
     }
 }

@@ -9,7 +9,6 @@ public enum ErrorCode {
     INVALID_CERTIFICATE("InvalidCertificate", Kind.INVALID),
     INVALID_KEY("InvalidKey", Kind.INVALID),
     INVALID_KEY_REFERENCE("InvalidKeyReference", Kind.INVALID),
-    CERTIFICATE_KEY_MISMATCH("CertificateKeyMismatch", Kind.INVALID),
     UNSUPPORTED_KEY_TYPE("UnsupportedKeyType", Kind.INVALID),
     UNSUPPORTED_ALGORITHM("UnsupportedAlgorithm", Kind.INVALID),
     VAULT_OPERATION_NOT_SUPPORTED("VaultOperationNotSupported", Kind.INVALID),
@@ -38,7 +37,10 @@ public enum ErrorCode {
     VAULT_NOT_FOUND("VaultNotFound", Kind.NOT_FOUND),
     KEY_NOT_FOUND("KeyNotFound", Kind.NOT_FOUND),
     KEY_IN_USE("KeyInUse", Kind.CONFLICT),
+    /** The certificate's public key is not the vault key's: at upload, or at use once no version matches any more. */
+    CERTIFICATE_KEY_MISMATCH("CertificateKeyMismatch", Kind.CONFLICT),
     CONCURRENT_CHANGE("ConcurrentChange", Kind.CONFLICT),
+    PRECONDITION_FAILED("PreconditionFailed", Kind.PRECONDITION_FAILED),
     REQUEST_TOO_LARGE("RequestTooLarge", Kind.TOO_LARGE),
     VAULT_ACCESS_DENIED("VaultAccessDenied", Kind.VAULT_REFUSED),
     VAULT_UNAVAILABLE("VaultUnavailable", Kind.UNAVAILABLE),
@@ -48,7 +50,8 @@ public enum ErrorCode {
     VAULT_FAILURE("VaultFailure", Kind.INTERNAL);
 
     /** What sort of failure it is; the API turns this into a status code. */
-    public enum Kind { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, TOO_MANY_REQUESTS,
+    public enum Kind { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_FAILED, TOO_LARGE,
+        TOO_MANY_REQUESTS,
         /** The vault refused Certvault's own identity: the caller is not at fault (502). */
         VAULT_REFUSED, UNAVAILABLE, INTERNAL }
 

@@ -13,7 +13,7 @@ import java.time.temporal.ChronoUnit;
 @Entity
 // Times are kept to the millisecond, which every supported database stores exactly.
 @Table(name = "integration_account")
-public class IntegrationAccount {
+public class IntegrationAccount implements Versioned {
     @Id
     @Column(name = "name", length = 80)
     private String name;
@@ -33,6 +33,11 @@ public class IntegrationAccount {
 
     @Column(name = "changed_time", nullable = false)
     private Instant changedTime;
+
+    /** Raised by every change; a write based on an older version fails instead of overwriting. */
+    @jakarta.persistence.Version
+    @Column(name = "row_version", nullable = false)
+    private long version;
 
     protected IntegrationAccount() {
     }
@@ -72,5 +77,10 @@ public class IntegrationAccount {
 
     public Instant changedTime() {
         return changedTime;
+    }
+
+    @Override
+    public long version() {
+        return version;
     }
 }

@@ -3,7 +3,7 @@ package io.certvault.messaging;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.pki.BouncyCastle;
-import io.certvault.vault.Vault;
+import io.certvault.vault.BoundKey;
 import jakarta.mail.internet.ContentType;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -68,8 +68,7 @@ public final class SmimeDecoder {
     }
 
     /** A private certificate of the account that may be a recipient. */
-    public record PrivateCertificate(String name, X509Certificate certificate, Vault vault, String keyName,
-            String keyVersion) {
+    public record PrivateCertificate(String name, X509Certificate certificate, BoundKey key) {
     }
 
     /** A certificate that may have signed the message. */
@@ -199,15 +198,15 @@ public final class SmimeDecoder {
             Recipient vaultRecipient;
             if (recipient != null) {
                 vaultRecipient = authenticated
-                        ? VaultRecipients.authEnveloped(candidate.vault(), candidate.keyName(), candidate.keyVersion())
-                        : VaultRecipients.enveloped(candidate.vault(), candidate.keyName(), candidate.keyVersion());
+                        ? VaultRecipients.authEnveloped(candidate.key())
+                        : VaultRecipients.enveloped(candidate.key());
                 if (authenticated) {
                     // The JDK's AES-GCM holds all ciphertext until the tag; BouncyCastle's streams. (For CBC the
                     // JDK's AES, with AES-NI, is several times faster.)
                     ((JceKeyTransRecipient) vaultRecipient).setContentProvider(BouncyCastle.PROVIDER);
                 }
             } else if ((recipient = recipients.get(keyAgreeId(certificate))) != null) {
-                vaultRecipient = VaultRecipients.keyAgree(candidate.vault(), candidate.keyName(), candidate.keyVersion(),
+                vaultRecipient = VaultRecipients.keyAgree(candidate.key(),
                         certificate, authenticated);
             } else {
                 continue;

@@ -2,7 +2,7 @@ package io.certvault.messaging;
 
 import io.certvault.pki.BouncyCastle;
 import io.certvault.vault.KeyType;
-import io.certvault.vault.Vault;
+import io.certvault.vault.BoundKey;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -46,8 +46,7 @@ public final class SmimeEncoder {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Sign with this private certificate's vault key. */
-    public record Signing(X509Certificate certificate, Vault vault, String keyName, String keyVersion,
-            SigningAlgorithm algorithm) {
+    public record Signing(X509Certificate certificate, BoundKey key, SigningAlgorithm algorithm) {
     }
 
     /** Encrypt to this certificate. */
@@ -184,7 +183,7 @@ public final class SmimeEncoder {
     private static SignStage sign(OutputStream target, String boundary, Signing signing)
             throws CMSException, IOException, GeneralSecurityException, OperatorCreationException {
         KeyType keyType = signing.certificate().getPublicKey().getAlgorithm().equals("EC") ? KeyType.EC : KeyType.RSA;
-        VaultContentSigner signer = new VaultContentSigner(signing.vault(), signing.keyName(), signing.keyVersion(),
+        VaultContentSigner signer = new VaultContentSigner(signing.key(),
                 signing.algorithm().vaultAlgorithm(keyType), signing.algorithm().jcaName(keyType));
         CMSSignedDataStreamGenerator generator = new CMSSignedDataStreamGenerator();
         generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder()

@@ -1,7 +1,7 @@
 package io.certvault.messaging;
 
 import io.certvault.vault.SignatureAlgorithm;
-import io.certvault.vault.Vault;
+import io.certvault.vault.BoundKey;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,9 +15,7 @@ import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
  * (the signed attributes) and asks the vault to sign the digest.
  */
 public final class VaultContentSigner implements ContentSigner {
-    private final Vault vault;
-    private final String keyName;
-    private final String keyVersion;
+    private final BoundKey key;
     private final SignatureAlgorithm algorithm;
     private final AlgorithmIdentifier identifier;
     private final MessageDigest digest;
@@ -25,11 +23,8 @@ public final class VaultContentSigner implements ContentSigner {
     /**
      * @param jcaName the signature algorithm's JCA name, e.g. {@code SHA256withRSA}, {@code SHA256withRSAandMGF1}
      */
-    public VaultContentSigner(Vault vault, String keyName, String keyVersion, SignatureAlgorithm algorithm,
-            String jcaName) {
-        this.vault = vault;
-        this.keyName = keyName;
-        this.keyVersion = keyVersion;
+    public VaultContentSigner(BoundKey key, SignatureAlgorithm algorithm, String jcaName) {
+        this.key = key;
         this.algorithm = algorithm;
         this.identifier = new DefaultSignatureAlgorithmIdentifierFinder().find(jcaName);
         try {
@@ -51,6 +46,6 @@ public final class VaultContentSigner implements ContentSigner {
 
     @Override
     public byte[] getSignature() {
-        return vault.sign(keyName, keyVersion, algorithm, digest.digest());
+        return key.sign(algorithm, digest.digest());
     }
 }

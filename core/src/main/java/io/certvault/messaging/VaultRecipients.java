@@ -3,7 +3,7 @@ package io.certvault.messaging;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.vault.EncryptionAlgorithm;
-import io.certvault.vault.Vault;
+import io.certvault.vault.BoundKey;
 import java.security.Key;
 import java.security.PrivateKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -30,40 +30,40 @@ public final class VaultRecipients {
     }
 
     /** For EnvelopedData (CBC content encryption). */
-    public static Recipient enveloped(Vault vault, String keyName, String keyVersion) {
-        VaultKeyHandle handle = new VaultKeyHandle(vault.name(), keyName, "RSA", null);
+    public static Recipient enveloped(BoundKey key) {
+        VaultKeyHandle handle = new VaultKeyHandle(key.vaultName(), key.keyName(), "RSA", null);
         return new JceKeyTransEnvelopedRecipient(handle) {
             @Override
             protected Key extractSecretKey(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption,
                     byte[] encryptedKey) {
-                return unwrap(vault, keyName, keyVersion, keyEncryption, contentEncryption, encryptedKey);
+                return unwrap(key, keyEncryption, contentEncryption, encryptedKey);
             }
         };
     }
 
     /** For AuthEnvelopedData (AES-GCM content encryption). */
-    public static Recipient authEnveloped(Vault vault, String keyName, String keyVersion) {
-        VaultKeyHandle handle = new VaultKeyHandle(vault.name(), keyName, "RSA", null);
+    public static Recipient authEnveloped(BoundKey key) {
+        VaultKeyHandle handle = new VaultKeyHandle(key.vaultName(), key.keyName(), "RSA", null);
         return new JceKeyTransAuthEnvelopedRecipient(handle) {
             @Override
             protected Key extractSecretKey(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption,
                     byte[] encryptedKey) {
-                return unwrap(vault, keyName, keyVersion, keyEncryption, contentEncryption, encryptedKey);
+                return unwrap(key, keyEncryption, contentEncryption, encryptedKey);
             }
         };
     }
 
     /** For EnvelopedData or AuthEnvelopedData encrypted to an EC certificate by key agreement (RFC 5753). */
-    public static Recipient keyAgree(Vault vault, String keyName, String keyVersion,
+    public static Recipient keyAgree(BoundKey key,
             java.security.cert.X509Certificate certificate, boolean authenticated) {
-        VaultKeyHandle handle = new VaultKeyHandle(vault.name(), keyName, "EC",
+        VaultKeyHandle handle = new VaultKeyHandle(key.vaultName(), key.keyName(), "EC",
                 SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded()).getAlgorithm());
         if (authenticated) {
             return new org.bouncycastle.cms.jcajce.JceKeyAgreeAuthEnvelopedRecipient(handle) {
                 @Override
                 protected Key extractSecretKey(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption,
                         SubjectPublicKeyInfo sender, ASN1OctetString userKeyingMaterial, byte[] encryptedKey) {
-                    return agreeAndUnwrap(vault, keyName, keyVersion, certificate, keyEncryption, contentEncryption,
+                    return agreeAndUnwrap(key, certificate, keyEncryption, contentEncryption,
                             sender, userKeyingMaterial, encryptedKey);
                 }
             }.setContentProvider(io.certvault.pki.BouncyCastle.PROVIDER);
@@ -72,7 +72,7 @@ public final class VaultRecipients {
             @Override
             protected Key extractSecretKey(AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption,
                     SubjectPublicKeyInfo sender, ASN1OctetString userKeyingMaterial, byte[] encryptedKey) {
-                return agreeAndUnwrap(vault, keyName, keyVersion, certificate, keyEncryption, contentEncryption, sender,
+                return agreeAndUnwrap(key, certificate, keyEncryption, contentEncryption, sender,
                         userKeyingMaterial, encryptedKey);
             }
         };
@@ -82,7 +82,7 @@ public final class VaultRecipients {
      * ECDH in the vault, then the X9.63 KDF over the ECC-CMS-SharedInfo and AES key unwrap here, as RFC 5753
      * section 3.1 describes the standard (and, on NIST curves equivalently, cofactor) schemes.
      */
-    static Key agreeAndUnwrap(Vault vault, String keyName, String keyVersion, java.security.cert.X509Certificate certificate,
+    static Key agreeAndUnwrap(BoundKey key, java.security.cert.X509Certificate certificate,
             AlgorithmIdentifier keyEncryption, AlgorithmIdentifier contentEncryption, SubjectPublicKeyInfo sender,
             ASN1OctetString userKeyingMaterial, byte[] encryptedKey) {
         org.bouncycastle.crypto.Digest digest = KDF_DIGESTS.getOrDefault(keyEncryption.getAlgorithm(), () -> null).get();
@@ -104,7 +104,7 @@ public final class VaultRecipients {
             }
             java.security.PublicKey senderKey = java.security.KeyFactory.getInstance("EC")
                     .generatePublic(new java.security.spec.X509EncodedKeySpec(sender.getEncoded()));
-            z = vault.agree(keyName, keyVersion, senderKey);
+            z = key.agree(senderKey);
             byte[] sharedInfo = new org.bouncycastle.asn1.cms.ecc.ECCCMSSharedInfo(wrap,
                     userKeyingMaterial == null ? null : userKeyingMaterial.getOctets(),
                     java.nio.ByteBuffer.allocate(4).putInt(kekBits).array()).getEncoded("DER");
@@ -117,7 +117,7 @@ public final class VaultRecipients {
                     javax.crypto.Cipher.SECRET_KEY);
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
             throw new CertvaultException(ErrorCode.DECRYPTION_FAILED, "The content key could not be recovered by key "
-                    + "agreement with key '" + keyName + "': the message was not encrypted to this certificate's key.");
+                    + "agreement with key '" + key.keyName() + "': the message was not encrypted to this certificate's key.");
         } finally {
             java.util.Arrays.fill(kek, (byte) 0);
             if (z != null) {
@@ -141,9 +141,9 @@ public final class VaultRecipients {
     private static final java.util.Map<ASN1ObjectIdentifier, Integer> WRAP_BITS = java.util.Map.of(
             CMSAlgorithm.AES128_WRAP, 128, CMSAlgorithm.AES192_WRAP, 192, CMSAlgorithm.AES256_WRAP, 256);
 
-    static Key unwrap(Vault vault, String keyName, String keyVersion, AlgorithmIdentifier keyEncryption,
+    static Key unwrap(BoundKey key, AlgorithmIdentifier keyEncryption,
             AlgorithmIdentifier contentEncryption, byte[] encryptedKey) {
-        byte[] contentKey = vault.decrypt(keyName, keyVersion, keyTransport(keyEncryption), encryptedKey);
+        byte[] contentKey = key.decrypt(keyTransport(keyEncryption), encryptedKey);
         try {
             return new SecretKeySpec(contentKey, jceKeyAlgorithm(contentEncryption.getAlgorithm()));
         } finally {

@@ -11,7 +11,7 @@ import java.time.temporal.ChronoUnit;
 /** A role given to a user (a built-in user or a token's subject) at a scope. */
 @Entity
 @Table(name = "role_assignment")
-public class RoleAssignment {
+public class RoleAssignment implements io.certvault.domain.Versioned {
     @Id
     @Column(name = "name", length = 80)
     private String name;
@@ -27,6 +27,11 @@ public class RoleAssignment {
 
     @Column(name = "created_time", nullable = false)
     private Instant createdTime;
+
+    /** Raised by every change; a write based on an older version fails instead of overwriting. */
+    @jakarta.persistence.Version
+    @Column(name = "row_version", nullable = false)
+    private long version;
 
     protected RoleAssignment() {
     }
@@ -61,5 +66,10 @@ public class RoleAssignment {
 
     public Grant grant() {
         return new Grant(role(), scope());
+    }
+
+    @Override
+    public long version() {
+        return version;
     }
 }

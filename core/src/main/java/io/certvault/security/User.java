@@ -14,7 +14,7 @@ import java.time.temporal.ChronoUnit;
  */
 @Entity
 @Table(name = "certvault_user")
-public class User {
+public class User implements io.certvault.domain.Versioned {
     @Id
     @Column(name = "name", length = 80)
     private String name;
@@ -33,6 +33,11 @@ public class User {
 
     @Column(name = "changed_time", nullable = false)
     private Instant changedTime;
+
+    /** Raised by every change; a write based on an older version fails instead of overwriting. */
+    @jakarta.persistence.Version
+    @Column(name = "row_version", nullable = false)
+    private long version;
 
     protected User() {
     }
@@ -94,5 +99,10 @@ public class User {
             return true;
         }
         return false;
+    }
+
+    @Override
+    public long version() {
+        return version;
     }
 }

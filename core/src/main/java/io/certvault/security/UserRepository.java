@@ -6,6 +6,9 @@ import java.util.Optional;
 public interface UserRepository {
     Optional<User> find(String name);
 
+    /** The user as stored now, held against other writers until the unit of work ends. */
+    Optional<User> findForUpdate(String name);
+
     Page<User> list(String afterName, int limit);
 
     long count();

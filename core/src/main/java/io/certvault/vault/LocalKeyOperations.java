@@ -56,6 +56,37 @@ public final class LocalKeyOperations {
         }
     }
 
+    /**
+     * Whether the signature of the digest was made with the private half of this public key: Certvault checks
+     * each signature a vault returns against the certificate it is made for (a cheap public-key operation).
+     */
+    public static boolean verify(java.security.PublicKey key, SignatureAlgorithm algorithm, byte[] digest,
+            byte[] signature) {
+        try {
+            Signature verifier;
+            byte[] signed = digest;
+            if (algorithm.keyType() == KeyType.EC) {
+                verifier = Signature.getInstance("NONEwithECDSA");
+            } else if (algorithm.isPss()) {
+                verifier = Signature.getInstance("RAWRSASSA-PSS", BouncyCastle.PROVIDER);
+                String hash = algorithm.digestAlgorithm();
+                verifier.setParameter(new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash),
+                        algorithm.digestLength(), PSSParameterSpec.TRAILER_FIELD_BC));
+            } else {
+                verifier = Signature.getInstance("NONEwithRSA");
+                signed = digestInfo(algorithm, digest);
+            }
+            verifier.initVerify(key);
+            verifier.update(signed);
+            return verifier.verify(signature);
+        } catch (java.security.SignatureException | java.security.InvalidKeyException e) {
+            // Not a signature of this key (or a key of another type): not a match.
+            return false;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("signature check with " + algorithm + " is not available", e);
+        }
+    }
+
     public static byte[] decrypt(String vault, String keyName, PrivateKey key, EncryptionAlgorithm algorithm,
             byte[] ciphertext) {
         checkKeyType(vault, keyName, key, KeyType.RSA, "decrypt with " + algorithm.jwaName());

@@ -16,6 +16,9 @@ public interface Vault extends AutoCloseable {
     /** The backend type, e.g. {@code filesystem}. */
     String type();
 
+    /** What this vault can do: declared once per backend, read by everything that offers or uses its keys. */
+    VaultCapabilities capabilities();
+
     /** Creates a key, or a new version of an existing key. Returns the new current version. */
     VaultKey createKey(String keyName, KeySpec spec);
 
@@ -37,19 +40,38 @@ public interface Vault extends AutoCloseable {
     /** Deletes a key with all its versions. */
     void deleteKey(String keyName);
 
-    /** Signs a digest made with the algorithm's hash. ECDSA signatures are DER-encoded. */
-    byte[] sign(String keyName, String version, SignatureAlgorithm algorithm, byte[] digest);
+    /**
+     * Signs a digest made with the algorithm's hash, with the key version given (as {@link #getKey} returned
+     * it: the caller resolved the version, so the vault need not read the key again). ECDSA signatures are
+     * DER-encoded.
+     */
+    byte[] sign(VaultKey key, SignatureAlgorithm algorithm, byte[] digest);
 
-    /** Decrypts a key-transport blob (e.g. a CMS content-encryption key). */
-    byte[] decrypt(String keyName, String version, EncryptionAlgorithm algorithm, byte[] ciphertext);
+    /** Decrypts a key-transport blob (e.g. a CMS content-encryption key) with the key version given. */
+    byte[] decrypt(VaultKey key, EncryptionAlgorithm algorithm, byte[] ciphertext);
 
     /**
-     * ECDH with an EC key: the shared secret (the x coordinate, as SEC 1 says) with another party's public
-     * key on the same curve, for CMS key agreement. Vaults that cannot do it say so.
+     * ECDH with an EC key version: the shared secret (the x coordinate, as SEC 1 says) with another party's
+     * public key on the same curve, for CMS key agreement. Vaults that cannot do it say so.
      */
-    default byte[] agree(String keyName, String version, java.security.PublicKey otherParty) {
-        throw VaultException.notSupported(name(), keyName, "agree on a key (ECDH)", "this vault type does not offer "
+    default byte[] agree(VaultKey key, java.security.PublicKey otherParty) {
+        throw VaultException.notSupported(name(), key.name(), "agree on a key (ECDH)", "this vault type does not offer "
                 + "key agreement");
+    }
+
+    /** Resolves the version (null: the current one), then signs: one read more than {@link #sign(VaultKey, SignatureAlgorithm, byte[])}. */
+    default byte[] sign(String keyName, String version, SignatureAlgorithm algorithm, byte[] digest) {
+        return sign(getKey(keyName, version), algorithm, digest);
+    }
+
+    /** Resolves the version (null: the current one), then decrypts. */
+    default byte[] decrypt(String keyName, String version, EncryptionAlgorithm algorithm, byte[] ciphertext) {
+        return decrypt(getKey(keyName, version), algorithm, ciphertext);
+    }
+
+    /** Resolves the version (null: the current one), then agrees on a key. */
+    default byte[] agree(String keyName, String version, java.security.PublicKey otherParty) {
+        return agree(getKey(keyName, version), otherParty);
     }
 
     /**

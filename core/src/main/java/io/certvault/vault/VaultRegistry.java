@@ -78,7 +78,8 @@ public final class VaultRegistry implements AutoCloseable {
                     continue;
                 }
                 opened.put(name, provider.open(new VaultContext(name, scoped, settings, dataDirectory)));
-                LOG.info(() -> "Opened vault '" + name + "' of type '" + type + "'");
+                Vault vault = opened.get(name);
+                LOG.info(() -> "Opened vault '" + name + "' of type '" + type + "': " + vault.capabilities().summary());
             } catch (RuntimeException e) {
                 problems.add(e.getMessage());
             } catch (LinkageError e) {
@@ -93,6 +94,15 @@ public final class VaultRegistry implements AutoCloseable {
                     "Cannot open the configured vaults: " + String.join("; ", problems));
         }
         return new VaultRegistry(opened);
+    }
+
+    /** A registry of vaults opened elsewhere (embedding, tests); it closes them when closed. */
+    public static VaultRegistry of(Vault... vaults) {
+        Map<String, Vault> byName = new LinkedHashMap<>();
+        for (Vault vault : vaults) {
+            byName.put(vault.name(), vault);
+        }
+        return new VaultRegistry(byName);
     }
 
     /** The vault by name, or a {@code VaultNotFound} error. */

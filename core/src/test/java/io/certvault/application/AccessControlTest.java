@@ -38,9 +38,10 @@ class AccessControlTest {
     private final TestCallers callers = new TestCallers();
     private final Guard guard = callers.guard();
     private final VaultRegistry vaults = InMemoryVault.registry();
+    private final CertificateKeys certificateKeys = TestCallers.keys(vaults, guard);
     private final IntegrationAccountService accounts = new IntegrationAccountService(repositories, guard);
-    private final CertificateService certificates = new CertificateService(repositories, repositories, vaults, guard);
-    private final VaultKeyService keys = new VaultKeyService(vaults, repositories, guard);
+    private final CertificateService certificates = new CertificateService(repositories, repositories, certificateKeys, guard);
+    private final VaultKeyService keys = new VaultKeyService(vaults, repositories, certificateKeys, guard);
     private final AccessService access = new AccessService(security, security, security, guard);
     @TempDir
     Path spool;
@@ -49,7 +50,7 @@ class AccessControlTest {
 
     @BeforeEach
     void setUp() {
-        messages = new MessageSecurityService(repositories, repositories, vaults,
+        messages = new MessageSecurityService(repositories, repositories, certificateKeys,
                 new FixedMessageSettings(spool, 1024, false), guard);
         KeyPair pair = TestCertificates.rsa(2048);
         certificate = TestCertificates.base64(TestCertificates.selfSigned(pair, "contoso"));

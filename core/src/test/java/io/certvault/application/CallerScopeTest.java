@@ -39,8 +39,9 @@ class CallerScopeTest {
     // No caller context at all: outside a scope nobody may do anything.
     private final Guard guard = new Guard(CallerContext.NONE, audit, UnitOfWork.NONE);
     private final VaultRegistry vaults = InMemoryVault.registry();
+    private final CertificateKeys certificateKeys = io.certvault.testing.TestCallers.keys(vaults, guard);
     private final IntegrationAccountService accounts = new IntegrationAccountService(repositories, guard);
-    private final CertificateService certificates = new CertificateService(repositories, repositories, vaults, guard);
+    private final CertificateService certificates = new CertificateService(repositories, repositories, certificateKeys, guard);
     private final ExecutorService worker = Executors.newSingleThreadExecutor();
     @TempDir
     Path spool;
@@ -48,13 +49,13 @@ class CallerScopeTest {
 
     @BeforeEach
     void setUp() {
-        messages = new MessageSecurityService(repositories, repositories, vaults,
+        messages = new MessageSecurityService(repositories, repositories, certificateKeys,
                 new FixedMessageSettings(spool, 1024, false), guard);
         KeyPair pair = TestCertificates.rsa(2048);
         CallerScope.runAs(Caller.system("setup", Role.ADMIN), () -> {
             accounts.put("contoso", null, null, null);
             accounts.put("fabrikam", null, null, null);
-            new VaultKeyService(vaults, repositories, guard).importKey("default", "contoso-key", pair);
+            new VaultKeyService(vaults, repositories, certificateKeys, guard).importKey("default", "contoso-key", pair);
             certificates.put("contoso", "signing", TestCertificates.base64(TestCertificates.selfSigned(pair, "contoso")),
                     new KeyReference("default", "contoso-key", null), null);
         });

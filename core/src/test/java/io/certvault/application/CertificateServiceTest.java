@@ -32,9 +32,10 @@ class CertificateServiceTest {
     @BeforeEach
     void setUp() {
         vaults = InMemoryVault.registry();
+        CertificateKeys certificateKeys = TestCallers.keys(vaults, guard);
         accounts = new IntegrationAccountService(repositories, guard);
-        certificates = new CertificateService(repositories, repositories, vaults, guard);
-        keys = new VaultKeyService(vaults, repositories, guard);
+        certificates = new CertificateService(repositories, repositories, certificateKeys, guard);
+        keys = new VaultKeyService(vaults, repositories, certificateKeys, guard);
         accounts.put("contoso", null, null, null);
     }
 

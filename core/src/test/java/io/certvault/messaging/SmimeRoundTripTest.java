@@ -36,9 +36,13 @@ class SmimeRoundTripTest {
     @TempDir
     Path spoolDirectory;
 
+    private static io.certvault.vault.BoundKey key(String name) {
+        return io.certvault.vault.BoundKey.of(VAULT, VAULT.getKey(name, null));
+    }
+
     private SmimeDecoder decoder(List<SmimeDecoder.KnownCertificate> known) {
-        return new SmimeDecoder(List.of(new SmimeDecoder.PrivateCertificate("contoso-rsa", RSA_CERT, VAULT, "rsa", null),
-                new SmimeDecoder.PrivateCertificate("contoso-ec", EC_CERT, VAULT, "ec", null)),
+        return new SmimeDecoder(List.of(new SmimeDecoder.PrivateCertificate("contoso-rsa", RSA_CERT, key("rsa")),
+                new SmimeDecoder.PrivateCertificate("contoso-ec", EC_CERT, key("ec"))),
                 known, (name, certificate, use) -> { }, () -> new Spool(spoolDirectory, 1024));
     }
 
@@ -58,7 +62,7 @@ class SmimeRoundTripTest {
 
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         var encoded = SmimeEncoder.encode(new ByteArrayInputStream(payload), "application/edi-x12",
-                sign ? new SmimeEncoder.Signing(RSA_CERT, VAULT, "rsa", null, SigningAlgorithm.parse(hash)) : null,
+                sign ? new SmimeEncoder.Signing(RSA_CERT, key("rsa"), SigningAlgorithm.parse(hash)) : null,
                 encrypt ? new SmimeEncoder.Encryption(RSA_CERT, ContentEncryption.parse(cipher)) : null, compress, body);
 
         try (var decoded = decoder(known()).decode(new ByteArrayInputStream(body.toByteArray()), encoded.contentType(),
@@ -78,7 +82,7 @@ class SmimeRoundTripTest {
     void ecKeysSignWithEcdsa() throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         var encoded = SmimeEncoder.encode(new ByteArrayInputStream("hello\nworld\n".getBytes(StandardCharsets.US_ASCII)),
-                "text/plain", new SmimeEncoder.Signing(EC_CERT, VAULT, "ec", null, SigningAlgorithm.parse("SHA2384")),
+                "text/plain", new SmimeEncoder.Signing(EC_CERT, key("ec"), SigningAlgorithm.parse("SHA2384")),
                 null, false, body);
         assertThat(encoded.contentType()).contains("micalg=sha-384");
         try (var decoded = decoder(known()).decode(new ByteArrayInputStream(body.toByteArray()), encoded.contentType(),
@@ -107,7 +111,7 @@ class SmimeRoundTripTest {
     void aTamperedSignedMessageIsRefused() throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         var encoded = SmimeEncoder.encode(new ByteArrayInputStream("ISA*00*payload".getBytes(StandardCharsets.US_ASCII)),
-                "text/plain", new SmimeEncoder.Signing(RSA_CERT, VAULT, "rsa", null, SigningAlgorithm.DEFAULT),
+                "text/plain", new SmimeEncoder.Signing(RSA_CERT, key("rsa"), SigningAlgorithm.DEFAULT),
                 null, false, body);
         String signed = body.toString(StandardCharsets.ISO_8859_1);
         assertThat(signed).contains("ISA*00*payload");

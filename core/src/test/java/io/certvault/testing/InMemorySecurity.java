@@ -31,6 +31,11 @@ public final class InMemorySecurity implements UserRepository, RoleAssignmentRep
     }
 
     @Override
+    public Optional<User> findForUpdate(String name) {
+        return find(name);
+    }
+
+    @Override
     public Page<User> list(String afterName, int limit) {
         return Page.of(users.values().stream().filter(u -> afterName == null || u.name().compareTo(afterName) > 0)
                 .limit(limit + 1L).toList(), limit, User::name);

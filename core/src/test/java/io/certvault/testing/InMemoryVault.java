@@ -63,6 +63,11 @@ public class InMemoryVault implements Vault {
     }
 
     @Override
+    public io.certvault.vault.VaultCapabilities capabilities() {
+        return io.certvault.vault.VaultCapabilities.ALL;
+    }
+
+    @Override
     public synchronized VaultKey createKey(String keyName, KeySpec spec) {
         return importKey(keyName, spec.type() == io.certvault.vault.KeyType.RSA ? TestCertificates.rsa(spec.size())
                 : TestCertificates.ec(spec.jcaCurve()));
@@ -99,18 +104,18 @@ public class InMemoryVault implements Vault {
     }
 
     @Override
-    public byte[] sign(String keyName, String version, SignatureAlgorithm algorithm, byte[] digest) {
-        return LocalKeyOperations.sign(name, keyName, entry(keyName, version).privateKey(), algorithm, digest);
+    public byte[] sign(VaultKey key, SignatureAlgorithm algorithm, byte[] digest) {
+        return LocalKeyOperations.sign(name, key.name(), entry(key.name(), key.version()).privateKey(), algorithm, digest);
     }
 
     @Override
-    public byte[] decrypt(String keyName, String version, EncryptionAlgorithm algorithm, byte[] ciphertext) {
-        return LocalKeyOperations.decrypt(name, keyName, entry(keyName, version).privateKey(), algorithm, ciphertext);
+    public byte[] decrypt(VaultKey key, EncryptionAlgorithm algorithm, byte[] ciphertext) {
+        return LocalKeyOperations.decrypt(name, key.name(), entry(key.name(), key.version()).privateKey(), algorithm, ciphertext);
     }
 
     @Override
-    public byte[] agree(String keyName, String version, java.security.PublicKey otherParty) {
-        return LocalKeyOperations.agree(name, keyName, entry(keyName, version).privateKey(), otherParty);
+    public byte[] agree(VaultKey key, java.security.PublicKey otherParty) {
+        return LocalKeyOperations.agree(name, key.name(), entry(key.name(), key.version()).privateKey(), otherParty);
     }
 
     @Override

@@ -22,6 +22,12 @@ public final class TestCallers implements CallerContext {
         return new TestCallers().guard();
     }
 
+    /** Key resolution for services under test, remembering resolutions for a minute like the default. */
+    public static io.certvault.application.CertificateKeys keys(io.certvault.vault.VaultRegistry vaults, Guard guard) {
+        return new io.certvault.application.CertificateKeys(vaults, guard, java.time.Duration.ofMinutes(1),
+                java.time.Clock.systemUTC());
+    }
+
     public Guard guard() {
         return new Guard(this, audit, io.certvault.application.UnitOfWork.NONE);
     }

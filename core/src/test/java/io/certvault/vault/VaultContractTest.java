@@ -78,6 +78,34 @@ public abstract class VaultContractTest {
     }
 
     @ParameterizedTest
+    @EnumSource(SignatureAlgorithm.class)
+    void signsWithWhatItDeclaresAndRefusesTheRest(SignatureAlgorithm algorithm) throws Exception {
+        KeySpec spec = algorithm.keyType() == KeyType.RSA ? KeySpec.RSA_2048
+                : algorithm == SignatureAlgorithm.ES384 ? KeySpec.EC_P384 : KeySpec.EC_P256;
+        VaultKey key = vault.createKey(name("declared-signer"), spec);
+        byte[] digest = sha(algorithm.digestAlgorithm());
+        if (!vault.capabilities().signs(algorithm)) {
+            assertCode(() -> vault.sign(key, algorithm, digest), ErrorCode.VAULT_OPERATION_NOT_SUPPORTED);
+            return;
+        }
+        assertThat(LocalKeyOperations.verify(key.publicKey(), algorithm, digest, vault.sign(key, algorithm, digest)))
+                .isTrue();
+    }
+
+    @Test
+    void declaresWhatItCanDo() {
+        VaultCapabilities capabilities = vault.capabilities();
+        assertThat(capabilities.signatureAlgorithms()).contains(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256);
+        assertThat(capabilities.decryptionAlgorithms()).contains(EncryptionAlgorithm.RSA_OAEP_256);
+        assertThat(capabilities.importsKeys()).isTrue();
+        assertThat(capabilities.createsKeys()).isTrue();
+        for (KeySpec spec : capabilities.keySpecs()) {
+            assertThat(vault.createKey(name("declared-" + spec.name().toLowerCase().replace('_', '-')), spec).size())
+                    .isEqualTo(spec.size());
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(value = SignatureAlgorithm.class, names = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"})
     void signsWithRsa(SignatureAlgorithm algorithm) throws Exception {
         VaultKey key = vault.createKey(name("rsa-signer"), KeySpec.RSA_2048);
@@ -110,16 +138,12 @@ public abstract class VaultContractTest {
         assertThat(verify(jca, key.publicKey(), signature)).isTrue();
     }
 
-    /** Whether the backend decrypts with this algorithm; those that do not must refuse it plainly. */
-    protected boolean decrypts(EncryptionAlgorithm algorithm) {
-        return true;
-    }
-
     @ParameterizedTest
     @EnumSource(EncryptionAlgorithm.class)
     void decryptsWhatWasEncryptedToItsPublicKey(EncryptionAlgorithm algorithm) throws Exception {
         VaultKey key = vault.createKey(name("rsa-decrypter"), KeySpec.RSA_2048);
-        if (!decrypts(algorithm)) {
+        // What the backend declares it cannot do, it must refuse plainly.
+        if (!vault.capabilities().decrypts(algorithm)) {
             assertCode(() -> vault.decrypt(key.name(), null, algorithm, new byte[256]),
                     ErrorCode.VAULT_OPERATION_NOT_SUPPORTED);
             return;
@@ -141,17 +165,12 @@ public abstract class VaultContractTest {
         assertThat(vault.decrypt(key.name(), null, algorithm, cipher.doFinal(contentKey))).isEqualTo(contentKey);
     }
 
-    /** Whether the backend offers ECDH; those that do not must refuse it plainly. */
-    protected boolean agreesOnKeys() {
-        return true;
-    }
-
     @Test
     void agreesOnKeysWithEcdhOrSaysItCannot() throws Exception {
         VaultKey key = vault.createKey(name("ec-agreer"), KeySpec.EC_P256);
         KeyPair other = TestCertificates.ec("secp256r1");
 
-        if (!agreesOnKeys()) {
+        if (!vault.capabilities().keyAgreement()) {
             assertCode(() -> vault.agree(key.name(), null, other.getPublic()), ErrorCode.VAULT_OPERATION_NOT_SUPPORTED);
             return;
         }

@@ -19,6 +19,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -35,6 +36,8 @@ public class CertificatesResource {
     CertificateService certificates;
     @Context
     UriInfo uri;
+    @Context
+    HttpHeaders headers;
     @PathParam("account")
     String account;
 
@@ -44,8 +47,13 @@ public class CertificatesResource {
     public record RequestProperties(String publicCertificate, KeyBody key, JsonObject metadata) {
     }
 
-    /** Azure's key reference: {@code {"keyVault": {"name": ...}, "keyName": ..., "keyVersion": ...}}. */
-    public record KeyBody(KeyVaultBody keyVault, String keyName, String keyVersion) {
+    /**
+     * Azure's key reference: {@code {"keyVault": {"name": ...}, "keyName": ..., "keyVersion": ...}}. Read-only
+     * in the answer to a GET of one certificate: {@code resolvedKeyVersion}, the version it signs and decrypts
+     * with now, or {@code resolutionError} when there is none (no version matches, the vault is down).
+     */
+    public record KeyBody(KeyVaultBody keyVault, String keyName, String keyVersion, String resolvedKeyVersion,
+            ErrorBody.Detail resolutionError) {
     }
 
     public record KeyVaultBody(String id, String name, String type) {
@@ -62,12 +70,16 @@ public class CertificatesResource {
     }
 
     static CertificateBody body(Certificate certificate) {
+        return body(certificate, null, null);
+    }
+
+    static CertificateBody body(Certificate certificate, String resolvedKeyVersion, ErrorBody.Detail resolutionError) {
         byte[] der = certificate.der();
         CertificateDetails details = CertificateDetails.of(CertificateParser.parse(der));
         KeyReference reference = certificate.key();
         KeyBody key = reference == null ? null : new KeyBody(
                 new KeyVaultBody("/vaults/" + reference.vaultName(), reference.vaultName(), VaultsResource.TYPE),
-                reference.keyName(), reference.keyVersion());
+                reference.keyName(), reference.keyVersion(), resolvedKeyVersion, resolutionError);
         return new CertificateBody(
                 "/integrationAccounts/" + certificate.accountName() + "/certificates/" + certificate.name(),
                 certificate.name(), TYPE, new Properties(Base64.getEncoder().encodeToString(der), key,
@@ -86,8 +98,21 @@ public class CertificatesResource {
 
     @GET
     @Path("{name}")
-    public CertificateBody get(@PathParam("name") String name) {
-        return body(certificates.get(account, name));
+    public Response get(@PathParam("name") String name) {
+        Certificate certificate = certificates.get(account, name);
+        return Conditional.read(headers, certificate, withKeyInUse(certificate));
+    }
+
+    /** The certificate with the key version it uses now, or why it has none. */
+    private CertificateBody withKeyInUse(Certificate certificate) {
+        if (!certificate.isPrivate()) {
+            return body(certificate);
+        }
+        try {
+            return body(certificate, certificates.keyInUse(certificate).version(), null);
+        } catch (CertvaultException e) {
+            return body(certificate, null, new ErrorBody.Detail(e.errorCode().code(), e.getMessage()));
+        }
     }
 
     @PUT
@@ -99,15 +124,16 @@ public class CertificatesResource {
         }
         RequestProperties properties = request.properties();
         Saved<Certificate> saved = certificates.put(account, name, properties.publicCertificate(),
-                keyReference(properties.key()), Json.text(properties.metadata()));
-        return Response.status(saved.created() ? 201 : 200).entity(body(saved.value())).build();
+                keyReference(properties.key()), Json.text(properties.metadata()), Conditional.precondition(headers));
+        return Conditional.written(saved.created(), saved.value(), body(saved.value()));
     }
 
     /** 200 when deleted, 204 when there was no such certificate. */
     @DELETE
     @Path("{name}")
     public Response delete(@PathParam("name") String name) {
-        return Response.status(certificates.delete(account, name) ? 200 : 204).build();
+        return Response.status(certificates.delete(account, name, Conditional.precondition(headers)) ? 200 : 204)
+                .build();
     }
 
     private static KeyReference keyReference(KeyBody key) {

@@ -22,6 +22,7 @@ public record ErrorBody(Detail error) {
             case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
+            case PRECONDITION_FAILED -> 412;
             case TOO_LARGE -> 413;
             case TOO_MANY_REQUESTS -> 429;
             case VAULT_REFUSED -> 502;

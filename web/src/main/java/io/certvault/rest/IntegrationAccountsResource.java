@@ -14,6 +14,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -29,6 +30,8 @@ public class IntegrationAccountsResource {
     IntegrationAccountService accounts;
     @Context
     UriInfo uri;
+    @Context
+    HttpHeaders headers;
 
     /** The request body; every part is optional. */
     public record AccountRequest(String location, Sku sku, JsonObject tags) {
@@ -57,8 +60,9 @@ public class IntegrationAccountsResource {
 
     @GET
     @Path("{account}")
-    public AccountBody get(@PathParam("account") String name) {
-        return body(accounts.get(name));
+    public Response get(@PathParam("account") String name) {
+        IntegrationAccount account = accounts.get(name);
+        return Conditional.read(headers, account, body(account));
     }
 
     @PUT
@@ -66,14 +70,14 @@ public class IntegrationAccountsResource {
     public Response put(@PathParam("account") String name, AccountRequest request) {
         AccountRequest r = request == null ? new AccountRequest(null, null, null) : request;
         Saved<IntegrationAccount> saved = accounts.put(name, r.location(), r.sku() == null ? null : r.sku().name(),
-                Json.text(r.tags()));
-        return Response.status(saved.created() ? 201 : 200).entity(body(saved.value())).build();
+                Json.text(r.tags()), Conditional.precondition(headers));
+        return Conditional.written(saved.created(), saved.value(), body(saved.value()));
     }
 
     /** 200 when deleted, 204 when there was no such account (as Azure Resource Manager answers). */
     @DELETE
     @Path("{account}")
     public Response delete(@PathParam("account") String name) {
-        return Response.status(accounts.delete(name) ? 200 : 204).build();
+        return Response.status(accounts.delete(name, Conditional.precondition(headers)) ? 200 : 204).build();
     }
 }

@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -34,6 +35,8 @@ public class RoleAssignmentsResource {
     AccessService access;
     @Context
     UriInfo uri;
+    @Context
+    HttpHeaders headers;
 
     public record AssignmentRequest(AssignmentProperties properties) {
     }
@@ -59,8 +62,9 @@ public class RoleAssignmentsResource {
 
     @GET
     @Path("{assignment}")
-    public AssignmentBody get(@PathParam("assignment") String name) {
-        return body(access.getAssignment(name));
+    public Response get(@PathParam("assignment") String name) {
+        RoleAssignment assignment = access.getAssignment(name);
+        return Conditional.read(headers, assignment, body(assignment));
     }
 
     /** 201 when made; 200 when the same assignment exists; 409 when the name holds a different one. */
@@ -72,13 +76,14 @@ public class RoleAssignmentsResource {
                     "The body needs properties.principalName, properties.roleName and properties.scope.");
         }
         AssignmentProperties p = request.properties();
-        Saved<RoleAssignment> saved = access.putAssignment(name, p.principalName(), p.roleName(), p.scope());
-        return Response.status(saved.created() ? 201 : 200).entity(body(saved.value())).build();
+        Saved<RoleAssignment> saved = access.putAssignment(name, p.principalName(), p.roleName(), p.scope(),
+                Conditional.precondition(headers));
+        return Conditional.written(saved.created(), saved.value(), body(saved.value()));
     }
 
     @DELETE
     @Path("{assignment}")
     public Response delete(@PathParam("assignment") String name) {
-        return Response.status(access.deleteAssignment(name) ? 200 : 204).build();
+        return Response.status(access.deleteAssignment(name, Conditional.precondition(headers)) ? 200 : 204).build();
     }
 }

@@ -17,6 +17,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -35,6 +36,8 @@ public class UsersResource {
     SignInService signIn;
     @Context
     UriInfo uri;
+    @Context
+    HttpHeaders headers;
 
     /** Creates a user, or sets a new password: {@code {"properties": {"password": "..."}}}. */
     public record UserRequest(UserRequestProperties properties) {
@@ -61,8 +64,9 @@ public class UsersResource {
 
     @GET
     @Path("{user}")
-    public UserBody get(@PathParam("user") String name) {
-        return body(access.getUser(name));
+    public Response get(@PathParam("user") String name) {
+        User user = access.getUser(name);
+        return Conditional.read(headers, user, body(user));
     }
 
     @PUT
@@ -71,8 +75,9 @@ public class UsersResource {
         if (request == null || request.properties() == null || request.properties().password() == null) {
             throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The body needs properties.password.");
         }
-        Saved<User> saved = access.putUser(name, request.properties().password().toCharArray());
-        return Response.status(saved.created() ? 201 : 200).entity(body(saved.value())).build();
+        Saved<User> saved = access.putUser(name, request.properties().password().toCharArray(),
+                Conditional.precondition(headers));
+        return Conditional.written(saved.created(), saved.value(), body(saved.value()));
     }
 
     /** {@code {"currentPassword": "...", "newPassword": "..."}}: a user changes their own password. */
@@ -101,6 +106,6 @@ public class UsersResource {
     @DELETE
     @Path("{user}")
     public Response delete(@PathParam("user") String name) {
-        return Response.status(access.deleteUser(name) ? 200 : 204).build();
+        return Response.status(access.deleteUser(name, Conditional.precondition(headers)) ? 200 : 204).build();
     }
 }

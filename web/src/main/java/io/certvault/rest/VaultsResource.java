@@ -7,6 +7,8 @@ import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.pki.PrivateKeys;
 import io.certvault.vault.KeySpec;
+import io.certvault.vault.EncryptionAlgorithm;
+import io.certvault.vault.VaultCapabilities;
 import io.certvault.vault.VaultKey;
 import io.certvault.vault.VaultState;
 import jakarta.inject.Inject;
@@ -49,8 +51,25 @@ public class VaultsResource {
     public record VaultBody(String id, String name, String type, VaultProperties properties) {
     }
 
-    /** The backend type, and whether the vault answered when last asked ({@code Up} or {@code Down}, with why). */
-    public record VaultProperties(String vaultType, String state, String stateDetail, Instant stateChecked) {
+    /**
+     * The backend type, whether the vault answered when last asked ({@code Up} or {@code Down}, with why), and
+     * what it can do.
+     */
+    public record VaultProperties(String vaultType, String state, String stateDetail, Instant stateChecked,
+            CapabilitiesBody capabilities) {
+    }
+
+    /** Signature algorithms and decryption paddings by their JWA names; key types as a key creation names them. */
+    public record CapabilitiesBody(List<String> signatureAlgorithms, List<String> decryptionAlgorithms,
+            boolean keyAgreement, boolean importKeys, boolean createKeys, List<CreateRequest> keyTypes) {
+        static CapabilitiesBody of(VaultCapabilities capabilities) {
+            return new CapabilitiesBody(
+                    capabilities.signatureAlgorithms().stream().sorted().map(Enum::name).toList(),
+                    capabilities.decryptionAlgorithms().stream().sorted().map(EncryptionAlgorithm::jwaName).toList(),
+                    capabilities.keyAgreement(), capabilities.importsKeys(), capabilities.createsKeys(),
+                    capabilities.keySpecs().stream().sorted().map(s -> new CreateRequest(s.type().name(),
+                            s.type() == io.certvault.vault.KeyType.RSA ? s.size() : null, null, s.curve())).toList());
+        }
     }
 
     public record KeyBody(String id, String name, String type, KeyProperties properties) {
@@ -61,7 +80,11 @@ public class VaultsResource {
             String publicKey, List<VersionBody> versions) {
     }
 
-    public record VersionBody(String version, Instant created) {
+    /** A version, with the certificates that resolve to it now (read-only). */
+    public record VersionBody(String version, Instant created, List<CertificateUse> certificates) {
+    }
+
+    public record CertificateUse(String id, String integrationAccount, String name) {
     }
 
     /**
@@ -78,17 +101,20 @@ public class VaultsResource {
     static VaultBody body(VaultSummary vault) {
         VaultState state = vault.state();
         return new VaultBody("/vaults/" + vault.name(), vault.name(), TYPE, new VaultProperties(vault.type(),
-                state.up() ? "Up" : "Down", state.detail(), state.checked()));
+                state.up() ? "Up" : "Down", state.detail(), state.checked(), CapabilitiesBody.of(vault.capabilities())));
     }
 
-    static KeyBody body(String vaultName, VaultKey key, List<VaultKey> versions) {
+    static KeyBody body(String vaultName, VaultKey key, List<VaultKeyService.VersionUse> versions) {
         String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
                 .encodeToString(key.publicKey().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
         return new KeyBody("/vaults/" + vaultName + "/keys/" + key.name(), key.name(), KEY_TYPE,
                 new KeyProperties(key.version(), key.type().name(), key.size(),
                         key.publicKey() instanceof ECPublicKey ec ? io.certvault.pki.PublicKeys.curveName(ec) : null,
                         key.created(), pem, versions == null ? null
-                                : versions.stream().map(v -> new VersionBody(v.version(), v.created())).toList()));
+                                : versions.stream().map(v -> new VersionBody(v.version().version(),
+                                        v.version().created(), v.certificates().stream().map(c -> new CertificateUse(
+                                                "/integrationAccounts/" + c.accountName() + "/certificates/" + c.name(),
+                                                c.accountName(), c.name())).toList())).toList()));
     }
 
     @GET
@@ -113,8 +139,8 @@ public class VaultsResource {
     @GET
     @Path("{vault}/keys/{key}")
     public KeyBody getKey(@PathParam("vault") String vault, @PathParam("key") String keyName) {
-        List<VaultKey> versions = keys.versions(vault, keyName);
-        return body(vault, versions.get(versions.size() - 1), versions);
+        var versions = keys.versionUses(vault, keyName);
+        return body(vault, versions.get(versions.size() - 1).version(), versions);
     }
 
     /** Imports a key, or a new version of it. 201 for a new key, 200 for a new version. */
@@ -124,7 +150,7 @@ public class VaultsResource {
             ImportRequest request) {
         Saved<VaultKey> saved = keys.importKey(vault, keyName, keyPair(request));
         return Response.status(saved.created() ? 201 : 200)
-                .entity(body(vault, saved.value(), keys.versions(vault, keyName))).build();
+                .entity(body(vault, saved.value(), keys.versionUses(vault, keyName))).build();
     }
 
     /** Creates a key in the vault, or a new version of it. 201 for a new key, 200 for a new version. */
@@ -139,7 +165,7 @@ public class VaultsResource {
                 request.crv());
         Saved<VaultKey> saved = keys.createKey(vault, keyName, spec);
         return Response.status(saved.created() ? 201 : 200)
-                .entity(body(vault, saved.value(), keys.versions(vault, keyName))).build();
+                .entity(body(vault, saved.value(), keys.versionUses(vault, keyName))).build();
     }
 
     /** Deletes the key with all its versions; 409 while a certificate refers to it. */

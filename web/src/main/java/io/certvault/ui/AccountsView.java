@@ -2,6 +2,7 @@ package io.certvault.ui;
 
 import io.certvault.application.CertificateService;
 import io.certvault.application.IntegrationAccountService;
+import io.certvault.application.Precondition;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.IntegrationAccount;
 import jakarta.faces.view.ViewScoped;
@@ -61,11 +62,12 @@ public class AccountsView implements Serializable {
                 Ui.error("create:name", "An integration account named '" + newName + "' exists already.");
                 return null;
             }
-            accounts.put(newName, newLocation, null, null);
+            // Create only: an account of this name made meanwhile is reported, not changed.
+            accounts.put(newName, newLocation, null, null, Precondition.createOnly());
             Ui.info("Integration account '" + newName + "' created.");
             return Ui.redirect("account", "name", newName);
         } catch (CertvaultException e) {
-            Ui.error(e, Map.of("InvalidName", "create:name"));
+            Ui.error(e, Map.of("InvalidName", "create:name", "PreconditionFailed", "create:name"));
             return null;
         }
     }

@@ -1,6 +1,7 @@
 package io.certvault.ui;
 
 import io.certvault.application.CertificateService;
+import io.certvault.application.Precondition;
 import io.certvault.application.VaultKeyService;
 import io.certvault.application.VaultSummary;
 import io.certvault.domain.CertvaultException;
@@ -27,7 +28,8 @@ public class AddCertificateView implements Serializable {
             "InvalidName", "add:name",
             "InvalidCertificate", "add:file",
             "CertificateKeyMismatch", "add:key",
-            "InvalidKeyReference", "add:key");
+            "InvalidKeyReference", "add:key",
+            "PreconditionFailed", "add:name");
 
     @Inject
     CertificateService certificates;
@@ -90,7 +92,8 @@ public class AddCertificateView implements Serializable {
         }
         try {
             KeyReference reference = isPrivate ? new KeyReference(vault, key, version) : null;
-            certificates.put(account, name, base64, reference, null);
+            // Create only: a certificate of this name added meanwhile is reported, not replaced.
+            certificates.put(account, name, base64, reference, null, Precondition.createOnly());
             Ui.info("Certificate '" + name + "' added.");
             return Ui.redirect("certificates", "account", account);
         } catch (CertvaultException e) {

@@ -79,6 +79,18 @@ public class CertificateView implements Serializable {
         return certificate != null && certificate.isPrivate();
     }
 
+    /** The key version the certificate signs and decrypts with now, or why there is none. */
+    public String getKeyInUse() {
+        if (!isPrivateCertificate()) {
+            return null;
+        }
+        try {
+            return "version " + certificates.keyInUse(certificate).version();
+        } catch (CertvaultException e) {
+            return "none: " + e.getMessage();
+        }
+    }
+
     public String getKeyReference() {
         return isPrivateCertificate() ? certificate.key().toString() : "none (public certificate)";
     }

@@ -1,6 +1,7 @@
 package io.certvault.ui;
 
 import io.certvault.application.AccessService;
+import io.certvault.application.Precondition;
 import io.certvault.domain.CertvaultException;
 import io.certvault.security.Role;
 import io.certvault.security.RoleAssignment;
@@ -52,13 +53,27 @@ public class UsersView implements Serializable {
         return Arrays.stream(Role.values()).map(Role::roleName).toList();
     }
 
+    /**
+     * The user as this page showed it: a change made meanwhile (a new password, or a user of that name made)
+     * is reported instead of overwritten. {@code otherwise} for a name the page did not show.
+     */
+    private Precondition asShown(String name, Precondition otherwise) {
+        if (users == null) {
+            return Precondition.NONE;
+        }
+        return users.stream().filter(u -> u.name().equals(name)).findFirst()
+                .map(u -> Precondition.ifMatch(Precondition.etag(u))).orElse(otherwise);
+    }
+
     public String saveUser() {
         try {
-            boolean created = access.putUser(newUser, newPassword == null ? null : newPassword.toCharArray()).created();
+            boolean created = access.putUser(newUser, newPassword == null ? null : newPassword.toCharArray(),
+                    asShown(newUser, Precondition.createOnly())).created();
             Ui.info((created ? "Created user " : "Set a new password for ") + newUser + ".");
             return "users?faces-redirect=true";
         } catch (CertvaultException e) {
-            Ui.error(e, Map.of("InvalidName", "user:name", "PasswordTooWeak", "user:password"));
+            Ui.error(e, Map.of("InvalidName", "user:name", "PasswordTooWeak", "user:password",
+                    "PreconditionFailed", "user:name"));
             return null;
         } finally {
             newPassword = null;
@@ -67,7 +82,7 @@ public class UsersView implements Serializable {
 
     public String deleteUser(String name) {
         try {
-            access.deleteUser(name);
+            access.deleteUser(name, asShown(name, Precondition.NONE));
             Ui.info("Deleted user " + name + ".");
             return "users?faces-redirect=true";
         } catch (CertvaultException e) {

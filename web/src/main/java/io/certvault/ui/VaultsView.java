@@ -28,7 +28,9 @@ public class VaultsView implements Serializable {
     VaultKeyService keys;
 
     private String vault;
+    private String key;
     private transient List<VaultKey> listed;
+    private transient List<VaultKeyService.VersionUse> versions;
     private String keysMessage = "No keys in this vault yet.";
     private String importName;
     private transient Part keyFile;
@@ -104,6 +106,17 @@ public class VaultsView implements Serializable {
         return listed == null ? List.of() : listed;
     }
 
+    /** What the chosen vault can do: the page offers nothing else. */
+    public io.certvault.vault.VaultCapabilities getCapabilities() {
+        return vault == null ? new io.certvault.vault.VaultCapabilities(java.util.Set.of(), java.util.Set.of(), false,
+                false, false, java.util.Set.of()) : keys.vault(vault).capabilities();
+    }
+
+    /** The key types and sizes the chosen vault creates, in their natural order. */
+    public List<KeySpec> getSpecs() {
+        return getCapabilities().keySpecs().stream().sorted().toList();
+    }
+
     public String getState() {
         if (vault == null) {
             return "no vault";
@@ -114,6 +127,27 @@ public class VaultsView implements Serializable {
 
     public String getKeysMessage() {
         return keysMessage;
+    }
+
+    /** The versions of the key chosen with {@code ?key=}, each with the certificates that use it now. */
+    public List<VaultKeyService.VersionUse> getVersions() {
+        if (versions == null && vault != null && key != null) {
+            try {
+                versions = keys.versionUses(vault, key);
+            } catch (CertvaultException e) {
+                Ui.error(null, e.getMessage());
+                versions = List.of();
+            }
+        }
+        return versions == null ? List.of() : versions;
+    }
+
+    public String getKey() {
+        return key;
+    }
+
+    public void setKey(String key) {
+        this.key = key;
     }
 
     public String getVault() {

@@ -62,9 +62,10 @@ class OpenSslInteropTest {
         vaults = VaultRegistry.open(VaultSettings.of(key -> Optional.empty()), work.resolve("data"));
         InMemoryRepositories repositories = new InMemoryRepositories();
         Guard guard = TestCallers.adminGuard();
+        var certificateKeys = TestCallers.keys(vaults, guard);
         new IntegrationAccountService(repositories, guard).put(ACCOUNT, null, null, null);
-        VaultKeyService keys = new VaultKeyService(vaults, repositories, guard);
-        CertificateService certificates = new CertificateService(repositories, repositories, vaults, guard);
+        VaultKeyService keys = new VaultKeyService(vaults, repositories, certificateKeys, guard);
+        CertificateService certificates = new CertificateService(repositories, repositories, certificateKeys, guard);
         for (var entry : Map.of("rsa", TestCertificates.rsa(2048), "ec", TestCertificates.ec("secp256r1")).entrySet()) {
             String name = entry.getKey();
             KeyPair pair = entry.getValue();
@@ -77,7 +78,7 @@ class OpenSslInteropTest {
             Files.writeString(work.resolve(name + ".key"), TestCertificates.pkcs8Pem(pair.getPrivate()));
         }
         MessageSettings settings = new FixedMessageSettings(work.resolve("spool"), 64 * 1024, false);
-        messages = new MessageSecurityService(repositories, repositories, vaults, settings, guard);
+        messages = new MessageSecurityService(repositories, repositories, certificateKeys, settings, guard);
         Files.write(work.resolve("entity.mime"), entity());
     }
 

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -228,7 +229,7 @@ class CertvaultApiIT {
         String someoneElses = TestCertificates.base64(TestCertificates.selfSigned(TestCertificates.rsa(2048), "other"));
         var mismatch = putCertificate("contoso", "contoso-wrong", someoneElses, null,
                 keyReference("default", "contoso-signing", null));
-        assertError(mismatch, 400, "CertificateKeyMismatch");
+        assertError(mismatch, 409, "CertificateKeyMismatch");
         assertThat(mismatch.errorMessage()).contains("contoso-signing").contains("default");
         assertError(api.get("integrationAccounts/contoso/certificates/contoso-wrong"), 404, "CertificateNotFound");
 
@@ -240,6 +241,256 @@ class CertvaultApiIT {
                 400, "InvalidKeyReference");
         assertError(putCertificate("contoso", "x", cert, null, Json.createObjectBuilder().add("keyName", "k").build()),
                 400, "InvalidKeyReference");
+    }
+
+    /**
+     * The rotation path, as a new user would try it: a new version of the key does not change what the old
+     * certificate signs with (openssl verifies the signature against that certificate), a certificate for the new
+     * version uses it, and both the certificates and the key say which version is in use.
+     */
+    @Test
+    void eachCertificateSignsWithItsOwnKeyThroughARotation() throws Exception {
+        createAccount("rotation");
+        KeyPair first = remember(TestCertificates.rsa(2048));
+        String v1 = record(api.put("vaults/default/keys/rotation-signing", Json.createObjectBuilder()
+                .add("key", TestCertificates.pkcs8Pem(first.getPrivate())).build())).json()
+                .getJsonObject("properties").getString("version");
+        X509Certificate firstCertificate = TestCertificates.selfSigned(first, "contoso");
+        assertThat(putCertificate("rotation", "contoso-2026", TestCertificates.base64(firstCertificate), null,
+                keyReference("default", "rotation-signing", null)).status()).isEqualTo(201);
+
+        KeyPair second = remember(TestCertificates.rsa(2048));
+        var newVersion = record(api.put("vaults/default/keys/rotation-signing", Json.createObjectBuilder()
+                .add("key", TestCertificates.pkcs8Pem(second.getPrivate())).build()));
+        assertThat(newVersion.status()).isEqualTo(200);
+        String v2 = newVersion.json().getJsonObject("properties").getString("version");
+
+        var signed = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri(
+                "integrationAccounts/rotation/messages/encode?signingCertificateName=contoso-2026"))
+                .header("Content-Type", "application/edi-x12").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "UNB+UNOA:1")));
+        assertThat(signed.statusCode()).isEqualTo(200);
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "rotation");
+        Path message = work.resolve("signed.eml");
+        Files.write(message, concat(("Content-Type: " + signed.headers().firstValue("Content-Type").orElseThrow()
+                + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), signed.body()));
+        Process openssl = new ProcessBuilder("openssl", "cms", "-verify", "-noverify", "-in", message.toString(),
+                "-out", work.resolve("payload").toString()).redirectErrorStream(true).start();
+        String said = new String(openssl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(openssl.waitFor()).as(said).isZero();
+        assertThat(said).contains("Verification successful");
+
+        assertThat(putCertificate("rotation", "contoso-2027", TestCertificates.base64(
+                TestCertificates.selfSigned(second, "contoso")), null, keyReference("default", "rotation-signing", null))
+                .status()).isEqualTo(201);
+        assertThat(record(api.get("integrationAccounts/rotation/certificates/contoso-2026")).json()
+                .getJsonObject("properties").getJsonObject("key").getString("resolvedKeyVersion")).isEqualTo(v1);
+        assertThat(record(api.get("integrationAccounts/rotation/certificates/contoso-2027")).json()
+                .getJsonObject("properties").getJsonObject("key").getString("resolvedKeyVersion")).isEqualTo(v2);
+        var versions = record(api.get("vaults/default/keys/rotation-signing")).json().getJsonObject("properties")
+                .getJsonArray("versions").getValuesAs(JsonObject.class);
+        assertThat(versions).extracting(v -> v.getString("version"),
+                v -> v.getJsonArray("certificates").getValuesAs(JsonObject.class).stream()
+                        .map(c -> c.getString("name")).toList())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(v1, List.of("contoso-2026")),
+                        org.assertj.core.groups.Tuple.tuple(v2, List.of("contoso-2027")));
+        var signs = record(api.get("auditEvents?operation=keys/sign&certificate=contoso-2026")).json()
+                .getJsonArray("value").getValuesAs(JsonObject.class);
+        assertThat(signs.get(0).getJsonObject("properties").getString("keyVersion")).isEqualTo(v1);
+        assertThat(signs.get(0).getJsonObject("properties").getString("outcome")).isEqualTo("Succeeded");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    // ---- versions, ETags and concurrency ----------------------------------------------------------
+
+    private java.net.http.HttpResponse<String> conditional(String method, String path, String body, String header,
+            String value) {
+        var request = java.net.http.HttpRequest.newBuilder(api.uri(path)).header("Content-Type", "application/json");
+        if (header != null) {
+            request.header(header, value);
+        }
+        request.method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        var reply = api.sendBytes(request);
+        return new StringResponse(reply);
+    }
+
+    /** A byte response read as text (the tests' bodies are JSON or empty). */
+    private record StringResponse(java.net.http.HttpResponse<byte[]> bytes) implements java.net.http.HttpResponse<String> {
+        public int statusCode() { return bytes.statusCode(); }
+        public java.net.http.HttpRequest request() { return bytes.request(); }
+        public Optional<java.net.http.HttpResponse<String>> previousResponse() { return Optional.empty(); }
+        public java.net.http.HttpHeaders headers() { return bytes.headers(); }
+        public String body() { return new String(bytes.body(), java.nio.charset.StandardCharsets.UTF_8); }
+        public Optional<javax.net.ssl.SSLSession> sslSession() { return bytes.sslSession(); }
+        public URI uri() { return bytes.uri(); }
+        public java.net.http.HttpClient.Version version() { return bytes.version(); }
+    }
+
+    private static String certificateBody(String base64) {
+        return Json.createObjectBuilder().add("properties", Json.createObjectBuilder().add("publicCertificate", base64))
+                .build().toString();
+    }
+
+    @Test
+    void etagsAndConditionalRequestsKeepUpdatesFromBeingLost() {
+        createAccount("etags");
+        String path = "integrationAccounts/etags/certificates/partner";
+        String first = TestCertificates.base64(TestCertificates.selfSigned(TestCertificates.rsa(2048), "first"));
+        String second = TestCertificates.base64(TestCertificates.selfSigned(TestCertificates.rsa(2048), "second"));
+
+        var created = conditional("PUT", path, certificateBody(first), "If-None-Match", "*");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String etag = created.headers().firstValue("ETag").orElseThrow();
+        assertThat(etag).matches("\"[0-9a-z]+-1\"");
+        assertThat(conditional("PUT", path, certificateBody(first), "If-None-Match", "*").statusCode()).isEqualTo(412);
+        var read = conditional("GET", path, null, null, null);
+        assertThat(read.headers().firstValue("ETag")).hasValue(etag);
+        assertThat(conditional("GET", path, null, "If-None-Match", etag).statusCode()).isEqualTo(304);
+
+        var updated = conditional("PUT", path, certificateBody(second), "If-Match", etag);
+        assertThat(updated.statusCode()).isEqualTo(200);
+        String newer = updated.headers().firstValue("ETag").orElseThrow();
+        assertThat(newer).isNotEqualTo(etag);
+        // A client that read the first version cannot overwrite or delete the second.
+        var stale = conditional("PUT", path, certificateBody(first), "If-Match", etag);
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(412);
+        assertThat(stale.body()).contains("PreconditionFailed");
+        assertThat(conditional("DELETE", path, null, "If-Match", etag).statusCode()).isEqualTo(412);
+        assertThat(conditional("PUT", path, certificateBody(first), "If-Match", "W/" + newer).statusCode())
+                .as("If-Match compares strongly").isEqualTo(412);
+        assertThat(conditional("PUT", path, certificateBody(first), "If-Match", "not-a-tag").statusCode())
+                .isEqualTo(400);
+        assertThat(record(api.get(path)).json().getJsonObject("properties").getString("publicCertificate"))
+                .isEqualTo(second);
+        assertThat(conditional("DELETE", path, null, "If-Match", newer).statusCode()).isEqualTo(200);
+        assertThat(conditional("DELETE", "integrationAccounts/etags/certificates/gone", null, "If-Match", "*")
+                .statusCode()).isEqualTo(412);
+
+        // The other versioned resources answer the same way.
+        var account = conditional("GET", "integrationAccounts/etags", null, null, null);
+        String accountTag = account.headers().firstValue("ETag").orElseThrow();
+        assertThat(conditional("PUT", "integrationAccounts/etags", "{\"location\": \"here\"}", "If-Match", accountTag)
+                .statusCode()).isEqualTo(200);
+        assertThat(conditional("PUT", "integrationAccounts/etags", "{}", "If-Match", accountTag).statusCode())
+                .isEqualTo(412);
+        assertThat(conditional("GET", "users/admin", null, null, null).headers().firstValue("ETag")).isPresent();
+        assertThat(conditional("GET", "roleAssignments/admin-global", null, null, null).headers().firstValue("ETag"))
+                .isPresent();
+    }
+
+    @Test
+    void concurrentPutsOfOneCertificateStoreOneOfThemAndNeverFail() throws Exception {
+        createAccount("race");
+        List<String> submitted = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            submitted.add(TestCertificates.base64(TestCertificates.selfSigned(TestCertificates.rsa(2048), "racer" + i)));
+        }
+        for (String mode : List.of("plain", "create-only")) {
+            String path = "integrationAccounts/race/certificates/contested-" + mode;
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                var start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Integer>> statuses = new ArrayList<>();
+                for (String certificate : submitted) {
+                    statuses.add(pool.submit(() -> {
+                        start.await();
+                        var reply = mode.equals("plain") ? conditional("PUT", path, certificateBody(certificate), null, null)
+                                : conditional("PUT", path, certificateBody(certificate), "If-None-Match", "*");
+                        RESPONSES.add(reply.body());
+                        return reply.statusCode();
+                    }));
+                }
+                start.countDown();
+                List<Integer> answers = new ArrayList<>();
+                for (var status : statuses) {
+                    answers.add(status.get());
+                }
+                assertThat(answers).as(mode).allMatch(s -> s == 200 || s == 201 || s == 409 || s == 412);
+                assertThat(answers).as(mode).contains(201);
+                if (mode.equals("create-only")) {
+                    assertThat(answers).as(mode).containsOnlyOnce(201).doesNotContain(200);
+                }
+                assertThat(submitted).contains(record(api.get(path)).json().getJsonObject("properties")
+                        .getString("publicCertificate"));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void twoConcurrentDeletesOfTheLastTwoAdminsLeaveOne() throws Exception {
+        String password = "second-admin-Password-1";
+        assertThat(api.put("users/second-admin", Json.createObjectBuilder().add("properties",
+                Json.createObjectBuilder().add("password", password)).build()).status()).isIn(200, 201);
+        assertThat(api.put("roleAssignments/second-admin-global", Json.createObjectBuilder().add("properties",
+                Json.createObjectBuilder().add("principalName", "second-admin").add("roleName", "admin")
+                        .add("scope", "/")).build()).status()).isIn(200, 201);
+        ApiClient second = ApiClient.basic(api.uri(""), "second-admin", password);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var first = pool.submit(() -> {
+                start.await();
+                return api.delete("roleAssignments/admin-global");
+            });
+            var other = pool.submit(() -> {
+                start.await();
+                return second.delete("roleAssignments/second-admin-global");
+            });
+            start.countDown();
+            List<ApiClient.Reply> replies = List.of(first.get(), other.get());
+            assertThat(replies).extracting(ApiClient.Reply::status).containsExactlyInAnyOrder(200, 409);
+            assertThat(replies.stream().filter(r -> r.status() == 409).findFirst().orElseThrow().errorCode())
+                    .isEqualTo("LastAdministrator");
+        } finally {
+            pool.shutdownNow();
+            // Whichever went, the admin the other tests sign in as gets its role back.
+            ApiClient restorer = api.get("roleAssignments/admin-global").status() == 200 ? api
+                    : ApiClient.basic(api.uri(""), "second-admin", password);
+            assertThat(restorer.put("roleAssignments/admin-global", Json.createObjectBuilder().add("properties",
+                    Json.createObjectBuilder().add("principalName", "admin").add("roleName", "admin").add("scope", "/"))
+                    .build()).status()).isIn(200, 201);
+            assertThat(api.delete("users/second-admin").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void concurrentWrongPasswordsAreEachCounted() throws Exception {
+        String password = "counted-User-Password-1";
+        assertThat(api.put("users/counted", Json.createObjectBuilder().add("properties",
+                Json.createObjectBuilder().add("password", password)).build()).status()).isIn(200, 201);
+        ApiClient wrong = ApiClient.basic(api.uri(""), "counted", "not-the-password-at-all");
+        // The test servers lock after the default 5 failures; four at once must leave the user able to sign in.
+        for (int failures : List.of(4, 5)) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(failures);
+            try {
+                var start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Integer>> statuses = new ArrayList<>();
+                for (int i = 0; i < failures; i++) {
+                    statuses.add(pool.submit(() -> {
+                        start.await();
+                        return wrong.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts"))
+                                .GET()).statusCode();
+                    }));
+                }
+                start.countDown();
+                for (var status : statuses) {
+                    assertThat(status.get()).isEqualTo(401);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            int after = ApiClient.basic(api.uri(""), "counted", password).get("integrationAccounts").status();
+            assertThat(after).as("after %d failures at once", failures).isEqualTo(failures < 5 ? 200 : 429);
+        }
+        assertThat(api.delete("users/counted").status()).isEqualTo(200);
     }
 
     // ---- vault keys -----------------------------------------------------------------------------
@@ -364,7 +615,7 @@ class CertvaultApiIT {
 
         String other = TestCertificates.base64(TestCertificates.selfSigned(TestCertificates.rsa(2048), "other"));
         assertError(putCertificate("cloud", "cloud-wrong", other, null, keyReference("azure", "cloud-signing", null)),
-                400, "CertificateKeyMismatch");
+                409, "CertificateKeyMismatch");
         assertError(api.post("vaults/azure/keys/not_allowed/create", Json.createObjectBuilder().add("kty", "EC")
                 .build()), 400, "InvalidName");
     }

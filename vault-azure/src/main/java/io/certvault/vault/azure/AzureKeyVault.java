@@ -137,6 +137,20 @@ final class AzureKeyVault implements Vault {
         return current;
     }
 
+    /**
+     * Key Vault signs SHA-2 digests only (RS/PS 256-512, ES256 on P-256 and ES384 on P-384: ES512 needs P-521,
+     * which Certvault does not create), decrypts with all three paddings, and has no ECDH.
+     */
+    private static final io.certvault.vault.VaultCapabilities CAPABILITIES = new io.certvault.vault.VaultCapabilities(
+            java.util.EnumSet.complementOf(java.util.EnumSet.of(SignatureAlgorithm.RS1, SignatureAlgorithm.ES512)),
+            java.util.EnumSet.allOf(EncryptionAlgorithm.class), false, true, true,
+            java.util.EnumSet.allOf(io.certvault.vault.KeySpec.class));
+
+    @Override
+    public io.certvault.vault.VaultCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
     @Override
     public VaultKey getKey(String keyName, String version) {
         checkName(keyName);
@@ -178,13 +192,14 @@ final class AzureKeyVault implements Vault {
     }
 
     @Override
-    public byte[] sign(String keyName, String version, SignatureAlgorithm algorithm, byte[] digest) {
+    public byte[] sign(VaultKey key, SignatureAlgorithm algorithm, byte[] digest) {
+        String keyName = key.name();
         algorithm.checkDigest(digest);
-        if (algorithm == SignatureAlgorithm.RS1) {
-            throw VaultException.notSupported(name, keyName, "sign with SHA-1", "Azure Key Vault signs SHA-2 digests "
-                    + "only; use SHA-256 or stronger, or keep this key in a filesystem vault");
+        if (!CAPABILITIES.signs(algorithm)) {
+            throw VaultException.notSupported(name, keyName, "sign with " + algorithm, "Azure Key Vault signs SHA-2 "
+                    + "digests only, and ES512 only with P-521 keys; use SHA-256 or stronger (SHA-384 at most for EC), "
+                    + "or keep this key in a filesystem vault");
         }
-        VaultKey key = getKey(keyName, version);
         if (key.type() != algorithm.keyType()) {
             throw VaultException.notSupported(name, keyName, "sign with " + algorithm, "the key is " + key.type());
         }
@@ -196,8 +211,8 @@ final class AzureKeyVault implements Vault {
     }
 
     @Override
-    public byte[] decrypt(String keyName, String version, EncryptionAlgorithm algorithm, byte[] ciphertext) {
-        VaultKey key = getKey(keyName, version);
+    public byte[] decrypt(VaultKey key, EncryptionAlgorithm algorithm, byte[] ciphertext) {
+        String keyName = key.name();
         if (key.type() != io.certvault.vault.KeyType.RSA) {
             throw VaultException.notSupported(name, keyName, "decrypt with " + algorithm.jwaName(),
                     "the key is " + key.type() + "; only RSA keys decrypt");
@@ -217,8 +232,8 @@ final class AzureKeyVault implements Vault {
     }
 
     @Override
-    public byte[] agree(String keyName, String version, java.security.PublicKey otherParty) {
-        throw VaultException.notSupported(name, keyName, "agree on a key (ECDH)", "Azure Key Vault does not offer "
+    public byte[] agree(VaultKey key, java.security.PublicKey otherParty) {
+        throw VaultException.notSupported(name, key.name(), "agree on a key (ECDH)", "Azure Key Vault does not offer "
                 + "ECDH; partners must encrypt to an RSA certificate whose key is in Key Vault");
     }
 

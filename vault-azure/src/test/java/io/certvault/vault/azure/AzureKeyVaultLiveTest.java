@@ -35,10 +35,6 @@ class AzureKeyVaultLiveTest extends VaultContractTest {
         return new AzureKeyVaultProvider().open(new VaultContext("live", settings, settings, Path.of("target")));
     }
 
-    @Override
-    protected boolean agreesOnKeys() {
-        return false;
-    }
 
     @Override
     protected String name(String base) {

@@ -64,11 +64,6 @@ class AzureKeyVaultTest extends VaultContractTest {
         return open();
     }
 
-    /** Key Vault offers no ECDH. */
-    @Override
-    protected boolean agreesOnKeys() {
-        return false;
-    }
 
     private Vault open() {
         VaultSettings settings = VaultSettings.of(key -> Optional.ofNullable(config.get(key)));

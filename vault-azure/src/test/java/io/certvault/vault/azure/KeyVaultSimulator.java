@@ -75,6 +75,8 @@ public final class KeyVaultSimulator implements AutoCloseable {
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    /** Key operations answered (signed in, not throttled): what a client costs the vault. */
+    private final java.util.concurrent.atomic.AtomicLong keyRequests = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicInteger throttled = new AtomicInteger();
     private volatile int retryAfterSeconds = 1;
     private volatile boolean alwaysThrottle;
@@ -129,6 +131,11 @@ public final class KeyVaultSimulator implements AutoCloseable {
     }
 
     /** Requests seen, as "METHOD /path". */
+    /** How many key operations (reads, signs, decryptions, ...) were answered so far. */
+    public long keyRequests() {
+        return keyRequests.get();
+    }
+
     public List<String> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
@@ -169,6 +176,7 @@ public final class KeyVaultSimulator implements AutoCloseable {
                         + "received. Reason: VaultRequestTypeLimitReached"));
                 return;
             }
+            keyRequests.incrementAndGet();
             route(exchange, method, parts, query);
         } catch (RuntimeException e) {
             send(exchange, 500, error("InternalError", String.valueOf(e)));

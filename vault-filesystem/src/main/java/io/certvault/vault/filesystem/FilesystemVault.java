@@ -116,6 +116,12 @@ final class FilesystemVault implements Vault {
         return keys;
     }
 
+    /** The keys are here, so it does all that Certvault uses. */
+    @Override
+    public io.certvault.vault.VaultCapabilities capabilities() {
+        return io.certvault.vault.VaultCapabilities.ALL;
+    }
+
     @Override
     public VaultKey getKey(String keyName, String version) {
         if (version == null) {
@@ -151,21 +157,21 @@ final class FilesystemVault implements Vault {
     }
 
     @Override
-    public byte[] sign(String keyName, String version, SignatureAlgorithm algorithm, byte[] digest) {
-        PrivateKey key = privateKey(keyName, version, "sign");
-        return LocalKeyOperations.sign(name, keyName, key, algorithm, digest);
+    public byte[] sign(VaultKey version, SignatureAlgorithm algorithm, byte[] digest) {
+        PrivateKey key = privateKey(version.name(), version.version(), "sign");
+        return LocalKeyOperations.sign(name, version.name(), key, algorithm, digest);
     }
 
     @Override
-    public byte[] decrypt(String keyName, String version, EncryptionAlgorithm algorithm, byte[] ciphertext) {
-        PrivateKey key = privateKey(keyName, version, "decrypt");
-        return LocalKeyOperations.decrypt(name, keyName, key, algorithm, ciphertext);
+    public byte[] decrypt(VaultKey version, EncryptionAlgorithm algorithm, byte[] ciphertext) {
+        PrivateKey key = privateKey(version.name(), version.version(), "decrypt");
+        return LocalKeyOperations.decrypt(name, version.name(), key, algorithm, ciphertext);
     }
 
     @Override
-    public byte[] agree(String keyName, String version, java.security.PublicKey otherParty) {
-        PrivateKey key = privateKey(keyName, version, "agree on a key");
-        return LocalKeyOperations.agree(name, keyName, key, otherParty);
+    public byte[] agree(VaultKey version, java.security.PublicKey otherParty) {
+        PrivateKey key = privateKey(version.name(), version.version(), "agree on a key");
+        return LocalKeyOperations.agree(name, version.name(), key, otherParty);
     }
 
     @Override

@@ -93,6 +93,12 @@ final class KvVault implements Vault {
         return keys;
     }
 
+    /** Keys are read into this process for each use, so it does all that Certvault uses. */
+    @Override
+    public io.certvault.vault.VaultCapabilities capabilities() {
+        return io.certvault.vault.VaultCapabilities.ALL;
+    }
+
     @Override
     public VaultKey getKey(String keyName, String version) {
         return withKey(keyName, version, "read a key", entry -> new VaultKey(keyName, entry.version(),
@@ -131,20 +137,20 @@ final class KvVault implements Vault {
     }
 
     @Override
-    public byte[] sign(String keyName, String version, SignatureAlgorithm algorithm, byte[] digest) {
-        return withKey(keyName, version, "sign", entry -> LocalKeyOperations.sign(name, keyName,
+    public byte[] sign(VaultKey key, SignatureAlgorithm algorithm, byte[] digest) {
+        return withKey(key.name(), key.version(), "sign", entry -> LocalKeyOperations.sign(name, key.name(),
                 entry.keyPair().getPrivate(), algorithm, digest));
     }
 
     @Override
-    public byte[] decrypt(String keyName, String version, EncryptionAlgorithm algorithm, byte[] ciphertext) {
-        return withKey(keyName, version, "decrypt", entry -> LocalKeyOperations.decrypt(name, keyName,
+    public byte[] decrypt(VaultKey key, EncryptionAlgorithm algorithm, byte[] ciphertext) {
+        return withKey(key.name(), key.version(), "decrypt", entry -> LocalKeyOperations.decrypt(name, key.name(),
                 entry.keyPair().getPrivate(), algorithm, ciphertext));
     }
 
     @Override
-    public byte[] agree(String keyName, String version, PublicKey otherParty) {
-        return withKey(keyName, version, "agree on a key", entry -> LocalKeyOperations.agree(name, keyName,
+    public byte[] agree(VaultKey key, PublicKey otherParty) {
+        return withKey(key.name(), key.version(), "agree on a key", entry -> LocalKeyOperations.agree(name, key.name(),
                 entry.keyPair().getPrivate(), otherParty));
     }
 

@@ -141,6 +141,20 @@ final class TransitVault implements Vault {
         return keys;
     }
 
+    /**
+     * Transit signs with every hash (prehashed, PKCS#1 v1.5, PSS, ECDSA), decrypts RSA-OAEP with SHA-256 and
+     * PKCS#1 v1.5 (recent Vault releases) but not SHA-1 OAEP, and has no ECDH.
+     */
+    private static final io.certvault.vault.VaultCapabilities CAPABILITIES = new io.certvault.vault.VaultCapabilities(
+            java.util.EnumSet.allOf(SignatureAlgorithm.class),
+            java.util.EnumSet.of(EncryptionAlgorithm.RSA1_5, EncryptionAlgorithm.RSA_OAEP_256), false, true, true,
+            java.util.EnumSet.allOf(io.certvault.vault.KeySpec.class));
+
+    @Override
+    public io.certvault.vault.VaultCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
     @Override
     public VaultKey getKey(String keyName, String version) {
         List<VaultKey> versions = listVersions(keyName);
@@ -185,9 +199,9 @@ final class TransitVault implements Vault {
     }
 
     @Override
-    public byte[] sign(String keyName, String version, SignatureAlgorithm algorithm, byte[] digest) {
+    public byte[] sign(VaultKey key, SignatureAlgorithm algorithm, byte[] digest) {
+        String keyName = key.name();
         algorithm.checkDigest(digest);
-        VaultKey key = getKey(keyName, version);
         if (key.type() != algorithm.keyType()) {
             throw VaultException.notSupported(name, keyName, "sign with " + algorithm, "the key is " + key.type());
         }
@@ -214,8 +228,8 @@ final class TransitVault implements Vault {
     }
 
     @Override
-    public byte[] decrypt(String keyName, String version, EncryptionAlgorithm algorithm, byte[] ciphertext) {
-        VaultKey key = getKey(keyName, version);
+    public byte[] decrypt(VaultKey key, EncryptionAlgorithm algorithm, byte[] ciphertext) {
+        String keyName = key.name();
         if (key.type() != KeyType.RSA) {
             throw VaultException.notSupported(name, keyName, "decrypt with " + algorithm.jwaName(), "the key is "
                     + key.type() + "; only RSA keys decrypt");

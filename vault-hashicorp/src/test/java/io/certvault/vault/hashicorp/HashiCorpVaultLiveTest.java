@@ -28,15 +28,7 @@ class HashiCorpVaultLiveTest extends VaultContractTest {
         return new HashiCorpVaultProvider().open(new VaultContext("live", settings, settings, Path.of("target")));
     }
 
-    @Override
-    protected boolean decrypts(EncryptionAlgorithm algorithm) {
-        return algorithm != EncryptionAlgorithm.RSA_OAEP;
-    }
 
-    @Override
-    protected boolean agreesOnKeys() {
-        return false;
-    }
 
     @Override
     protected String name(String base) {

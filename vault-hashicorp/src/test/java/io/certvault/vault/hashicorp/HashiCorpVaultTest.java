@@ -57,17 +57,7 @@ class HashiCorpVaultTest extends VaultContractTest {
         config.put("secret-id", VaultSimulator.SECRET_ID);
     }
 
-    /** Transit decrypts OAEP with SHA-256 and PKCS#1 v1.5, not SHA-1 OAEP. */
-    @Override
-    protected boolean decrypts(EncryptionAlgorithm algorithm) {
-        return algorithm != EncryptionAlgorithm.RSA_OAEP;
-    }
 
-    /** Transit offers no ECDH. */
-    @Override
-    protected boolean agreesOnKeys() {
-        return false;
-    }
 
     @Test
     void sha1OaepIsRefusedNamingWhatWorks() {

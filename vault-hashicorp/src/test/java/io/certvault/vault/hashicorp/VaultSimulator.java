@@ -89,6 +89,13 @@ public final class VaultSimulator implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** Requests answered after sign-in (key and secret operations): what a client costs the vault. */
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+
+    public long requests() {
+        return requests.get();
+    }
+
     public synchronized void reset() {
         keys.clear();
         secrets.clear();
@@ -170,6 +177,7 @@ public final class VaultSimulator implements AutoCloseable {
                 send(exchange, 200, authResponse(token));
                 return;
             }
+            requests.incrementAndGet();
             route(exchange, method, path, list, body);
         } catch (RuntimeException | Error e) {
             e.printStackTrace();

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * Message settings from configuration: {@code certvault.messages.spool-dir} (default
  * {@code <data dir>/spool}), {@code certvault.messages.memory-threshold} (bytes, default 1 MiB) and
- * {@code certvault.messages.allow-expired-certificates} (default false).
+ * {@code certvault.messages.allow-expired-certificates} (default false), and
+ * {@code certvault.keys.cache-seconds} (how long a certificate's resolved key version is remembered, default 60).
  */
 @ApplicationScoped
 public class ConfiguredMessageSettings implements MessageSettings {
@@ -25,6 +26,7 @@ public class ConfiguredMessageSettings implements MessageSettings {
     private Path spoolDirectory;
     private int memoryThreshold;
     private boolean allowExpired;
+    private java.time.Duration keyCacheTime;
 
     @PostConstruct
     void read() {
@@ -33,6 +35,8 @@ public class ConfiguredMessageSettings implements MessageSettings {
         memoryThreshold = config.get("certvault.messages.memory-threshold").map(Integer::parseInt).orElse(1024 * 1024);
         allowExpired = config.get("certvault.messages.allow-expired-certificates").map(Boolean::parseBoolean)
                 .orElse(false);
+        keyCacheTime = java.time.Duration.ofSeconds(config.get("certvault.keys.cache-seconds").map(Long::parseLong)
+                .filter(seconds -> seconds >= 0).orElse(60L));
         // Spools left by a stop in mid-message are encrypted under keys that died with it: only clutter.
         try {
             Files.createDirectories(spoolDirectory);
@@ -59,5 +63,10 @@ public class ConfiguredMessageSettings implements MessageSettings {
     @Override
     public boolean allowExpiredCertificates() {
         return allowExpired;
+    }
+
+    @Override
+    public java.time.Duration keyCacheTime() {
+        return keyCacheTime;
     }
 }

@@ -166,6 +166,22 @@ public class Database {
         }
     }
 
+    /**
+     * Stores an entity in the transaction: a new one is persisted (so that it, not a copy, gets its first
+     * version), one read in this transaction is already managed, one read earlier is merged (its version is
+     * checked against the row's then).
+     */
+    static <T extends io.certvault.domain.Versioned> void store(EntityManager manager, T entity) {
+        if (manager.contains(entity)) {
+            return;
+        }
+        if (entity.version() == 0) {
+            manager.persist(entity);
+        } else {
+            manager.merge(entity);
+        }
+    }
+
     /** A write that lost against a concurrent one, as a conflict the client can retry; anything else as it is. */
     private static RuntimeException conflict(PersistenceException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {

@@ -37,7 +37,7 @@ public class JpaCertificateRepository implements CertificateRepository {
 
     @Override
     public void save(Certificate certificate) {
-        database.saving(manager -> manager.merge(certificate),
+        database.saving(manager -> Database.store(manager, certificate),
                 () -> new CertvaultException(ErrorCode.CERTIFICATE_EXISTS, "Another request created certificate '"
                         + certificate.name() + "' at the same time: read it and try again."),
                 () -> new CertvaultException(ErrorCode.ACCOUNT_NOT_FOUND, "Integration account '"
@@ -46,9 +46,12 @@ public class JpaCertificateRepository implements CertificateRepository {
 
     @Override
     public boolean delete(String accountName, String name) {
-        return database.transaction(manager -> manager.createQuery(
-                "DELETE FROM Certificate c WHERE c.accountName = :account AND c.name = :name")
-                .setParameter("account", accountName).setParameter("name", name).executeUpdate() > 0);
+        // Removed as an entity, so that its version is checked: a change made meanwhile is not deleted unseen.
+        return database.transaction(manager -> find(accountName, name).map(certificate -> {
+            manager.remove(manager.contains(certificate) ? certificate : manager.merge(certificate));
+            manager.flush();
+            return true;
+        }).orElse(false));
     }
 
     @Override

@@ -31,7 +31,7 @@ public class JpaIntegrationAccountRepository implements IntegrationAccountReposi
 
     @Override
     public void save(IntegrationAccount account) {
-        database.saving(manager -> manager.merge(account),
+        database.saving(manager -> Database.store(manager, account),
                 () -> new CertvaultException(ErrorCode.ACCOUNT_EXISTS, "Another request created integration account '"
                         + account.name() + "' at the same time: read it and try again."),
                 () -> new IllegalStateException("an account refers to no other row"));

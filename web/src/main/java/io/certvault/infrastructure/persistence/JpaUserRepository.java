@@ -35,6 +35,12 @@ public class JpaUserRepository implements UserRepository, RoleAssignmentReposito
     }
 
     @Override
+    public Optional<User> findForUpdate(String name) {
+        return database.transaction(manager -> Optional.ofNullable(manager.find(User.class, name,
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)));
+    }
+
+    @Override
     public long count() {
         return database.transaction(manager -> manager.createQuery("SELECT COUNT(u) FROM User u", Long.class)
                 .getSingleResult());
@@ -42,7 +48,7 @@ public class JpaUserRepository implements UserRepository, RoleAssignmentReposito
 
     @Override
     public void save(User user) {
-        database.saving(manager -> manager.merge(user),
+        database.saving(manager -> Database.store(manager, user),
                 () -> new CertvaultException(ErrorCode.USER_EXISTS, "Another request created user '" + user.name()
                         + "' at the same time: read it and try again."),
                 () -> new IllegalStateException("a user refers to no other row"));

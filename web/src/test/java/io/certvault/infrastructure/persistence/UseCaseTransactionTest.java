@@ -19,6 +19,7 @@ import io.certvault.security.Grant;
 import io.certvault.security.Role;
 import io.certvault.security.Scope;
 import io.certvault.testing.InMemoryVault;
+import io.certvault.testing.TestCallers;
 import io.certvault.testing.TestCertificates;
 import jakarta.persistence.PersistenceException;
 import java.util.List;
@@ -61,7 +62,7 @@ class UseCaseTransactionTest {
         Caller admin = new Caller("tester", List.of(new Grant(Role.ADMIN, Scope.GLOBAL)), "192.0.2.1");
         Guard guard = new Guard(() -> admin, audit, unitOfWork);
         new IntegrationAccountService(accounts, guard).put("contoso", null, null, null);
-        certificateService = new CertificateService(accounts, certificates, InMemoryVault.registry(), guard);
+        certificateService = new CertificateService(accounts, certificates, TestCallers.keys(InMemoryVault.registry(), guard), guard);
     }
 
     @AfterEach

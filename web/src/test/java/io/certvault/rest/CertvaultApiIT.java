@@ -637,6 +637,41 @@ class CertvaultApiIT {
     }
 
     @Test
+    void eachVaultSaysWhatItCanDoAndKeyUsesItCannotAreRefused() {
+        JsonObject local = record(api.get("vaults/default")).json().getJsonObject("properties")
+                .getJsonObject("capabilities");
+        assertThat(strings(local, "signatureAlgorithms")).contains("RS1", "PS256", "ES512");
+        assertThat(strings(local, "decryptionAlgorithms")).containsExactly("RSA1_5", "RSA-OAEP", "RSA-OAEP-256");
+        assertThat(local.getBoolean("keyAgreement")).isTrue();
+        assertThat(local.getJsonArray("keyTypes").getValuesAs(JsonObject.class)).hasSize(5);
+        JsonObject azure = record(api.get("vaults/azure")).json().getJsonObject("properties")
+                .getJsonObject("capabilities");
+        assertThat(strings(azure, "signatureAlgorithms")).contains("RS256", "ES384").doesNotContain("RS1", "ES512");
+        assertThat(azure.getBoolean("keyAgreement")).isFalse();
+        JsonObject transit = record(api.get("vaults")).json().getJsonArray("value").getValuesAs(JsonObject.class).stream()
+                .filter(v -> v.getString("name").equals("onprem")).findFirst().orElseThrow()
+                .getJsonObject("properties").getJsonObject("capabilities");
+        assertThat(strings(transit, "decryptionAlgorithms")).containsExactly("RSA1_5", "RSA-OAEP-256");
+
+        // What the vault declares it cannot do is refused before it is asked, and on record as failed.
+        createAccount("capable");
+        KeyPair ours = remember(TestCertificates.rsa(2048));
+        assertThat(record(api.put("vaults/azure/keys/capable-signing", Json.createObjectBuilder()
+                .add("key", TestCertificates.pkcs8Pem(ours.getPrivate())).build())).status()).isEqualTo(201);
+        assertThat(putCertificate("capable", "ours", TestCertificates.base64(TestCertificates.selfSigned(ours, "ours")),
+                null, keyReference("azure", "capable-signing", null)).status()).isEqualTo(201);
+        var refused = postMessage("integrationAccounts/capable/messages/encode?signingCertificateName=ours"
+                + "&signingAlgorithm=SHA1", "text/plain", "x".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertError(refused, 400, "VaultOperationNotSupported");
+        assertThat(refused.errorMessage()).contains("RS1").contains("vaults/azure");
+    }
+
+    private static List<String> strings(JsonObject object, String name) {
+        return object.getJsonArray(name).getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString).toList();
+    }
+
+    @Test
     void azurePermissionAndThrottlingErrorsReachTheClient() {
         var simulator = KeyVaultSimulatorExtension.simulator;
         assertThat(api.post("vaults/azure/keys/cloud-guarded/create", Json.createObjectBuilder().add("kty", "EC")

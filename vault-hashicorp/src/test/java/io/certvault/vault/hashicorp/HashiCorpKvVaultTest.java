@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.certvault.testing.KeyLeaks;
 import io.certvault.testing.TestCertificates;
 import io.certvault.vault.Vault;
-import io.certvault.vault.VaultContext;
 import io.certvault.vault.VaultContractTest;
-import io.certvault.vault.VaultSettings;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,11 +27,7 @@ class HashiCorpKvVaultTest extends VaultContractTest {
 
     @Override
     protected Vault openVault() {
-        simulator.reset();
-        Map<String, String> config = Map.of("address", simulator.address(), "token", VaultSimulator.ROOT_TOKEN,
-                "mode", "kv");
-        VaultSettings settings = VaultSettings.of(key -> Optional.ofNullable(config.get(key)));
-        return new HashiCorpVaultProvider().open(new VaultContext("kv", settings, settings, Path.of("target")));
+        return simulator.resetAndOpen("kv", Map.of("mode", "kv"));
     }
 
     @Test

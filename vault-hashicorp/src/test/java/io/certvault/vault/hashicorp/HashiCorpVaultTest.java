@@ -57,8 +57,6 @@ class HashiCorpVaultTest extends VaultContractTest {
         config.put("secret-id", VaultSimulator.SECRET_ID);
     }
 
-
-
     @Test
     void sha1OaepIsRefusedNamingWhatWorks() {
         vault.createKey("oaep", KeySpec.RSA_2048);

@@ -2,11 +2,7 @@ package io.certvault.vault.hashicorp;
 
 import io.certvault.application.KeyRotationContractTest;
 import io.certvault.vault.Vault;
-import io.certvault.vault.VaultContext;
-import io.certvault.vault.VaultSettings;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -30,11 +26,7 @@ class TransitKeyRotationTest extends KeyRotationContractTest {
 
     @Override
     protected Vault openVault() {
-        simulator.reset();
-        Map<String, String> config = Map.of("address", simulator.address(), "token", VaultSimulator.ROOT_TOKEN,
-                "timeout", "5");
-        VaultSettings settings = VaultSettings.of(key -> Optional.ofNullable(config.get(key)));
-        return new HashiCorpVaultProvider().open(new VaultContext("onprem", settings, settings, Path.of("target")));
+        return simulator.resetAndOpen("onprem", Map.of());
     }
 
     @Override

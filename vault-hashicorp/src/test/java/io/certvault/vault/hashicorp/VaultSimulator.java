@@ -96,6 +96,22 @@ public final class VaultSimulator implements AutoCloseable {
         return requests.get();
     }
 
+    /**
+     * Forgets every key and secret, then opens a vault named {@code name} on this simulator with the root token
+     * and these settings besides (e.g. {@code mode=kv}), as the real driver sees it.
+     */
+    public io.certvault.vault.Vault resetAndOpen(String name, java.util.Map<String, String> settings) {
+        reset();
+        java.util.Map<String, String> config = new java.util.HashMap<>(settings);
+        config.put("address", address());
+        config.put("token", ROOT_TOKEN);
+        config.putIfAbsent("timeout", "5");
+        io.certvault.vault.VaultSettings scoped = io.certvault.vault.VaultSettings.of(
+                key -> java.util.Optional.ofNullable(config.get(key)));
+        return new HashiCorpVaultProvider().open(new io.certvault.vault.VaultContext(name, scoped, scoped,
+                java.nio.file.Path.of("target")));
+    }
+
     public synchronized void reset() {
         keys.clear();
         secrets.clear();

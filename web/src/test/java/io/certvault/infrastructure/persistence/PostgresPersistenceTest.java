@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,15 +47,7 @@ class PostgresPersistenceTest {
             Assumptions.abort("No PostgreSQL at " + SERVER + ": " + e.getMessage());
         }
         String url = SERVER.substring(0, SERVER.lastIndexOf('/') + 1) + NAME;
-        Map<String, String> settings = Map.of(CertvaultConfig.DB_URL, url, CertvaultConfig.DB_USER, USER);
-        database = new Database();
-        database.config = new CertvaultConfig() {
-            @Override
-            public Optional<String> get(String key) {
-                return Optional.ofNullable(settings.get(key));
-            }
-        };
-        database.open();
+        database = TestDatabases.open(Map.of(CertvaultConfig.DB_URL, url, CertvaultConfig.DB_USER, USER));
     }
 
     @AfterAll

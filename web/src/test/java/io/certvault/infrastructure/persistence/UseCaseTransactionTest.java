@@ -24,7 +24,6 @@ import io.certvault.testing.TestCertificates;
 import jakarta.persistence.PersistenceException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,16 +40,8 @@ class UseCaseTransactionTest {
 
     @BeforeEach
     void open() {
-        Map<String, String> settings = Map.of(CertvaultConfig.DB_URL,
-                "jdbc:h2:mem:uow-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        database = new Database();
-        database.config = new CertvaultConfig() {
-            @Override
-            public Optional<String> get(String key) {
-                return Optional.ofNullable(settings.get(key));
-            }
-        };
-        database.open();
+        database = TestDatabases.open(Map.of(CertvaultConfig.DB_URL,
+                "jdbc:h2:mem:uow-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1"));
         JpaIntegrationAccountRepository accounts = new JpaIntegrationAccountRepository();
         accounts.database = database;
         certificates = new JpaCertificateRepository();

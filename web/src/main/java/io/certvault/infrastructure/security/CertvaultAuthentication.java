@@ -3,6 +3,7 @@ package io.certvault.infrastructure.security;
 import io.certvault.application.SignInService;
 import io.certvault.domain.ErrorCode;
 import io.certvault.infrastructure.CertvaultConfig;
+import io.certvault.rest.ErrorBody;
 import io.certvault.security.Caller;
 import io.certvault.security.Grant;
 import io.certvault.security.Role;
@@ -10,7 +11,6 @@ import io.certvault.security.Scope;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
@@ -168,15 +168,10 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
 
     private static AuthenticationStatus refuse(HttpServletResponse response, HttpMessageContext context, int status,
             ErrorCode code, String message) throws IOException {
-        response.setStatus(status);
         if (status == 401) {
             response.setHeader("WWW-Authenticate", CHALLENGE);
         }
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(Json.createObjectBuilder().add("error", Json.createObjectBuilder()
-                .add("code", code.code()).add("message", message)).build().toString());
-        response.flushBuffer();
+        ErrorBody.write(response, status, new ErrorBody.Detail(code.code(), message));
         return AuthenticationStatus.SEND_FAILURE;
     }
 

@@ -19,6 +19,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -104,10 +105,30 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
         return path.equals(root) || path.startsWith(root + "/");
     }
 
-    /** The sign-in page, and what it needs: its stylesheet. */
+    /** The sign-in page, and what it needs: its stylesheet and the icon browsers ask for on every site. */
     private static boolean open(String path) {
         return path.equals(LOGIN_PAGE) || path.startsWith("/jakarta.faces.resource/")
-                || path.startsWith("/resources/css/");
+                || path.startsWith("/resources/css/") || path.equals("/favicon.ico");
+    }
+
+    /**
+     * A page a person asked for, to return to after sign-in: a GET of the home page or of one of the WAR's
+     * Faces pages. Not a resource the browser fetched by itself (an icon, a script) nor a page that does not
+     * exist: returning there would end the sign-in on an error.
+     */
+    private static boolean isPage(HttpServletRequest request, String path) {
+        if (!"GET".equals(request.getMethod())) {
+            return false;
+        }
+        if (path.equals("/")) {
+            return true;
+        }
+        try {
+            return path.endsWith(".xhtml") && !path.startsWith("/WEB-INF/")
+                    && request.getServletContext().getResource(path) != null;
+        } catch (MalformedURLException e) {
+            return false;
+        }
     }
 
     private AuthenticationStatus api(HttpServletRequest request, HttpServletResponse response,
@@ -231,7 +252,7 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
             session.invalidate();
             session = null;
         }
-        if ("GET".equals(request.getMethod())) {
+        if (isPage(request, path)) {
             String query = request.getQueryString();
             String returnTo = path + (query == null ? "" : "?" + query);
             // Only a path of this application: never an open redirect.

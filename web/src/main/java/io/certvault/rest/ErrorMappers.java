@@ -65,12 +65,8 @@ public final class ErrorMappers {
                     || e.getCause() instanceof jakarta.ws.rs.core.NoContentException)) {
                 return unreadable();
             }
-            var reason = Response.Status.fromStatusCode(status);
-            String code = reason == null ? "HttpError" + status
-                    : reason.getReasonPhrase().replace(" ", "").replace("-", "");
-            String message = status == 404 ? "There is no such resource."
-                    : reason == null ? "HTTP " + status : reason.getReasonPhrase() + ".";
-            Response response = ErrorBody.response(status, code, message);
+            ErrorBody.Detail error = ErrorBody.ofStatus(status);
+            Response response = ErrorBody.response(status, error.code(), error.message());
             e.getResponse().getHeaders().forEach((name, values) -> {
                 if (!name.equalsIgnoreCase("Content-Type")) {
                     values.forEach(value -> response.getHeaders().add(name, value));
@@ -84,10 +80,19 @@ public final class ErrorMappers {
     public static class Unexpected implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
-            String reference = UUID.randomUUID().toString();
-            LOG.log(Level.SEVERE, "Unexpected failure, reference " + reference, e);
-            return ErrorBody.response(500, "InternalServerError",
-                    "An unexpected error occurred; the server log has the details under reference " + reference + ".");
+            ErrorBody.Detail error = unexpected(e);
+            return ErrorBody.response(500, error.code(), error.message());
         }
+    }
+
+    /**
+     * Logs a failure of Certvault's own (the cause may be null) under a fresh reference, and says so in
+     * words that show nothing of the failure itself.
+     */
+    public static ErrorBody.Detail unexpected(Throwable e) {
+        String reference = UUID.randomUUID().toString();
+        LOG.log(Level.SEVERE, "Unexpected failure, reference " + reference, e);
+        return new ErrorBody.Detail("InternalServerError",
+                "An unexpected error occurred; the server log has the details under reference " + reference + ".");
     }
 }

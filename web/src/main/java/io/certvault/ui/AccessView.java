@@ -18,6 +18,11 @@ public class AccessView {
     @Inject
     CallerContext callers;
 
+    /** False only on an error page shown to a visitor who has not signed in. */
+    public boolean isSignedIn() {
+        return !Caller.ANONYMOUS.equals(caller());
+    }
+
     public String getUser() {
         return callers.current().name();
     }

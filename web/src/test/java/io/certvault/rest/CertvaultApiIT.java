@@ -629,7 +629,7 @@ class CertvaultApiIT {
         URI root = api.uri("/").resolve("/");
         var ready = api.getAbsolute(root.resolve("health/ready").toString());
         assertThat(ready.status()).isEqualTo(200);
-        assertThat(ready.body()).contains("\"offline\":\"azure: down: ").contains("\"azure\":\"azure: up\"");
+        assertThat(ready.body()).contains("\"offline\":\"Down\"").contains("\"azure\":\"Up\"");
 
         var unavailable = api.get("vaults/offline/keys");
         assertError(unavailable, 503, "VaultUnavailable");
@@ -936,6 +936,13 @@ class CertvaultApiIT {
         assertError(putCertificate("nobody", "c", cert, null), 404, "IntegrationAccountNotFound");
         assertError(api.get("integrationAccounts/strict/certificates/none"), 404, "CertificateNotFound");
         assertError(api.get("no/such/path"), 404, "NotFound");
+        assertError(api.get("nope"), 404, "NotFound");
+        // A method the resource does not take: the JSON error too, with the methods it does take.
+        var notAllowed = api.send(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts"))
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json"));
+        assertError(notAllowed, 405, "MethodNotAllowed");
+        assertError(api.delete("integrationAccounts"), 405, "MethodNotAllowed");
 
         assertError(api.get("integrationAccounts?$top=0"), 400, "InvalidRequestContent");
         assertError(api.get("integrationAccounts?$top=lots"), 400, "InvalidRequestContent");
@@ -960,10 +967,21 @@ class CertvaultApiIT {
     @Test
     void servesHealthAndOpenApi() {
         URI root = api.uri("/").resolve("/");
-        var ready = api.getAbsolute(root.resolve("health/ready").toString());
+        // Health is open, so it tells states only: no database URL, data directory or vault address.
+        ApiClient anyone = ApiClient.anonymous(root);
+        var ready = anyone.get("health/ready");
         assertThat(ready.status()).isEqualTo(200);
-        assertThat(ready.body()).contains("\"database\"").contains("\"vaults\"").contains("UP");
-        assertThat(api.getAbsolute(root.resolve("health/live").toString()).status()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"database\"").contains("\"vaults\"").contains("UP")
+                .contains("\"default\":\"Up\"");
+        for (String health : List.of("health", "health/ready", "health/live")) {
+            var reply = anyone.get(health);
+            assertThat(reply.status()).as(health).isEqualTo(200);
+            assertThat(reply.body()).as(health).doesNotContain("jdbc:")
+                    .doesNotContain(System.getProperty("certvault.it.db-url"))
+                    .doesNotContain(Path.of(System.getProperty("certvault.it.data")).toString())
+                    .doesNotContain(Path.of(System.getProperty("certvault.it.data")).getParent().toString())
+                    .doesNotContain("127.0.0.1").doesNotContain("https://");
+        }
         var openapi = api.getAbsolute(root.resolve("openapi").toString());
         assertThat(openapi.status()).isEqualTo(200);
         assertThat(openapi.body()).contains("/integrationAccounts/{account}/certificates/{name}")

@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -24,9 +25,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -74,8 +78,8 @@ class PortalIT {
                 "--user-data-dir=" + Files.createTempDirectory(target, "chromium-profile-"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        // No implicit wait: every step waits explicitly for what the page must show.
         browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(2));
     }
 
     @AfterAll
@@ -96,35 +100,35 @@ class PortalIT {
         assertThat(waitFor(By.className("user"), "admin")).isEqualTo("admin");
     }
 
+    /** Signs in through the form; the caller waits for what the page it lands on must show. */
     private void signIn(String user, String password) {
         browser.manage().deleteAllCookies();
-        browser.get(page("accounts.xhtml"));
         // Not signed in: every page leads to the sign-in form.
+        open("accounts.xhtml", "Sign in");
         assertThat(browser.getCurrentUrl()).contains("login.xhtml");
-        browser.findElement(By.id("username")).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.id("signIn")).click();
+        type(By.id("username"), user);
+        type(By.id("password"), password);
+        submit(By.id("signIn"));
     }
 
     @Test
     void signInSignOutAndAReaderSeesNoChangeButtons() throws Exception {
         createAccount("portal-readable");
         // The admin adds a user and gives it the reader role on the Users and roles page.
-        browser.findElement(By.linkText("Users and roles")).click();
-        browser.findElement(By.id("user:name")).sendKeys("portal-reader");
-        browser.findElement(By.id("user:password")).sendKeys("reader-password-1");
-        browser.findElement(By.id("user:saveUser")).click();
-        assertThat(waitFor(By.id("users:list"), "portal-reader")).contains("portal-reader");
-        browser.findElement(By.id("assign:principal")).sendKeys("portal-reader");
-        new Select(browser.findElement(By.id("assign:role"))).selectByValue("reader");
-        browser.findElement(By.id("assign:assignButton")).click();
-        assertThat(waitFor(By.id("assignments:list"), "portal-reader")).contains("reader");
+        clickThrough(By.linkText("Users and roles"), By.tagName("h1"), "Users and roles");
+        type(By.id("user:name"), "portal-reader");
+        type(By.id("user:password"), "reader-password-1");
+        assertThat(clickThrough(By.id("user:saveUser"), By.id("users:list"), "portal-reader")).contains("portal-reader");
+        type(By.id("assign:principal"), "portal-reader");
+        select(By.id("assign:role"), "reader");
+        assertThat(clickThrough(By.id("assign:assignButton"), By.id("assignments:list"), "portal-reader"))
+                .contains("reader");
         shot("9-users-and-roles");
 
         // Sign out: the session ends, and pages lead back to the form.
-        browser.findElement(By.id("signOut")).click();
-        assertThat(waitFor(By.tagName("main"), "You are signed out")).contains("You are signed out");
-        browser.get(page("account.xhtml?name=portal-readable"));
+        assertThat(clickThrough(By.id("signOut"), By.tagName("main"), "You are signed out"))
+                .contains("You are signed out");
+        open("account.xhtml?name=portal-readable", "Sign in");
         assertThat(browser.getCurrentUrl()).contains("login.xhtml");
 
         // A wrong password and an unknown user read the same.
@@ -137,94 +141,122 @@ class PortalIT {
         // A reader sees accounts, certificates and keys, but no button that would change them.
         signIn("portal-reader", "reader-password-1");
         waitFor(By.className("user"), "portal-reader");
-        assertThat(browser.findElement(By.id("accounts:list")).getText()).contains("portal-readable");
+        assertThat(waitFor(By.id("accounts:list"), "portal-readable")).contains("portal-readable");
         assertThat(browser.findElements(By.id("create:createButton"))).isEmpty();
         assertThat(browser.findElement(By.id("accounts:list")).findElements(By.cssSelector("input[value='Delete']")))
                 .isEmpty();
         openCertificates("portal-readable");
         assertThat(browser.findElements(By.id("add"))).isEmpty();
-        browser.findElement(By.linkText("Vault keys")).click();
+        clickThrough(By.linkText("Vault keys"), By.tagName("h1"), "Vault keys");
         assertThat(browser.findElements(By.id("import:importButton"))).isEmpty();
         assertThat(browser.findElements(By.id("create:createButton"))).isEmpty();
         assertThat(browser.findElements(By.linkText("Users and roles"))).isEmpty();
         shot("7-reader-view");
 
         // Any user changes their own password (the user name in the header leads there), then signs in anew.
-        browser.findElement(By.className("user")).click();
-        browser.findElement(By.id("password:current")).sendKeys("reader-password-1");
-        browser.findElement(By.id("password:next")).sendKeys("reader-password-2");
-        browser.findElement(By.id("password:repeated")).sendKeys("reader-password-2");
+        clickThrough(By.className("user"), By.tagName("h1"), "Change password");
+        type(By.id("password:current"), "reader-password-1");
+        type(By.id("password:next"), "reader-password-2");
+        type(By.id("password:repeated"), "reader-password-2");
         shot("8-change-password");
-        browser.findElement(By.id("password:change")).click();
-        waitFor(By.tagName("main"), "sign in with the new one");
+        clickThrough(By.id("password:change"), By.tagName("main"), "sign in with the new one");
         signIn("portal-reader", "reader-password-2");
         waitFor(By.className("user"), "portal-reader");
-        browser.findElement(By.id("signOut")).click();
-        waitFor(By.tagName("main"), "You are signed out");
+        clickThrough(By.id("signOut"), By.tagName("main"), "You are signed out");
+    }
+
+    @Test
+    void signInReturnsToThePageAskedForNotToWhatTheBrowserFetchedMeanwhile() {
+        browser.manage().deleteAllCookies();
+        open("accounts.xhtml", "Sign in");
+        // While the sign-in page shows, the browser fetches its icon (open to anyone) ...
+        browser.get(page("favicon.ico"));
+        waitUntil(ExpectedConditions.urlToBe(page("favicon.ico")));
+        // ... and other things that are not pages: each leads to the sign-in form, none is remembered.
+        for (String notAPage : List.of("resources/js/certvault.js", "nope.xhtml", "nope.png")) {
+            open(notAPage, "Sign in");
+        }
+        open("login.xhtml", "Sign in");
+        type(By.id("username"), "admin");
+        type(By.id("password"), System.getProperty("certvault.it.admin-password"));
+        submit(By.id("signIn"));
+        waitFor(By.tagName("h1"), "Integration accounts");
+        assertThat(browser.getCurrentUrl()).isEqualTo(page("accounts.xhtml"));
+    }
+
+    @Test
+    void unknownPagesAnswerCertvaultsOwnPage() throws Exception {
+        for (String unknown : List.of("nope.xhtml", "nope", "WEB-INF/web.xml")) {
+            open(unknown, "Page not found");
+            assertThat(browser.getTitle()).as(unknown).isEqualTo("Page not found - Certvault");
+            // In the layout, signed in: the brand, the menu and the user; nothing of the server's own page.
+            assertThat(browser.findElement(By.cssSelector("header.top .brand")).getText()).isEqualTo("Certvault");
+            assertThat(browser.findElement(By.className("user")).getText()).isEqualTo("admin");
+            assertThat(browser.getPageSource()).as(unknown).doesNotContain("Payara").doesNotContain("HTTP Status")
+                    .doesNotContain("GlassFish").doesNotContain("Exception");
+        }
+        shot("10-page-not-found");
+        clickThrough(By.id("home"), By.tagName("h1"), "Integration accounts");
     }
 
     @Test
     void theCertificateFlowOfThePortal() throws Exception {
         // 1. Integration accounts: create one.
-        browser.get(page("accounts.xhtml"));
-        browser.findElement(By.id("create:name")).sendKeys("portal-contoso");
-        browser.findElement(By.id("create:location")).sendKeys("on-premises");
-        browser.findElement(By.id("create:createButton")).click();
-        assertThat(waitFor(By.tagName("h1"), "portal-contoso")).isEqualTo("portal-contoso");
-        assertThat(browser.findElement(By.id("auditEvents")).getText()).contains("integrationAccounts/write")
-                .contains("admin");
+        open("accounts.xhtml", "Integration accounts");
+        type(By.id("create:name"), "portal-contoso");
+        type(By.id("create:location"), "on-premises");
+        assertThat(clickThrough(By.id("create:createButton"), By.tagName("h1"), "portal-contoso"))
+                .isEqualTo("portal-contoso");
+        assertThat(waitFor(By.id("auditEvents"), "integrationAccounts/write")).contains("admin");
         shot("2-account-overview");
 
-        browser.get(page("accounts.xhtml"));
-        browser.findElement(By.id("accounts:filter")).sendKeys("portal");
-        browser.findElement(By.id("accounts:applyFilter")).click();
-        assertThat(browser.findElement(By.id("accounts:list")).getText()).contains("portal-contoso");
+        open("accounts.xhtml", "Integration accounts");
+        type(By.id("accounts:filter"), "portal");
+        assertThat(clickThrough(By.id("accounts:applyFilter"), By.id("accounts:list"), "portal-contoso"))
+                .contains("portal-contoso");
+        assertThat(browser.findElement(By.id("accounts:filter")).getAttribute("value")).isEqualTo("portal");
         shot("1-integration-accounts");
 
         // 2. A key in the vault, imported from a PEM file.
         KeyPair ours = TestCertificates.rsa(2048);
         Path keyFile = write("contoso.key", TestCertificates.pkcs8Pem(ours.getPrivate()));
-        browser.findElement(By.linkText("Vault keys")).click();
-        browser.findElement(By.id("import:importName")).sendKeys("portal-contoso-key");
-        browser.findElement(By.id("import:keyFile")).sendKeys(keyFile.toString());
-        browser.findElement(By.id("import:importButton")).click();
-        assertThat(waitFor(By.id("keys"), "portal-contoso-key")).contains("RSA 2048");
+        clickThrough(By.linkText("Vault keys"), By.tagName("h1"), "Vault keys");
+        type(By.id("import:importName"), "portal-contoso-key");
+        type(By.id("import:keyFile"), keyFile.toString());
+        assertThat(clickThrough(By.id("import:importButton"), By.id("keys"), "portal-contoso-key")).contains("RSA 2048");
         assertThat(browser.getPageSource()).doesNotContain(TestCertificates.pkcs8Pem(ours.getPrivate()).substring(40, 100));
-        browser.findElement(By.id("create:createName")).sendKeys("portal-made-here");
-        new Select(browser.findElement(By.id("create:spec"))).selectByValue("EC_P256");
-        browser.findElement(By.id("create:createButton")).click();
-        assertThat(waitFor(By.id("keys"), "portal-made-here")).contains("EC 256");
+        type(By.id("create:createName"), "portal-made-here");
+        select(By.id("create:spec"), "EC_P256");
+        assertThat(clickThrough(By.id("create:createButton"), By.id("keys"), "portal-made-here")).contains("EC 256");
         shot("6-vault-keys");
 
         // 3. A partner's public certificate from a .cer (DER) file.
         X509Certificate partner = TestCertificates.selfSigned(TestCertificates.rsa(2048), "fabrikam");
         Path partnerFile = files.resolve("fabrikam.cer");
         Files.write(partnerFile, partner.getEncoded());
-        openCertificates("portal-contoso");
-        browser.findElement(By.id("add")).click();
-        browser.findElement(By.id("add:name")).sendKeys("fabrikam");
-        browser.findElement(By.id("add:file")).sendKeys(partnerFile.toString());
+        openAddCertificate("portal-contoso");
+        type(By.id("add:name"), "fabrikam");
+        type(By.id("add:file"), partnerFile.toString());
         shot("4-add-certificate");
-        browser.findElement(By.id("add:ok")).click();
-        assertThat(waitFor(By.tagName("main"), "'fabrikam' added")).contains("Public").contains(thumbprint(partner));
+        assertThat(clickThrough(By.id("add:ok"), By.tagName("main"), "'fabrikam' added")).contains("Public")
+                .contains(thumbprint(partner));
 
         // 4. Our private certificate: type Private, vault, key (listed by Ajax), PEM file.
         X509Certificate contoso = TestCertificates.selfSigned(ours, "contoso");
         Path contosoFile = write("contoso.pem", TestCertificates.pem(contoso));
-        addPrivate("contoso", contosoFile, "portal-contoso-key");
-        assertThat(waitFor(By.tagName("main"), "'contoso' added")).contains("Private").contains(thumbprint(contoso))
-                .contains("default/portal-contoso-key");
+        assertThat(addPrivate("contoso", contosoFile, "portal-contoso-key", By.tagName("main"), "'contoso' added"))
+                .contains("Private").contains(thumbprint(contoso)).contains("default/portal-contoso-key");
 
         // 5. A certificate that is not the key's: the error stands next to the key, the form keeps the name.
         Path wrongFile = write("wrong.pem", TestCertificates.pem(partner));
-        addPrivate("mismatch", wrongFile, "portal-contoso-key");
-        assertThat(waitFor(By.id("add"), "does not match key")).contains("does not match key 'portal-contoso-key'");
+        assertThat(addPrivate("mismatch", wrongFile, "portal-contoso-key", By.id("add"), "does not match key"))
+                .contains("does not match key 'portal-contoso-key'");
         assertThat(browser.findElement(By.id("add:name")).getAttribute("value")).isEqualTo("mismatch");
         shot("4-add-certificate-key-mismatch");
 
         // A name that is taken is refused next to the name.
-        addPrivate("contoso", contosoFile, "portal-contoso-key");
-        assertThat(waitFor(By.id("add"), "exists already")).contains("'contoso' exists already");
+        assertThat(addPrivate("contoso", contosoFile, "portal-contoso-key", By.id("add"), "exists already"))
+                .contains("'contoso' exists already");
 
         // 6. An expired certificate gets its badge.
         Instant now = Instant.now();
@@ -232,40 +264,34 @@ class PortalIT {
                 now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(2)));
         Path expiredFile = files.resolve("old.cer");
         Files.write(expiredFile, expired.getEncoded());
-        openCertificates("portal-contoso");
-        browser.findElement(By.id("add")).click();
-        browser.findElement(By.id("add:name")).sendKeys("old-partner");
-        browser.findElement(By.id("add:file")).sendKeys(expiredFile.toString());
-        browser.findElement(By.id("add:ok")).click();
-        waitFor(By.tagName("main"), "'old-partner' added");
-        assertThat(browser.findElement(By.cssSelector(".badge.expired")).getText()).isEqualTo("Expired");
+        openAddCertificate("portal-contoso");
+        type(By.id("add:name"), "old-partner");
+        type(By.id("add:file"), expiredFile.toString());
+        clickThrough(By.id("add:ok"), By.tagName("main"), "'old-partner' added");
+        assertThat(waitFor(By.cssSelector(".badge.expired"), "Expired")).isEqualTo("Expired");
         shot("3-certificates");
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(420, 900));
         shot("3-certificates-narrow");
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
 
         // 7. Details, then delete after confirmation.
-        browser.findElement(By.linkText("fabrikam")).click();
-        assertThat(browser.findElement(By.id("thumbprint")).getText()).isEqualTo(thumbprint(partner));
+        assertThat(clickThrough(By.linkText("fabrikam"), By.id("thumbprint"), thumbprint(partner)))
+                .isEqualTo(thumbprint(partner));
         assertThat(browser.findElement(By.id("pem")).getAttribute("value")).startsWith("-----BEGIN CERTIFICATE-----");
         // The certificate's audit events: who added it, from where.
-        assertThat(browser.findElement(By.id("auditEvents")).getText()).contains("certificates/write")
-                .contains("admin").contains("Succeeded").doesNotContain("integrationAccounts/write");
+        assertThat(waitFor(By.id("auditEvents"), "certificates/write")).contains("admin").contains("Succeeded")
+                .doesNotContain("integrationAccounts/write");
         shot("5-certificate-details");
-        browser.findElement(By.id("actions:delete")).click();
-        browser.findElement(By.id("actions:confirmDelete")).click();
-        waitFor(By.tagName("main"), "'fabrikam' deleted");
-        assertThat(browser.findElement(By.id("certificates:table")).getText()).doesNotContain("fabrikam")
-                .contains("contoso");
+        clickThrough(By.id("actions:delete"), By.id("actions"), "Delete certificate");
+        clickThrough(By.id("actions:confirmDelete"), By.tagName("main"), "'fabrikam' deleted");
+        assertThat(waitFor(By.id("certificates:table"), "contoso")).doesNotContain("fabrikam");
 
         // 8. Deleting the account asks first and says how many certificates go with it.
-        browser.findElement(By.linkText("Integration accounts")).click();
-        browser.findElement(By.cssSelector("input[title='Delete portal-contoso']")).click();
-        assertThat(waitFor(By.id("confirm"), "portal-contoso"))
-                .contains("2 certificate(s)");
+        clickThrough(By.linkText("Integration accounts"), By.tagName("h1"), "Integration accounts");
+        assertThat(clickThrough(By.cssSelector("input[title='Delete portal-contoso']"), By.id("confirm"),
+                "portal-contoso")).contains("2 certificate(s)");
         shot("1-integration-accounts-confirm-delete");
-        browser.findElement(By.id("confirm:confirmDelete")).click();
-        assertThat(waitFor(By.id("globalMessages"), "deleted"))
+        assertThat(clickThrough(By.id("confirm:confirmDelete"), By.id("globalMessages"), "deleted"))
                 .contains("'portal-contoso' and its 2 certificate(s) deleted");
         assertThat(browser.findElements(By.id("confirm"))).isEmpty();
     }
@@ -275,50 +301,96 @@ class PortalIT {
         createAccount("portal-limits");
         Path big = files.resolve("big.cer");
         Files.write(big, new byte[1024 * 1024 + 10]);
-        openCertificates("portal-limits");
-        browser.findElement(By.id("add")).click();
-        browser.findElement(By.id("add:name")).sendKeys("too-big");
-        browser.findElement(By.id("add:file")).sendKeys(big.toString());
-        browser.findElement(By.id("add:ok")).click();
-        assertThat(waitFor(By.id("add"), "larger than 1 MiB")).contains("larger than 1 MiB");
+        openAddCertificate("portal-limits");
+        type(By.id("add:name"), "too-big");
+        type(By.id("add:file"), big.toString());
+        assertThat(clickThrough(By.id("add:ok"), By.id("add"), "larger than 1 MiB")).contains("larger than 1 MiB");
 
-        browser.findElement(By.id("add:name")).clear();
-        browser.findElement(By.id("add:name")).sendKeys("bad name!");
-        browser.findElement(By.id("add:file")).sendKeys(write("x.pem", "not a certificate").toString());
-        browser.findElement(By.id("add:ok")).click();
-        assertThat(waitFor(By.id("add"), "is invalid")).contains("name 'bad name!' is invalid")
+        element(By.id("add:name")).clear();
+        type(By.id("add:name"), "bad name!");
+        type(By.id("add:file"), write("x.pem", "not a certificate").toString());
+        assertThat(clickThrough(By.id("add:ok"), By.id("add"), "is invalid")).contains("name 'bad name!' is invalid")
                 .contains("not a DER-encoded X.509 certificate");
     }
 
     private void createAccount(String name) {
-        browser.get(page("accounts.xhtml"));
-        browser.findElement(By.id("create:name")).sendKeys(name);
-        browser.findElement(By.id("create:createButton")).click();
-        waitFor(By.tagName("h1"), name);
+        open("accounts.xhtml", "Integration accounts");
+        type(By.id("create:name"), name);
+        clickThrough(By.id("create:createButton"), By.tagName("h1"), name);
     }
 
     private void openCertificates(String account) {
-        browser.get(page("account.xhtml?name=" + account));
-        browser.findElement(By.id("certificates")).click();
+        open("account.xhtml?name=" + account, account);
+        clickThrough(By.id("certificates"), By.tagName("h1"), "Certificates");
     }
 
-    private void addPrivate(String name, Path file, String key) {
-        openCertificates("portal-contoso");
-        browser.findElement(By.id("add")).click();
-        browser.findElement(By.id("add:name")).sendKeys(name);
-        new Select(browser.findElement(By.id("add:type"))).selectByValue("private");
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#add\\:key option[value='" + key + "']")));
-        new Select(browser.findElement(By.id("add:key"))).selectByValue(key);
-        browser.findElement(By.id("add:file")).sendKeys(file.toString());
-        browser.findElement(By.id("add:ok")).click();
+    private void openAddCertificate(String account) {
+        openCertificates(account);
+        clickThrough(By.id("add"), By.tagName("h1"), "Add certificate");
     }
 
-    /** Waits until the element shows the text (pages reload after each submit), and returns all its text. */
+    /** Fills in the form for a private certificate, sends it, and waits until the element shows the text. */
+    private String addPrivate(String name, Path file, String key, By shows, String text) {
+        openAddCertificate("portal-contoso");
+        type(By.id("add:name"), name);
+        select(By.id("add:type"), "private");
+        // The vault's keys arrive by Ajax once the type is Private.
+        waitUntil(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#add\\:key option[value='" + key + "']")));
+        select(By.id("add:key"), key);
+        type(By.id("add:file"), file.toString());
+        return clickThrough(By.id("add:ok"), shows, text);
+    }
+
+    // ---- steps that wait: each waits for what the page must show, never for a fixed time -------------
+
+    private static <T> T waitUntil(java.util.function.Function<WebDriver, T> condition) {
+        return new WebDriverWait(browser, Duration.ofSeconds(15))
+                .ignoring(StaleElementReferenceException.class).ignoring(NoSuchElementException.class)
+                .until(condition);
+    }
+
+    /** Opens a page and waits until its heading shows the text. */
+    private void open(String path, String heading) {
+        browser.get(page(path));
+        waitFor(By.tagName("h1"), heading);
+    }
+
+    /** The element, once the page has it. */
+    private static WebElement element(By locator) {
+        return waitUntil(ExpectedConditions.presenceOfElementLocated(locator));
+    }
+
+    private static void type(By field, String text) {
+        element(field).sendKeys(text);
+    }
+
+    /** Picks an option of a select, re-finding it if an Ajax update replaced it meanwhile. */
+    private static void select(By field, String value) {
+        waitUntil(driver -> {
+            new Select(driver.findElement(field)).selectByValue(value);
+            return true;
+        });
+    }
+
+    /** Clicks what loads a page (a link, a submit button) and waits until the page it was on is gone. */
+    private static void submit(By target) {
+        WebElement before = browser.findElement(By.tagName("html"));
+        waitUntil(ExpectedConditions.elementToBeClickable(target)).click();
+        waitUntil(ExpectedConditions.stalenessOf(before));
+    }
+
+    /** {@link #submit}, then waits until the element on the new page shows the text, and returns all its text. */
+    private static String clickThrough(By target, By shows, String text) {
+        submit(target);
+        return waitFor(shows, text);
+    }
+
+    /** Waits until the element shows the text, and returns all its text as it was then. */
     private static String waitFor(By locator, String text) {
-        new WebDriverWait(browser, Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
-        return browser.findElement(locator).getText();
+        return waitUntil(driver -> {
+            String shown = driver.findElement(locator).getText();
+            return shown.contains(text) ? shown : null;
+        });
     }
 
     private static Path write(String name, String content) throws Exception {

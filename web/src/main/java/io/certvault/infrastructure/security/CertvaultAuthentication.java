@@ -3,6 +3,7 @@ package io.certvault.infrastructure.security;
 import io.certvault.application.SignInService;
 import io.certvault.domain.ErrorCode;
 import io.certvault.infrastructure.CertvaultConfig;
+import io.certvault.rest.ErrorBody;
 import io.certvault.security.Caller;
 import io.certvault.security.Grant;
 import io.certvault.security.Role;
@@ -10,7 +11,6 @@ import io.certvault.security.Scope;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
@@ -19,6 +19,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -104,10 +105,30 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
         return path.equals(root) || path.startsWith(root + "/");
     }
 
-    /** The sign-in page, and what it needs: its stylesheet. */
+    /** The sign-in page, and what it needs: its stylesheet and the icon browsers ask for on every site. */
     private static boolean open(String path) {
         return path.equals(LOGIN_PAGE) || path.startsWith("/jakarta.faces.resource/")
-                || path.startsWith("/resources/css/");
+                || path.startsWith("/resources/css/") || path.equals("/favicon.ico");
+    }
+
+    /**
+     * A page a person asked for, to return to after sign-in: a GET of the home page or of one of the WAR's
+     * Faces pages. Not a resource the browser fetched by itself (an icon, a script) nor a page that does not
+     * exist: returning there would end the sign-in on an error.
+     */
+    private static boolean isPage(HttpServletRequest request, String path) {
+        if (!"GET".equals(request.getMethod())) {
+            return false;
+        }
+        if (path.equals("/")) {
+            return true;
+        }
+        try {
+            return path.endsWith(".xhtml") && !path.startsWith("/WEB-INF/")
+                    && request.getServletContext().getResource(path) != null;
+        } catch (MalformedURLException e) {
+            return false;
+        }
     }
 
     private AuthenticationStatus api(HttpServletRequest request, HttpServletResponse response,
@@ -168,15 +189,10 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
 
     private static AuthenticationStatus refuse(HttpServletResponse response, HttpMessageContext context, int status,
             ErrorCode code, String message) throws IOException {
-        response.setStatus(status);
         if (status == 401) {
             response.setHeader("WWW-Authenticate", CHALLENGE);
         }
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(Json.createObjectBuilder().add("error", Json.createObjectBuilder()
-                .add("code", code.code()).add("message", message)).build().toString());
-        response.flushBuffer();
+        ErrorBody.write(response, status, new ErrorBody.Detail(code.code(), message));
         return AuthenticationStatus.SEND_FAILURE;
     }
 
@@ -236,7 +252,7 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
             session.invalidate();
             session = null;
         }
-        if ("GET".equals(request.getMethod())) {
+        if (isPage(request, path)) {
             String query = request.getQueryString();
             String returnTo = path + (query == null ? "" : "?" + query);
             // Only a path of this application: never an open redirect.

@@ -32,7 +32,8 @@ public class SecurityHeaders extends HttpFilter {
         response.setHeader("Referrer-Policy", "no-referrer");
         response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (!path.startsWith("/jakarta.faces.resource/") && !path.startsWith("/resources/")) {
+        if (!path.startsWith("/jakarta.faces.resource/") && !path.startsWith("/resources/")
+                && !path.equals("/favicon.ico")) {
             response.setHeader("Cache-Control", "no-store");
         }
         if (request.isSecure()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.certvault.testing.TestCertificates;
 import java.io.File;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -124,6 +125,21 @@ class PortalIT {
         assertThat(clickThrough(By.id("assign:assignButton"), By.id("assignments:list"), "portal-reader"))
                 .contains("reader");
         shot("9-users-and-roles");
+
+        // Another admin sets the user's password meanwhile (through the API): saving this page's form over it says
+        // so instead of overwriting it.
+        var other = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(page("api/users/portal-reader")))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:"
+                        + System.getProperty("certvault.it.admin-password")).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"properties\": {\"password\": "
+                        + "\"reader-password-1\"}}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(other.statusCode()).isEqualTo(200);
+        type(By.id("user:name"), "portal-reader");
+        type(By.id("user:password"), "overwritten-password-1");
+        assertThat(clickThrough(By.id("user:saveUser"), By.id("user"), "changed since it was read"))
+                .contains("user 'portal-reader' changed since it was read");
 
         // Sign out: the session ends, and pages lead back to the form.
         assertThat(clickThrough(By.id("signOut"), By.tagName("main"), "You are signed out"))
@@ -286,6 +302,13 @@ class PortalIT {
         clickThrough(By.id("actions:confirmDelete"), By.tagName("main"), "'fabrikam' deleted");
         assertThat(waitFor(By.id("certificates:table"), "contoso")).doesNotContain("fabrikam");
 
+        // The private certificate says which key version it uses; the key's versions say who uses each.
+        String inUse = clickThrough(By.linkText("contoso"), By.id("keyInUse"), "version ");
+        clickThrough(By.linkText("Vault keys"), By.tagName("h1"), "Vault keys");
+        assertThat(clickThrough(By.linkText("portal-contoso-key"), By.id("versionTable"), "portal-contoso/contoso"))
+                .contains(inUse.substring("version ".length()));
+        shot("6-vault-key-versions");
+
         // 8. Deleting the account asks first and says how many certificates go with it.
         clickThrough(By.linkText("Integration accounts"), By.tagName("h1"), "Integration accounts");
         assertThat(clickThrough(By.cssSelector("input[title='Delete portal-contoso']"), By.id("confirm"),
@@ -376,7 +399,25 @@ class PortalIT {
     private static void submit(By target) {
         WebElement before = browser.findElement(By.tagName("html"));
         waitUntil(ExpectedConditions.elementToBeClickable(target)).click();
-        waitUntil(ExpectedConditions.stalenessOf(before));
+        waitUntil(driver -> gone(before));
+    }
+
+    /**
+     * Whether the element left the page. Chromium says so either as a stale element or, when it asks about a node
+     * of a document already replaced, as "does not belong to the document".
+     */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     /** {@link #submit}, then waits until the element on the new page shows the text, and returns all its text. */

@@ -37,9 +37,10 @@ class SmimeRoundTripTest {
     Path spoolDirectory;
 
     private SmimeDecoder decoder(List<SmimeDecoder.KnownCertificate> known) {
-        return new SmimeDecoder(List.of(new SmimeDecoder.PrivateCertificate("contoso-rsa", RSA_CERT, VAULT, "rsa", null),
-                new SmimeDecoder.PrivateCertificate("contoso-ec", EC_CERT, VAULT, "ec", null)),
-                known, (name, certificate, use) -> { }, () -> new Spool(spoolDirectory, 1024));
+        return new SmimeDecoder(SmimeDecoder.CertificateLookup.of(List.of(
+                new SmimeDecoder.PrivateCertificate("contoso-rsa", RSA_CERT, VAULT, "rsa", null),
+                new SmimeDecoder.PrivateCertificate("contoso-ec", EC_CERT, VAULT, "ec", null)), known),
+                (name, certificate, use) -> { }, () -> new Spool(spoolDirectory, 1024));
     }
 
     private static List<SmimeDecoder.KnownCertificate> known() {

@@ -97,8 +97,8 @@ public final class SmimeDecoder {
                 } catch (IOException e) {
                     throw new IllegalArgumentException("the issuer's name cannot be encoded", e);
                 }
-                return new CertificateId(CertificateDetails.name(principal), CertificateDetails.serialNumber(serialNumber),
-                        null);
+                return new CertificateId(CertificateDetails.name(principal),
+                        CertificateDetails.serialNumber(serialNumber), null);
             }
             if (subjectKeyIdentifier != null) {
                 return new CertificateId(null, null, HexFormat.of().withUpperCase().formatHex(subjectKeyIdentifier));
@@ -262,7 +262,8 @@ public final class SmimeDecoder {
                 Recipient vaultRecipient;
                 if (id instanceof KeyTransRecipientId) {
                     vaultRecipient = authenticated
-                            ? VaultRecipients.authEnveloped(candidate.vault(), candidate.keyName(), candidate.keyVersion())
+                            ? VaultRecipients.authEnveloped(candidate.vault(), candidate.keyName(),
+                                    candidate.keyVersion())
                             : VaultRecipients.enveloped(candidate.vault(), candidate.keyName(), candidate.keyVersion());
                     if (authenticated) {
                         // The JDK's AES-GCM holds all ciphertext until the tag; BouncyCastle's streams. (For CBC the

@@ -37,18 +37,12 @@ class CertificateMigrationTest {
     @Test
     void fillsTheRowsThereAreOnH2() throws SQLException {
         String url = "jdbc:h2:mem:migration-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        JdbcDataSource old = new JdbcDataSource();
-        old.setURL(url);
-        old.setUser("sa");
-        existingRowsGetTheirDetails(old, url, "sa");
+        existingRowsGetTheirDetails(h2(url), url, "sa");
     }
 
     @Test
     void aStoredCertificateThatNoLongerParsesStopsTheMigrationNamingIt() throws SQLException {
-        String url = "jdbc:h2:mem:broken-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        JdbcDataSource old = new JdbcDataSource();
-        old.setURL(url);
-        old.setUser("sa");
+        DataSource old = h2("jdbc:h2:mem:broken-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         Database.migrations(old).target("2").load().migrate();
         try (Connection connection = old.getConnection(); Statement sql = connection.createStatement()) {
             sql.execute("INSERT INTO integration_account (name, created_time, changed_time) VALUES "
@@ -125,6 +119,13 @@ class CertificateMigrationTest {
         } finally {
             database.close();
         }
+    }
+
+    private static DataSource h2(String url) {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL(url);
+        h2.setUser("sa");
+        return h2;
     }
 
     static Database open(String url, String user) {

@@ -128,6 +128,11 @@ public class MessageSecurityBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         vaults.close();
+        deleteTree(directory);
+    }
+
+    /** Removes a benchmark's temporary directory with all in it. */
+    static void deleteTree(Path directory) throws IOException {
         try (var files = Files.walk(directory)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -2,6 +2,7 @@ package io.certvault.application;
 
 import io.certvault.audit.AuditTarget;
 import io.certvault.domain.Certificate;
+import io.certvault.domain.CertificateQuery;
 import io.certvault.domain.CertificateRepository;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
@@ -11,13 +12,16 @@ import io.certvault.domain.Page;
 import io.certvault.domain.ResourceName;
 import io.certvault.pki.CertificateParser;
 import io.certvault.vault.VaultKey;
+import io.certvault.security.Caller;
 import io.certvault.security.Permission;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 @ApplicationScoped
 public class CertificateService {
@@ -94,9 +98,37 @@ public class CertificateService {
                 "Integration account '" + accountName + "' has no certificate '" + name + "'."));
     }
 
-    public Page<Certificate> list(String accountName, String afterName, String top) {
+    /**
+     * A page of the account's certificates.
+     *
+     * @param expiresBefore only those that expire before it, or null for all
+     * @param orderBy {@code name} (null: the default) or {@code notAfter}
+     * @param continueAfter the position the previous page ended at, null for the first page
+     */
+    public Page<Certificate> list(String accountName, Instant expiresBefore, String orderBy, String continueAfter,
+            String top) {
         readAccount(accountName);
-        return certificates.list(accountName, afterName, Paging.top(top));
+        CertificateQuery.Order order = CertificateQuery.Order.parse(orderBy);
+        return certificates.list(CertificateQuery.ofAccount(accountName, expiresBefore, order,
+                order.position(continueAfter), Paging.top(top)));
+    }
+
+    /**
+     * A page of the certificates of every account the caller may read (all of them for a global reader),
+     * as {@link #list} orders and filters them: for monitoring expiry across accounts.
+     */
+    public Page<Certificate> listReadable(Instant expiresBefore, String orderBy, String continueAfter, String top) {
+        Caller caller = guard.caller();
+        Set<String> accounts = null;
+        if (!caller.may(Permission.READ, null)) {
+            accounts = caller.scopedAccounts(Permission.READ);
+            if (accounts.isEmpty()) {
+                throw caller.denied(Permission.READ, null);
+            }
+        }
+        CertificateQuery.Order order = CertificateQuery.Order.parse(orderBy);
+        return certificates.list(new CertificateQuery(accounts, expiresBefore, order, order.position(continueAfter),
+                Paging.top(top)));
     }
 
     /** How many certificates the account has (a count, without loading them). */

@@ -121,24 +121,53 @@ public class MessageSecurityService {
         if (contentType == null || contentType.isBlank()) {
             throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The message's Content-Type is required.");
         }
-        List<Certificate> all = certificates.findByAccount(accountName);
-        List<SmimeDecoder.PrivateCertificate> privates = new ArrayList<>();
-        List<SmimeDecoder.KnownCertificate> known = new ArrayList<>();
-        for (Certificate certificate : all) {
-            X509Certificate x509 = CertificateParser.parse(certificate.der());
-            if (certificate.isPrivate() && keys.vaultConfigured(certificate.key())) {
-                privates.add(new SmimeDecoder.PrivateCertificate(certificate.name(), x509,
-                        keys.bind(caller, certificate, x509)));
-            }
-            if (verificationCertificateName == null || verificationCertificateName.equals(certificate.name())) {
-                known.add(new SmimeDecoder.KnownCertificate(certificate.name(), x509));
-            }
+        Certificate verification = verificationCertificateName == null ? null
+                : certificate(accountName, verificationCertificateName);
+        return new SmimeDecoder(new AccountCertificates(caller, accountName, verification), this::checkValidity,
+                this::spool).decode(body, contentType, transferEncoding);
+    }
+
+    /**
+     * The candidates for the recipients and signers a received message names, found through the account's
+     * index (issuer and serial number, or subject key identifier), so that only those are loaded and parsed.
+     * A signer is checked against {@code verification} alone when the caller named it.
+     */
+    private final class AccountCertificates implements SmimeDecoder.CertificateLookup {
+        private final Caller caller;
+        private final String accountName;
+        private final Certificate verification;
+
+        AccountCertificates(Caller caller, String accountName, Certificate verification) {
+            this.caller = caller;
+            this.accountName = accountName;
+            this.verification = verification;
         }
-        if (verificationCertificateName != null && known.isEmpty()) {
-            certificate(accountName, verificationCertificateName);
+
+        @Override
+        public List<SmimeDecoder.PrivateCertificate> recipients(SmimeDecoder.CertificateId id) {
+            List<SmimeDecoder.PrivateCertificate> privates = new ArrayList<>();
+            for (Certificate certificate : named(id)) {
+                if (certificate.isPrivate() && keys.vaultConfigured(certificate.key())) {
+                    X509Certificate x509 = CertificateParser.parse(certificate.der());
+                    privates.add(new SmimeDecoder.PrivateCertificate(certificate.name(), x509,
+                            keys.bind(caller, certificate, x509)));
+                }
+            }
+            return privates;
         }
-        return new SmimeDecoder(privates, known, this::checkValidity, this::spool).decode(body, contentType,
-                transferEncoding);
+
+        @Override
+        public List<SmimeDecoder.KnownCertificate> signers(SmimeDecoder.CertificateId id) {
+            List<Certificate> candidates = verification != null ? List.of(verification) : named(id);
+            return candidates.stream().map(c -> new SmimeDecoder.KnownCertificate(c.name(),
+                    CertificateParser.parse(c.der()))).toList();
+        }
+
+        private List<Certificate> named(SmimeDecoder.CertificateId id) {
+            return id.subjectKeyIdentifier() != null
+                    ? certificates.findBySubjectKeyIdentifier(accountName, id.subjectKeyIdentifier())
+                    : certificates.findByIssuerAndSerialNumber(accountName, id.issuer(), id.serialNumber());
+        }
     }
 
     private Spool spool() {

@@ -4,6 +4,9 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import io.certvault.pki.CertificateDetails;
+import io.certvault.pki.CertificateParser;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -11,8 +14,9 @@ import java.util.UUID;
 
 /**
  * A certificate of an integration account. A public certificate is the X.509 certificate alone; a private
- * certificate also has a key reference to its private key in a vault. Only the DER is stored: every detail
- * (thumbprints, subject, validity) is derived from it when read.
+ * certificate also has a key reference to its private key in a vault. Besides the DER, what is derived from it
+ * (thumbprints, names, serial number, validity, key) is stored, derived again whenever the DER changes, so that
+ * lists filter and order by it and messages find their certificates by it without parsing every DER.
  */
 @Entity
 // Times are kept to the millisecond, which every supported database stores exactly.
@@ -31,6 +35,40 @@ public class Certificate implements Versioned {
     /** The DER encoding, base64, so that one schema serves every database. */
     @Column(name = "certificate_der", nullable = false, length = 1400000)
     private String derBase64;
+
+    // Derived from the DER in update(), never set otherwise (see CertificateDetails).
+    @Column(name = "thumbprint", nullable = false, length = 40)
+    private String thumbprint;
+
+    @Column(name = "thumbprint_sha256", nullable = false, length = 64)
+    private String thumbprintSha256;
+
+    @Column(name = "subject", nullable = false, length = 65536)
+    private String subject;
+
+    @Column(name = "issuer", nullable = false, length = 65536)
+    private String issuer;
+
+    @Column(name = "serial_number", nullable = false, length = 1024)
+    private String serialNumber;
+
+    @Column(name = "not_before", nullable = false)
+    private Instant notBefore;
+
+    @Column(name = "not_after", nullable = false)
+    private Instant notAfter;
+
+    @Column(name = "key_algorithm", nullable = false, length = 16)
+    private String keyAlgorithm;
+
+    @Column(name = "key_size", nullable = false)
+    private int keySize;
+
+    @Column(name = "key_curve", length = 16)
+    private String keyCurve;
+
+    @Column(name = "subject_key_identifier", nullable = false, length = 1024)
+    private String subjectKeyIdentifier;
 
     @Column(name = "key_vault", length = 80)
     private String keyVault;
@@ -69,7 +107,19 @@ public class Certificate implements Versioned {
 
     /** Replaces the content: the certificate, its key reference (null for a public certificate) and metadata. */
     public void update(byte[] der, KeyReference key, String metadataJson, Instant now) {
+        CertificateDetails details = CertificateDetails.of(CertificateParser.parse(der));
         this.derBase64 = Base64.getEncoder().encodeToString(der);
+        this.thumbprint = details.thumbprint();
+        this.thumbprintSha256 = details.thumbprintSha256();
+        this.subject = details.subject();
+        this.issuer = details.issuer();
+        this.serialNumber = details.serialNumber();
+        this.notBefore = details.notBefore();
+        this.notAfter = details.notAfter();
+        this.keyAlgorithm = details.keyAlgorithm();
+        this.keySize = details.keySize();
+        this.keyCurve = details.keyCurve();
+        this.subjectKeyIdentifier = details.subjectKeyIdentifier();
         this.keyVault = key == null ? null : key.vaultName();
         this.keyName = key == null ? null : key.keyName();
         this.keyVersion = key == null ? null : key.keyVersion();
@@ -87,6 +137,33 @@ public class Certificate implements Versioned {
 
     public byte[] der() {
         return Base64.getDecoder().decode(derBase64);
+    }
+
+    /** What is derived from the DER, as stored. */
+    public CertificateDetails details() {
+        return new CertificateDetails(thumbprint, thumbprintSha256, subject, issuer, serialNumber, notBefore, notAfter,
+                keyAlgorithm, keySize, keyCurve, subjectKeyIdentifier);
+    }
+
+    public Instant notAfter() {
+        return notAfter;
+    }
+
+    /**
+     * Whether it is no longer valid at that instant: its validity ends before it. The one rule behind the
+     * {@code expiresBefore} filter, "expired" and "expires soon".
+     */
+    public boolean expiresBefore(Instant instant) {
+        return notAfter.isBefore(instant);
+    }
+
+    public boolean expired(Instant now) {
+        return expiresBefore(now);
+    }
+
+    /** Still valid now, but not for the whole warning period: time to renew it. */
+    public boolean expiresSoon(Instant now, Duration warning) {
+        return !expired(now) && expiresBefore(now.plus(warning));
     }
 
     /** The key reference of a private certificate, null for a public one. */

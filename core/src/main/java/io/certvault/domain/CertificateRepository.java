@@ -7,8 +7,8 @@ public interface CertificateRepository {
 
     Optional<Certificate> find(String accountName, String name);
 
-    /** The account's certificates ordered by name, after {@code afterName} (null for the first page). */
-    Page<Certificate> list(String accountName, String afterName, int limit);
+    /** A page of the certificates the query selects, in its order, after its position. */
+    Page<Certificate> list(CertificateQuery query);
 
     /** Inserts or updates. */
     void save(Certificate certificate);
@@ -20,6 +20,12 @@ public interface CertificateRepository {
 
     /** Every certificate of the account, ordered by name. */
     List<Certificate> findByAccount(String accountName);
+
+    /** The account's certificates with this issuer and serial number (as {@code CertificateDetails} writes them). */
+    List<Certificate> findByIssuerAndSerialNumber(String accountName, String issuer, String serialNumber);
+
+    /** The account's certificates with this subject key identifier (uppercase hex). */
+    List<Certificate> findBySubjectKeyIdentifier(String accountName, String subjectKeyIdentifier);
 
     /** Certificates (of any account) whose key reference points at this vault key, any version. */
     List<Certificate> findByKey(String vaultName, String keyName);

@@ -3,23 +3,28 @@ package io.certvault.messaging;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.pki.BouncyCastle;
+import io.certvault.pki.CertificateDetails;
 import io.certvault.vault.BoundKey;
 import jakarta.mail.internet.ContentType;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSAuthEnvelopedDataParser;
 import org.bouncycastle.cms.CMSCompressedDataParser;
@@ -35,6 +40,7 @@ import org.bouncycastle.cms.RecipientId;
 import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.RecipientInformationStore;
 import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.SignerId;
 import org.bouncycastle.cms.SignerInformationStore;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipient;
@@ -45,8 +51,9 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 /**
  * Opens an S/MIME message layer by layer (enveloped or auth-enveloped, compressed, multipart/signed or
  * opaque signed, in any order) until the payload, streaming each layer into the next. Decryption uses the
- * private certificate that the message names as a recipient; a signature is checked against the known
- * certificate that matches its signer before anything of the content is released.
+ * private certificate that the message names as a recipient; a signature is checked against the certificate
+ * that matches its signer before anything of the content is released. Both are asked of a
+ * {@link CertificateLookup} by the names the message gives, as the decoder meets them.
  */
 public final class SmimeDecoder {
     private static final int MAX_LAYERS = 8;
@@ -75,6 +82,57 @@ public final class SmimeDecoder {
     public record KnownCertificate(String name, X509Certificate certificate) {
     }
 
+    /**
+     * How a message names a recipient's or a signer's certificate: by issuer and serial number, or by subject
+     * key identifier (the other fields null), in the forms {@link CertificateDetails} writes them.
+     */
+    public record CertificateId(String issuer, String serialNumber, String subjectKeyIdentifier) {
+
+        static CertificateId of(X500Name issuer, BigInteger serialNumber, byte[] subjectKeyIdentifier) {
+            if (issuer != null && serialNumber != null) {
+                X500Principal principal;
+                try {
+                    principal = new X500Principal(issuer.getEncoded());
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("the issuer's name cannot be encoded", e);
+                }
+                return new CertificateId(CertificateDetails.name(principal),
+                        CertificateDetails.serialNumber(serialNumber), null);
+            }
+            if (subjectKeyIdentifier != null) {
+                return new CertificateId(null, null, HexFormat.of().withUpperCase().formatHex(subjectKeyIdentifier));
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Finds the certificates a message names as they are met, so that only those are loaded and parsed; the
+     * decoder checks each one it is given against the name before it uses it.
+     */
+    public interface CertificateLookup {
+        /** Private certificates that may be this recipient. */
+        List<PrivateCertificate> recipients(CertificateId id);
+
+        /** Certificates that may be this signer. */
+        List<KnownCertificate> signers(CertificateId id);
+
+        /** A lookup that offers all these certificates for every name (for a few certificates, as in tests). */
+        static CertificateLookup of(List<PrivateCertificate> privateCertificates, List<KnownCertificate> known) {
+            return new CertificateLookup() {
+                @Override
+                public List<PrivateCertificate> recipients(CertificateId id) {
+                    return privateCertificates;
+                }
+
+                @Override
+                public List<KnownCertificate> signers(CertificateId id) {
+                    return known;
+                }
+            };
+        }
+    }
+
     /** Checks a certificate before it is used (validity, by policy). */
     @FunctionalInterface
     public interface CertificatePolicy {
@@ -93,8 +151,7 @@ public final class SmimeDecoder {
         }
     }
 
-    private final List<PrivateCertificate> privateCertificates;
-    private final List<KnownCertificate> knownCertificates;
+    private final CertificateLookup certificates;
     private final CertificatePolicy policy;
     private final Supplier<Spool> spools;
     private final List<Spool> intermediate = new ArrayList<>();
@@ -103,10 +160,8 @@ public final class SmimeDecoder {
     private String mic;
     private boolean decompressed;
 
-    public SmimeDecoder(List<PrivateCertificate> privateCertificates, List<KnownCertificate> knownCertificates,
-            CertificatePolicy policy, Supplier<Spool> spools) {
-        this.privateCertificates = privateCertificates;
-        this.knownCertificates = knownCertificates;
+    public SmimeDecoder(CertificateLookup certificates, CertificatePolicy policy, Supplier<Spool> spools) {
+        this.certificates = certificates;
         this.policy = policy;
         this.spools = spools;
     }
@@ -192,28 +247,34 @@ public final class SmimeDecoder {
 
     private InputStream decrypt(RecipientInformationStore recipients, boolean authenticated)
             throws CMSException, IOException {
-        for (PrivateCertificate candidate : privateCertificates) {
-            X509Certificate certificate = candidate.certificate();
-            RecipientInformation recipient = recipients.get(keyTransId(certificate));
-            Recipient vaultRecipient;
-            if (recipient != null) {
-                vaultRecipient = authenticated
-                        ? VaultRecipients.authEnveloped(candidate.key())
-                        : VaultRecipients.enveloped(candidate.key());
-                if (authenticated) {
-                    // The JDK's AES-GCM holds all ciphertext until the tag; BouncyCastle's streams. (For CBC the
-                    // JDK's AES, with AES-NI, is several times faster.)
-                    ((JceKeyTransRecipient) vaultRecipient).setContentProvider(BouncyCastle.PROVIDER);
-                }
-            } else if ((recipient = recipients.get(keyAgreeId(certificate))) != null) {
-                vaultRecipient = VaultRecipients.keyAgree(candidate.key(),
-                        certificate, authenticated);
-            } else {
-                continue;
+        for (RecipientInformation recipient : recipients.getRecipients()) {
+            RecipientId id = recipient.getRID();
+            CertificateId named = certificateId(id);
+            if (named == null) {
+                continue; // a password or key-encryption-key recipient: never one of the account's certificates
             }
-            policy.check(candidate.name(), certificate, "decrypt");
-            decryptedWith = candidate.name();
-            return recipient.getContentStream(vaultRecipient).getContentStream();
+            for (PrivateCertificate candidate : certificates.recipients(named)) {
+                X509Certificate certificate = candidate.certificate();
+                if (!id.match(holder(certificate))) {
+                    continue;
+                }
+                Recipient vaultRecipient;
+                if (id instanceof KeyTransRecipientId) {
+                    vaultRecipient = authenticated
+                            ? VaultRecipients.authEnveloped(candidate.key())
+                            : VaultRecipients.enveloped(candidate.key());
+                    if (authenticated) {
+                        // The JDK's AES-GCM holds all ciphertext until the tag; BouncyCastle's streams. (For CBC the
+                        // JDK's AES, with AES-NI, is several times faster.)
+                        ((JceKeyTransRecipient) vaultRecipient).setContentProvider(BouncyCastle.PROVIDER);
+                    }
+                } else {
+                    vaultRecipient = VaultRecipients.keyAgree(candidate.key(), certificate, authenticated);
+                }
+                policy.check(candidate.name(), certificate, "decrypt");
+                decryptedWith = candidate.name();
+                return recipient.getContentStream(vaultRecipient).getContentStream();
+            }
         }
         List<String> named = new ArrayList<>();
         for (RecipientInformation recipient : recipients.getRecipients()) {
@@ -259,10 +320,13 @@ public final class SmimeDecoder {
                 throw new CertvaultException(ErrorCode.ALGORITHM_NOT_ALLOWED, "The message is signed with digest "
                         + signer.getDigestAlgOID() + ", which is not allowed: accepted are SHA-1 and SHA-2.");
             }
-            KnownCertificate known = knownCertificates.stream().filter(k -> matches(signer, k.certificate()))
+            SignerId id = signer.getSID();
+            CertificateId named = CertificateId.of(id.getIssuer(), id.getSerialNumber(), id.getSubjectKeyIdentifier());
+            List<KnownCertificate> candidates = named == null ? List.of() : certificates.signers(named);
+            KnownCertificate known = candidates.stream().filter(k -> id.match(holder(k.certificate())))
                     .findFirst().orElseThrow(() -> new CertvaultException(ErrorCode.SIGNER_UNKNOWN, "The message is "
-                            + "signed by " + describe(signer.getSID()) + ", which is not "
-                            + (knownCertificates.size() == 1 ? "certificate '" + knownCertificates.get(0).name() + "'"
+                            + "signed by " + describe(id) + ", which is not "
+                            + (candidates.size() == 1 ? "certificate '" + candidates.get(0).name() + "'"
                                     : "a certificate of the integration account") + "."));
             policy.check(known.name(), known.certificate(), "verify");
             boolean valid;
@@ -313,20 +377,23 @@ public final class SmimeDecoder {
         return in;
     }
 
-    private static boolean matches(SignerInformation signer, X509Certificate certificate) {
+    /** The certificate as BouncyCastle matches recipient and signer names against it; null matches none. */
+    private static X509CertificateHolder holder(X509Certificate certificate) {
         try {
-            return signer.getSID().match(new X509CertificateHolder(certificate.getEncoded()));
+            return new X509CertificateHolder(certificate.getEncoded());
         } catch (CertificateEncodingException | IOException e) {
-            return false;
+            return null;
         }
     }
 
-    private static RecipientId keyTransId(X509Certificate certificate) {
-        return new org.bouncycastle.cms.jcajce.JceKeyTransRecipientId(certificate);
-    }
-
-    private static RecipientId keyAgreeId(X509Certificate certificate) {
-        return new org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientId(certificate);
+    private static CertificateId certificateId(RecipientId id) {
+        if (id instanceof KeyTransRecipientId kt) {
+            return CertificateId.of(kt.getIssuer(), kt.getSerialNumber(), kt.getSubjectKeyIdentifier());
+        }
+        if (id instanceof KeyAgreeRecipientId ka) {
+            return CertificateId.of(ka.getIssuer(), ka.getSerialNumber(), ka.getSubjectKeyIdentifier());
+        }
+        return null;
     }
 
     private static String describe(Object id) {
@@ -336,7 +403,7 @@ public final class SmimeDecoder {
         if (id instanceof KeyAgreeRecipientId ka && ka.getIssuer() != null) {
             return "issuer '" + ka.getIssuer() + "' serial " + ka.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
         }
-        if (id instanceof org.bouncycastle.cms.SignerId sid && sid.getIssuer() != null) {
+        if (id instanceof SignerId sid && sid.getIssuer() != null) {
             return "issuer '" + sid.getIssuer() + "' serial " + sid.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
         }
         return "a certificate identified by its key identifier";

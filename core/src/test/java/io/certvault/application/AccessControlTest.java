@@ -65,7 +65,7 @@ class AccessControlTest {
         Map<String, Runnable> all = new LinkedHashMap<>();
         all.put("read", () -> {
             accounts.get("contoso");
-            certificates.list("contoso", null, null);
+            certificates.list("contoso", null, null, null, null);
             keys.listKeys("default", null, null);
         });
         all.put("write", () -> {

@@ -7,6 +7,9 @@ import io.certvault.domain.Certificate;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.domain.KeyReference;
+import io.certvault.security.Grant;
+import io.certvault.security.Role;
+import io.certvault.security.Scope;
 import io.certvault.testing.InMemoryRepositories;
 import io.certvault.testing.InMemoryVault;
 import io.certvault.testing.TestCallers;
@@ -15,6 +18,8 @@ import io.certvault.vault.KeySpec;
 import io.certvault.vault.VaultKey;
 import io.certvault.vault.VaultRegistry;
 import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,13 +138,75 @@ class CertificateServiceTest {
         for (String name : List.of("c", "a", "b")) {
             certificates.put("contoso", name, cert, null, null);
         }
-        var first = certificates.list("contoso", null, "2");
+        var first = certificates.list("contoso", null, null, null, "2");
         assertThat(first.items()).extracting(Certificate::name).containsExactly("a", "b");
-        var second = certificates.list("contoso", first.continueAfter(), "2");
+        var second = certificates.list("contoso", null, null, first.continueAfter(), "2");
         assertThat(second.items()).extracting(Certificate::name).containsExactly("c");
         assertThat(second.hasMore()).isFalse();
-        assertCode(() -> certificates.list("contoso", null, "0"), ErrorCode.INVALID_REQUEST);
-        assertCode(() -> certificates.list("contoso", null, "abc"), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> certificates.list("contoso", null, null, null, "0"), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> certificates.list("contoso", null, null, null, "abc"), ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void listsByExpiryAPageAtATimeAndOnlyWhatExpiresBefore() {
+        Instant now = Instant.parse("2027-01-01T00:00:00Z");
+        KeyPair pair = TestCertificates.ec("secp256r1");
+        // Two expire at the same second, so the name orders them and a page may end between them.
+        putExpiring("contoso", "late", pair, now.plus(Duration.ofDays(90)));
+        putExpiring("contoso", "b-soon", pair, now.plus(Duration.ofDays(10)));
+        putExpiring("contoso", "a-soon", pair, now.plus(Duration.ofDays(10)));
+        putExpiring("contoso", "gone", pair, now.minus(Duration.ofDays(1)));
+
+        List<String> seen = new java.util.ArrayList<>();
+        String after = null;
+        do {
+            var page = certificates.list("contoso", now.plus(Duration.ofDays(30)), "notAfter", after, "1");
+            page.items().forEach(c -> seen.add(c.name()));
+            after = page.continueAfter();
+        } while (after != null);
+        assertThat(seen).containsExactly("gone", "a-soon", "b-soon");
+        assertThat(certificates.list("contoso", null, "name", null, null).items()).extracting(Certificate::name)
+                .containsExactly("a-soon", "b-soon", "gone", "late");
+
+        assertCode(() -> certificates.list("contoso", null, "thumbprint", null, null), ErrorCode.INVALID_REQUEST);
+        // A position from one order does not continue another.
+        String byName = certificates.list("contoso", null, "name", null, "1").continueAfter();
+        assertCode(() -> certificates.list("contoso", null, "notAfter", byName, null), ErrorCode.INVALID_REQUEST);
+        assertCode(() -> certificates.list("contoso", null, "notAfter", "x/contoso/a", null), ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void listsAcrossTheAccountsTheCallerMayRead() {
+        accounts.put("fabrikam", null, null, null);
+        accounts.put("northwind", null, null, null);
+        KeyPair pair = TestCertificates.ec("secp256r1");
+        Instant soon = Instant.now().plus(Duration.ofDays(5));
+        for (String account : List.of("contoso", "fabrikam", "northwind")) {
+            putExpiring(account, "partner", pair, soon);
+            putExpiring(account, "later", pair, soon.plus(Duration.ofDays(400)));
+        }
+        Instant horizon = Instant.now().plus(Duration.ofDays(30));
+
+        assertThat(certificates.listReadable(horizon, "notAfter", null, null).items())
+                .extracting(Certificate::accountName).containsExactly("contoso", "fabrikam", "northwind");
+
+        callers.set(TestCallers.as("partner-desk", new Grant(Role.READER, Scope.account("fabrikam")),
+                new Grant(Role.READER, Scope.account("northwind"))));
+        var first = certificates.listReadable(horizon, "notAfter", null, "1");
+        assertThat(first.items()).extracting(Certificate::accountName).containsExactly("fabrikam");
+        assertThat(certificates.listReadable(horizon, "notAfter", first.continueAfter(), "1").items())
+                .extracting(Certificate::accountName).containsExactly("northwind");
+        assertThat(certificates.listReadable(null, null, null, null).items())
+                .extracting(c -> c.accountName() + "/" + c.name())
+                .containsExactly("fabrikam/later", "fabrikam/partner", "northwind/later", "northwind/partner");
+
+        callers.set(TestCallers.as("nobody"));
+        assertCode(() -> certificates.listReadable(horizon, null, null, null), ErrorCode.AUTHORIZATION_FAILED);
+    }
+
+    private void putExpiring(String account, String name, KeyPair pair, Instant notAfter) {
+        certificates.put(account, name, TestCertificates.base64(TestCertificates.selfSigned(pair, name,
+                notAfter.minus(Duration.ofDays(800)), notAfter)), null, null);
     }
 
     private static void assertCode(ThrowingCallable call, ErrorCode code) {

@@ -41,9 +41,10 @@ class SmimeRoundTripTest {
     }
 
     private SmimeDecoder decoder(List<SmimeDecoder.KnownCertificate> known) {
-        return new SmimeDecoder(List.of(new SmimeDecoder.PrivateCertificate("contoso-rsa", RSA_CERT, key("rsa")),
-                new SmimeDecoder.PrivateCertificate("contoso-ec", EC_CERT, key("ec"))),
-                known, (name, certificate, use) -> { }, () -> new Spool(spoolDirectory, 1024));
+        return new SmimeDecoder(SmimeDecoder.CertificateLookup.of(List.of(
+                new SmimeDecoder.PrivateCertificate("contoso-rsa", RSA_CERT, key("rsa")),
+                new SmimeDecoder.PrivateCertificate("contoso-ec", EC_CERT, key("ec"))), known),
+                (name, certificate, use) -> { }, () -> new Spool(spoolDirectory, 1024));
     }
 
     private static List<SmimeDecoder.KnownCertificate> known() {

@@ -1,22 +1,35 @@
 package io.certvault.testing;
 
 import io.certvault.domain.Certificate;
+import io.certvault.domain.CertificateQuery;
 import io.certvault.domain.CertificateRepository;
 import io.certvault.domain.IntegrationAccount;
 import io.certvault.domain.IntegrationAccountRepository;
 import io.certvault.domain.KeyReference;
 import io.certvault.domain.Page;
+import io.certvault.pki.CertificateDetails;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
-/** Repositories over maps, for service tests. */
+/**
+ * Repositories over maps, for service tests and benchmarks. Certificates are indexed by issuer and serial
+ * number and by subject key identifier, as the database indexes them, so that a lookup costs what it costs there.
+ */
 public final class InMemoryRepositories implements IntegrationAccountRepository, CertificateRepository {
     private final Map<String, IntegrationAccount> accounts = new TreeMap<>();
     private final Map<String, Certificate> certificates = new TreeMap<>();
+    private final Map<String, Set<String>> byIssuerAndSerialNumber = new HashMap<>();
+    private final Map<String, Set<String>> bySubjectKeyIdentifier = new HashMap<>();
+    /** Each certificate's entries in the two indexes, to take them out when it changes (its details have by then). */
+    private final Map<String, List<String>> indexedAs = new HashMap<>();
 
     private static String key(String account, String name) {
         return account + "\u0000" + name;
@@ -39,7 +52,8 @@ public final class InMemoryRepositories implements IntegrationAccountRepository,
 
     @Override
     public boolean delete(String name) {
-        certificates.values().removeIf(c -> c.accountName().equals(name));
+        certificates.values().stream().filter(c -> c.accountName().equals(name)).toList()
+                .forEach(c -> delete(name, c.name()));
         return accounts.remove(name) != null;
     }
 
@@ -49,20 +63,58 @@ public final class InMemoryRepositories implements IntegrationAccountRepository,
     }
 
     @Override
-    public Page<Certificate> list(String accountName, String afterName, int limit) {
-        Map<String, Certificate> ofAccount = new TreeMap<>();
-        certificates.values().stream().filter(c -> c.accountName().equals(accountName)).forEach(c -> ofAccount.put(c.name(), c));
-        return page(ofAccount, afterName, limit, Certificate::name);
+    public Page<Certificate> list(CertificateQuery query) {
+        CertificateQuery.Order order = query.order();
+        return Page.of(certificates.values().stream().filter(query::selects)
+                .filter(c -> query.after() == null || order.positionOf(c).compareTo(query.after()) > 0)
+                .sorted(Comparator.comparing(order::positionOf)).limit(query.limit() + 1L).toList(),
+                query.limit(), c -> order.positionOf(c).text());
     }
 
     @Override
     public void save(Certificate certificate) {
-        certificates.put(key(certificate.accountName(), certificate.name()), certificate);
+        String key = key(certificate.accountName(), certificate.name());
+        unindex(key);
+        certificates.put(key, certificate);
+        CertificateDetails details = certificate.details();
+        String issuerAndSerialNumber = issuerAndSerialNumber(certificate.accountName(), details.issuer(),
+                details.serialNumber());
+        String subjectKeyIdentifier = key(certificate.accountName(), details.subjectKeyIdentifier());
+        byIssuerAndSerialNumber.computeIfAbsent(issuerAndSerialNumber, k -> new TreeSet<>()).add(key);
+        bySubjectKeyIdentifier.computeIfAbsent(subjectKeyIdentifier, k -> new TreeSet<>()).add(key);
+        indexedAs.put(key, List.of(issuerAndSerialNumber, subjectKeyIdentifier));
     }
 
     @Override
     public boolean delete(String accountName, String name) {
+        unindex(key(accountName, name));
         return certificates.remove(key(accountName, name)) != null;
+    }
+
+    @Override
+    public List<Certificate> findByIssuerAndSerialNumber(String accountName, String issuer, String serialNumber) {
+        return indexed(byIssuerAndSerialNumber, issuerAndSerialNumber(accountName, issuer, serialNumber));
+    }
+
+    @Override
+    public List<Certificate> findBySubjectKeyIdentifier(String accountName, String subjectKeyIdentifier) {
+        return indexed(bySubjectKeyIdentifier, key(accountName, subjectKeyIdentifier));
+    }
+
+    private static String issuerAndSerialNumber(String account, String issuer, String serialNumber) {
+        return key(key(account, issuer), serialNumber);
+    }
+
+    private List<Certificate> indexed(Map<String, Set<String>> index, String key) {
+        return index.getOrDefault(key, Set.of()).stream().map(certificates::get).toList();
+    }
+
+    private void unindex(String key) {
+        List<String> entries = indexedAs.remove(key);
+        if (entries != null) {
+            byIssuerAndSerialNumber.getOrDefault(entries.get(0), new TreeSet<>()).remove(key);
+            bySubjectKeyIdentifier.getOrDefault(entries.get(1), new TreeSet<>()).remove(key);
+        }
     }
 
     @Override

@@ -133,6 +133,12 @@ class DistributionIT {
                 "Bearer tokens need both mp.jwt.verify.issuer and mp.jwt.verify.publickey");
     }
 
+    @Test
+    void aBadExpiryWarningStopsTheApplicationWithAClearMessage() throws Exception {
+        assertDeploymentFails(Map.of("CERTVAULT_CERTIFICATES_EXPIRY_WARNING_DAYS", "a month"),
+                "certvault.certificates.expiry-warning-days must be a whole number of days from 0 to 3650, not 'a month'");
+    }
+
     private void assertDeploymentFails(Map<String, String> environment, String expected) throws Exception {
         Process process = launch(environment);
         Instant deadline = Instant.now().plusSeconds(180);

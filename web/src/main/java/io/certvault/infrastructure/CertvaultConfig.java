@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
@@ -20,6 +21,8 @@ public class CertvaultConfig {
     public static final String DB_USER = "certvault.db.user";
     public static final String DB_PASSWORD = "certvault.db.password";
     public static final String DB_POOL_SIZE = "certvault.db.pool-size";
+    public static final String EXPIRY_WARNING_DAYS = "certvault.certificates.expiry-warning-days";
+    private static final int MAX_EXPIRY_WARNING_DAYS = 3650;
 
     @Inject
     Config config;
@@ -39,6 +42,24 @@ public class CertvaultConfig {
             dataDirectory = path;
         }
         return dataDirectory;
+    }
+
+    /**
+     * How long before its expiry a certificate "expires soon" ({@code certvault.certificates.expiry-warning-days},
+     * default 30). Startup reads it, so that a bad value stops the deployment with this message.
+     */
+    public Duration expiryWarning() {
+        String days = get(EXPIRY_WARNING_DAYS).orElse("30").trim();
+        try {
+            int value = Integer.parseInt(days);
+            if (value >= 0 && value <= MAX_EXPIRY_WARNING_DAYS) {
+                return Duration.ofDays(value);
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalStateException(EXPIRY_WARNING_DAYS + " must be a whole number of days from 0 to "
+                + MAX_EXPIRY_WARNING_DAYS + ", not '" + days + "'");
     }
 
     public Optional<String> get(String key) {

@@ -34,10 +34,11 @@ public class Startup {
         database.check();
         firstAdmin.createIfNoUsers();
         String signIn = authentication.description();
+        long warningDays = config.expiryWarning().toDays();
         LOG.info(() -> "Certvault started: data directory " + config.dataDirectory() + ", database "
                 + database.description() + ", vaults " + vaults.vaults().stream()
                         .map(v -> v.name() + " (" + v.type() + ")").collect(Collectors.joining(", "))
-                + ", API sign-in " + signIn);
+                + ", API sign-in " + signIn + ", certificates expire soon " + warningDays + " days before their end");
     }
 
 }

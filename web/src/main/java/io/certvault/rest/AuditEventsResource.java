@@ -6,8 +6,6 @@ import io.certvault.audit.AuditQuery;
 import io.certvault.audit.AuditRecord;
 import io.certvault.audit.AuditTarget;
 import io.certvault.audit.AuditVerification;
-import io.certvault.domain.CertvaultException;
-import io.certvault.domain.ErrorCode;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,7 +15,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /**
  * The audit trail, read-only: there is no way to change or delete an event through Certvault. Newest
@@ -58,7 +55,7 @@ public class AuditEventsResource {
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("$top") String top,
             @QueryParam(ListBody.SKIP_TOKEN) String skipToken) {
         AuditQuery query = new AuditQuery(blank(user), blank(operation), blank(account), blank(certificate),
-                blank(vault), blank(key), blank(outcome), instant("from", from), instant("to", to), null);
+                blank(vault), blank(key), blank(outcome), QueryParameters.instant("from", from), QueryParameters.instant("to", to), null);
         return ListBody.of(audit.find(query, ListBody.continueAfter(skipToken), top), AuditEventsResource::body, uri);
     }
 
@@ -71,17 +68,5 @@ public class AuditEventsResource {
 
     private static String blank(String value) {
         return value == null || value.isBlank() ? null : value;
-    }
-
-    private static Instant instant(String name, String value) {
-        if (blank(value) == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new CertvaultException(ErrorCode.INVALID_REQUEST, name + " must be an ISO-8601 instant such as "
-                    + "2026-11-29T08:00:00Z.");
-        }
     }
 }

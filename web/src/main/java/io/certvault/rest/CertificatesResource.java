@@ -7,7 +7,6 @@ import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.domain.KeyReference;
 import io.certvault.pki.CertificateDetails;
-import io.certvault.pki.CertificateParser;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
@@ -75,7 +74,7 @@ public class CertificatesResource {
 
     static CertificateBody body(Certificate certificate, String resolvedKeyVersion, ErrorBody.Detail resolutionError) {
         byte[] der = certificate.der();
-        CertificateDetails details = CertificateDetails.of(CertificateParser.parse(der));
+        CertificateDetails details = certificate.details();
         KeyReference reference = certificate.key();
         KeyBody key = reference == null ? null : new KeyBody(
                 new KeyVaultBody("/vaults/" + reference.vaultName(), reference.vaultName(), VaultsResource.TYPE),
@@ -89,11 +88,16 @@ public class CertificatesResource {
                         details.keySize(), details.keyCurve()));
     }
 
+    /**
+     * The account's certificates, by {@code name} (the default) or {@code notAfter}, optionally only those that
+     * expire before an instant.
+     */
     @GET
-    public ListBody<CertificateBody> list(@QueryParam("$top") String top,
+    public ListBody<CertificateBody> list(@QueryParam("expiresBefore") String expiresBefore,
+            @QueryParam("$orderby") String orderBy, @QueryParam("$top") String top,
             @QueryParam(ListBody.SKIP_TOKEN) String skipToken) {
-        return ListBody.of(certificates.list(account, ListBody.continueAfter(skipToken), top),
-                CertificatesResource::body, uri);
+        return ListBody.of(certificates.list(account, QueryParameters.instant("expiresBefore", expiresBefore), orderBy,
+                ListBody.continueAfter(skipToken), top), CertificatesResource::body, uri);
     }
 
     @GET

@@ -20,7 +20,10 @@ public record ListBody<T>(List<T> value, String nextLink) {
         return new ListBody<>(page.items().stream().map(toBody).toList(), next);
     }
 
-    /** The name to continue after, from an opaque skip token; null for the first page. */
+    /**
+     * The position to continue after (a name, or what else the list is ordered by), from an opaque skip token;
+     * null for the first page.
+     */
     public static String continueAfter(String skipToken) {
         if (skipToken == null || skipToken.isEmpty()) {
             return null;

@@ -3,8 +3,8 @@ package io.certvault.ui;
 import io.certvault.application.CertificateService;
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertvaultException;
+import io.certvault.infrastructure.CertvaultConfig;
 import io.certvault.pki.CertificateDetails;
-import io.certvault.pki.CertificateParser;
 import jakarta.faces.context.ExternalContext;
 import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.Base64;
 
 /** One certificate: every detail, its PEM, download as .cer, and deletion after confirmation. */
@@ -22,6 +23,8 @@ public class CertificateView implements Serializable {
 
     @Inject
     CertificateService certificates;
+    @Inject
+    CertvaultConfig config;
 
     private String account;
     private String name;
@@ -34,7 +37,7 @@ public class CertificateView implements Serializable {
         try {
             certificate = certificates.get(account, name);
             der = certificate.der();
-            details = CertificateDetails.of(CertificateParser.parse(der));
+            details = certificate.details();
             return null;
         } catch (CertvaultException e) {
             Ui.error(null, e.getMessage());
@@ -101,6 +104,14 @@ public class CertificateView implements Serializable {
 
     public CertificateDetails getDetails() {
         return details;
+    }
+
+    public boolean isExpired() {
+        return certificate != null && certificate.expired(Instant.now());
+    }
+
+    public boolean isExpiringSoon() {
+        return certificate != null && certificate.expiresSoon(Instant.now(), config.expiryWarning());
     }
 
     public boolean isConfirming() {

@@ -3,8 +3,8 @@ package io.certvault.ui;
 import io.certvault.application.CertificateService;
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertvaultException;
+import io.certvault.infrastructure.CertvaultConfig;
 import io.certvault.pki.CertificateDetails;
-import io.certvault.pki.CertificateParser;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -28,6 +28,8 @@ public class CertificatesView implements Serializable {
 
     @Inject
     CertificateService certificates;
+    @Inject
+    CertvaultConfig config;
 
     private String account;
     private List<Row> all = List.of();
@@ -44,12 +46,12 @@ public class CertificatesView implements Serializable {
         try {
             List<Row> rows = new ArrayList<>();
             Instant now = Instant.now();
+            Duration warning = config.expiryWarning();
             for (Certificate certificate : certificates.all(account)) {
-                CertificateDetails details = CertificateDetails.of(CertificateParser.parse(certificate.der()));
-                boolean expired = details.notAfter().isBefore(now);
+                CertificateDetails details = certificate.details();
                 rows.add(new Row(certificate.name(), certificate.isPrivate() ? "Private" : "Public", details.subject(),
                         details.issuer(), details.thumbprint(), details.notAfter(), DATE.format(details.notAfter()),
-                        expired, !expired && details.notAfter().isBefore(now.plus(Duration.ofDays(30))),
+                        certificate.expired(now), certificate.expiresSoon(now, warning),
                         certificate.isPrivate() ? certificate.key().toString() : ""));
             }
             all = rows;

@@ -204,6 +204,97 @@ class CertvaultApiIT {
     }
 
     @Test
+    void certificatesByExpiryInPagesAndAcrossTheAccountsACallerMayRead() {
+        createAccount("expiry-a");
+        createAccount("expiry-b");
+        KeyPair key = TestCertificates.ec("secp256r1");
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant tenDays = now.plus(java.time.Duration.ofDays(10));
+        putExpiring("expiry-a", "a-late", key, now.plus(java.time.Duration.ofDays(400)));
+        // Two expire at the same second: the name orders them, and a page ends between them.
+        putExpiring("expiry-a", "a-soon2", key, tenDays);
+        putExpiring("expiry-a", "a-soon1", key, tenDays);
+        putExpiring("expiry-a", "a-gone", key, now.minus(java.time.Duration.ofDays(1)));
+        putExpiring("expiry-b", "b-soon", key, now.plus(java.time.Duration.ofDays(5)));
+        String horizon = now.plus(java.time.Duration.ofDays(30)).toString();
+
+        assertThat(names(pages("integrationAccounts/expiry-a/certificates?$orderby=notAfter&$top=1&api-version=2019-05-01",
+                api))).containsExactly("a-gone", "a-soon1", "a-soon2", "a-late");
+        assertThat(names(pages("integrationAccounts/expiry-a/certificates?$orderby=notAfter&$top=2&expiresBefore="
+                + horizon, api))).containsExactly("a-gone", "a-soon1", "a-soon2");
+        assertThat(names(pages("integrationAccounts/expiry-a/certificates?$top=3", api)))
+                .containsExactly("a-gone", "a-late", "a-soon1", "a-soon2");
+        JsonObject soon = pages("integrationAccounts/expiry-b/certificates?expiresBefore=" + horizon, api).get(0);
+        assertThat(Instant.parse(soon.getJsonObject("properties").getString("notAfter")))
+                .isEqualTo(now.plus(java.time.Duration.ofDays(5)));
+
+        // Across accounts: the admin sees both (and whatever else expires by then), by expiry.
+        assertThat(pages("certificates?$orderby=notAfter&$top=2&expiresBefore=" + horizon, api).stream()
+                .map(o -> o.getString("id")).filter(id -> id.contains("/expiry-")).toList()).containsExactly(
+                        "/integrationAccounts/expiry-a/certificates/a-gone",
+                        "/integrationAccounts/expiry-b/certificates/b-soon",
+                        "/integrationAccounts/expiry-a/certificates/a-soon1",
+                        "/integrationAccounts/expiry-a/certificates/a-soon2");
+        // A reader of one account sees that account's only.
+        String password = "expiry-Reader-Password-1";
+        assertThat(record(api.put("users/expiry-reader", Json.createObjectBuilder().add("properties",
+                Json.createObjectBuilder().add("password", password)).build())).status()).isIn(200, 201);
+        ApiClient reader = ApiClient.basic(api.uri("/"), "expiry-reader", password);
+        assertError(reader.get("certificates?expiresBefore=" + horizon), 403, "AuthorizationFailed");
+        assertThat(record(api.put("roleAssignments/expiry-reader-b", Json.createObjectBuilder().add("properties",
+                Json.createObjectBuilder().add("principalName", "expiry-reader").add("roleName", "reader")
+                        .add("scope", "/integrationAccounts/expiry-b")).build())).status()).isIn(200, 201);
+        assertThat(pages("certificates?$orderby=notAfter&$top=1&expiresBefore=" + horizon, reader).stream()
+                .map(o -> o.getString("id")).toList())
+                .containsExactly("/integrationAccounts/expiry-b/certificates/b-soon");
+        assertThat(names(pages("certificates", reader))).containsExactly("b-soon");
+        assertError(reader.get("integrationAccounts/expiry-a/certificates"), 403, "AuthorizationFailed");
+
+        // Bad values are the client's: 400, naming what is wrong.
+        for (String list : List.of("integrationAccounts/expiry-a/certificates", "certificates")) {
+            var badInstant = api.get(list + "?expiresBefore=tomorrow");
+            assertError(badInstant, 400, "InvalidRequestContent");
+            assertThat(badInstant.errorMessage()).contains("expiresBefore");
+            assertError(api.get(list + "?expiresBefore=2027-13-01T00:00:00Z"), 400, "InvalidRequestContent");
+            var badOrder = api.get(list + "?$orderby=thumbprint");
+            assertError(badOrder, 400, "InvalidRequestContent");
+            assertThat(badOrder.errorMessage()).contains("$orderby");
+            assertError(api.get(list + "?$orderby=notAfter%20desc"), 400, "InvalidRequestContent");
+            assertError(api.get(list + "?$orderby=notAfter&$skiptoken=bm9wZQ"), 400, "InvalidRequestContent");
+            assertError(api.get(list + "?$top=1001&$orderby=notAfter"), 400, "InvalidRequestContent");
+        }
+        // A token of one order does not continue another.
+        String byName = api.get("integrationAccounts/expiry-a/certificates?$top=1").json().getString("nextLink");
+        String token = byName.substring(byName.indexOf("skiptoken=") + "skiptoken=".length());
+        assertError(api.get("integrationAccounts/expiry-a/certificates?$orderby=notAfter&$skiptoken=" + token), 400,
+                "InvalidRequestContent");
+    }
+
+    /** Every item of a list, following nextLink, as the given client. */
+    private List<JsonObject> pages(String path, ApiClient client) {
+        List<JsonObject> items = new ArrayList<>();
+        var page = record(client.get(path));
+        for (int pages = 0; pages < 100; pages++) {
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            items.addAll(page.json().getJsonArray("value").getValuesAs(JsonObject.class));
+            if (!page.json().containsKey("nextLink")) {
+                return items;
+            }
+            page = record(client.getAbsolute(page.json().getString("nextLink")));
+        }
+        throw new AssertionError("more than 100 pages of " + path);
+    }
+
+    private static List<String> names(List<JsonObject> items) {
+        return items.stream().map(o -> o.getString("name")).toList();
+    }
+
+    private void putExpiring(String account, String name, KeyPair key, Instant notAfter) {
+        assertThat(putCertificate(account, name, TestCertificates.base64(TestCertificates.selfSigned(key, name,
+                notAfter.minus(java.time.Duration.ofDays(800)), notAfter)), null).status()).isEqualTo(201);
+    }
+
+    @Test
     void privateCertificateNeedsItsVaultKey() {
         createAccount("contoso");
         KeyPair ours = remember(TestCertificates.rsa(2048));

@@ -24,7 +24,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.certvault.infrastructure.persistence.migration.V4__certificate_details;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * The database: migrated with Flyway at start, then used through a resource-local JPA persistence unit.
@@ -37,6 +40,8 @@ public class Database {
     private static final Logger LOG = Logger.getLogger(Database.class.getName());
     /** Not META-INF/persistence.xml, so that the container leaves this unit to us. */
     private static final String PERSISTENCE_XML = "META-INF/certvault-persistence.xml";
+    /** Migrations that need Java (beside the SQL ones in db/migration), in no particular order: Flyway sorts them. */
+    private static final JavaMigration[] JAVA_MIGRATIONS = {new V4__certificate_details()};
 
     @Inject
     CertvaultConfig config;
@@ -64,8 +69,7 @@ public class Database {
         dataSource = new HikariDataSource(pool);
 
         ClassLoader loader = Database.class.getClassLoader();
-        var migration = Flyway.configure(loader).dataSource(dataSource)
-                .locations("classpath:db/migration").load().migrate();
+        var migration = migrations(dataSource).load().migrate();
         LOG.info(() -> "Database " + description() + " is at schema version " + migration.targetSchemaVersion
                 + " (" + migration.migrationsExecuted + " migrations applied now)");
 
@@ -74,6 +78,13 @@ public class Database {
         properties.put("eclipselink.classloader", loader);
         properties.put("jakarta.persistence.nonJtaDataSource", dataSource);
         factory = Persistence.createEntityManagerFactory("certvault", properties);
+    }
+
+    /** Flyway, configured for Certvault's migrations: the SQL ones in db/migration and the Java ones. */
+    static FluentConfiguration migrations(javax.sql.DataSource dataSource) {
+        // Java migrations are named here: scanning WEB-INF/classes for them is not portable across servers.
+        return Flyway.configure(Database.class.getClassLoader()).dataSource(dataSource)
+                .locations("classpath:db/migration").javaMigrations(JAVA_MIGRATIONS);
     }
 
     @PreDestroy

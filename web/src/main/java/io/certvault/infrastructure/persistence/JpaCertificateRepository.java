@@ -1,12 +1,14 @@
 package io.certvault.infrastructure.persistence;
 
 import io.certvault.domain.Certificate;
+import io.certvault.domain.CertificateQuery;
 import io.certvault.domain.CertificateRepository;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.domain.Page;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.TypedQuery;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,15 +26,57 @@ public class JpaCertificateRepository implements CertificateRepository {
                 .getResultStream().findFirst());
     }
 
+    /** Keyset paging: the rows after the position in the order, as {@link CertificateQuery.Position} compares them. */
     @Override
-    public Page<Certificate> list(String accountName, String afterName, int limit) {
-        return database.transaction(manager -> Page.of(manager.createQuery(
-                "SELECT c FROM Certificate c WHERE c.accountName = :account AND c.name > :after ORDER BY c.name",
-                Certificate.class)
-                .setParameter("account", accountName)
-                .setParameter("after", afterName == null ? "" : afterName)
-                .setMaxResults(limit + 1)
-                .getResultList(), limit, Certificate::name));
+    public Page<Certificate> list(CertificateQuery query) {
+        boolean byExpiry = query.order() == CertificateQuery.Order.NOT_AFTER;
+        CertificateQuery.Position after = query.after();
+        StringBuilder jpql = new StringBuilder("SELECT c FROM Certificate c WHERE 1 = 1");
+        if (query.accounts() != null) {
+            jpql.append(" AND c.accountName IN :accounts");
+        }
+        if (query.expiresBefore() != null) {
+            jpql.append(" AND c.notAfter < :expiresBefore");
+        }
+        if (after != null) {
+            String byName = "c.accountName > :afterAccount OR (c.accountName = :afterAccount AND c.name > :afterName)";
+            jpql.append(byExpiry ? " AND (c.notAfter > :afterNotAfter OR (c.notAfter = :afterNotAfter AND (" + byName
+                    + ")))" : " AND (" + byName + ")");
+        }
+        jpql.append(byExpiry ? " ORDER BY c.notAfter, c.accountName, c.name" : " ORDER BY c.accountName, c.name");
+        return database.transaction(manager -> {
+            TypedQuery<Certificate> select = manager.createQuery(jpql.toString(), Certificate.class);
+            if (query.accounts() != null) {
+                select.setParameter("accounts", query.accounts());
+            }
+            if (query.expiresBefore() != null) {
+                select.setParameter("expiresBefore", query.expiresBefore());
+            }
+            if (after != null) {
+                select.setParameter("afterAccount", after.accountName()).setParameter("afterName", after.name());
+                if (byExpiry) {
+                    select.setParameter("afterNotAfter", after.notAfter());
+                }
+            }
+            return Page.of(select.setMaxResults(query.limit() + 1).getResultList(), query.limit(),
+                    c -> query.order().positionOf(c).text());
+        });
+    }
+
+    @Override
+    public List<Certificate> findByIssuerAndSerialNumber(String accountName, String issuer, String serialNumber) {
+        return database.transaction(manager -> manager.createQuery("SELECT c FROM Certificate c WHERE c.accountName "
+                + "= :account AND c.serialNumber = :serial AND c.issuer = :issuer ORDER BY c.name", Certificate.class)
+                .setParameter("account", accountName).setParameter("serial", serialNumber)
+                .setParameter("issuer", issuer).getResultList());
+    }
+
+    @Override
+    public List<Certificate> findBySubjectKeyIdentifier(String accountName, String subjectKeyIdentifier) {
+        return database.transaction(manager -> manager.createQuery("SELECT c FROM Certificate c WHERE c.accountName "
+                + "= :account AND c.subjectKeyIdentifier = :identifier ORDER BY c.name", Certificate.class)
+                .setParameter("account", accountName).setParameter("identifier", subjectKeyIdentifier)
+                .getResultList());
     }
 
     @Override

@@ -113,6 +113,29 @@ class PostgresPersistenceTest {
     }
 
     @Test
+    void certificateDetailsAreFilledForTheRowsThereWere() throws SQLException {
+        String name = NAME + "_v4";
+        try (Connection server = server(); Statement sql = server.createStatement()) {
+            sql.execute("CREATE DATABASE " + name);
+        }
+        try {
+            String url = SERVER.substring(0, SERVER.lastIndexOf('/') + 1) + name;
+            // A pool that loads the driver itself: a closed Database has taken it out of DriverManager.
+            com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+            pool.setJdbcUrl(url);
+            pool.setUsername(USER);
+            pool.setDriverClassName("org.postgresql.Driver");
+            try (com.zaxxer.hikari.HikariDataSource fresh = new com.zaxxer.hikari.HikariDataSource(pool)) {
+                CertificateMigrationTest.existingRowsGetTheirDetails(fresh, url, USER);
+            }
+        } finally {
+            try (Connection server = server(); Statement sql = server.createStatement()) {
+                sql.execute("DROP DATABASE IF EXISTS " + name);
+            }
+        }
+    }
+
+    @Test
     void usersAndTheirRoleAssignmentsGoTogether() {
         JpaUserRepository users = new JpaUserRepository();
         users.database = database;

@@ -72,8 +72,12 @@ public class CertificateKeys {
      * @throws CertvaultException {@code CertificateKeyMismatch} (409) when no version fits, or the vault's error
      */
     public VaultKey resolve(Certificate certificate) {
+        return resolve(certificate, CertificateParser.parse(certificate.der()).getPublicKey());
+    }
+
+    /** {@link #resolve(Certificate)} with the certificate's public key at hand (a key use parses nothing). */
+    private VaultKey resolve(Certificate certificate, PublicKey publicKey) {
         KeyReference reference = requireKey(certificate);
-        PublicKey publicKey = CertificateParser.parse(certificate.der()).getPublicKey();
         String cacheKey = cacheKey(reference, publicKey);
         Resolved known = resolved.get(cacheKey);
         Instant now = clock.instant();
@@ -235,7 +239,7 @@ public class CertificateKeys {
             return guard.recorded(caller, operation, () -> target.withKey(reference.vaultName(), reference.keyName(),
                     used[0] == null ? reference.keyVersion() : used[0].version()), () -> {
                         Vault vault = vaults.vault(reference.vaultName());
-                        used[0] = resolve(certificate);
+                        used[0] = resolve(certificate, publicKey);
                         try {
                             return work.apply(vault, used[0]);
                         } catch (StaleResolution | CertvaultException e) {
@@ -243,7 +247,7 @@ public class CertificateKeys {
                                 throw c;
                             }
                             forget(reference.vaultName(), reference.keyName());
-                            used[0] = resolve(certificate);
+                            used[0] = resolve(certificate, publicKey);
                             try {
                                 return work.apply(vault, used[0]);
                             } catch (StaleResolution again) {

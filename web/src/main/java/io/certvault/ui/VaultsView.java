@@ -31,6 +31,7 @@ public class VaultsView implements Serializable {
     private String key;
     private transient List<VaultKey> listed;
     private transient List<VaultKeyService.VersionUse> versions;
+    private transient VaultSummary summary;
     private String keysMessage = "No keys in this vault yet.";
     private String importName;
     private transient Part keyFile;
@@ -47,6 +48,7 @@ public class VaultsView implements Serializable {
 
     public String show() {
         listed = null;
+        summary = null;
         return null;
     }
 
@@ -109,7 +111,15 @@ public class VaultsView implements Serializable {
     /** What the chosen vault can do: the page offers nothing else. */
     public io.certvault.vault.VaultCapabilities getCapabilities() {
         return vault == null ? new io.certvault.vault.VaultCapabilities(java.util.Set.of(), java.util.Set.of(), false,
-                false, false, java.util.Set.of()) : keys.vault(vault).capabilities();
+                false, false, java.util.Set.of()) : summary().capabilities();
+    }
+
+    /** The chosen vault, read once a view: the page asks for its state and capabilities several times. */
+    private VaultSummary summary() {
+        if (summary == null || !summary.name().equals(vault)) {
+            summary = keys.vault(vault);
+        }
+        return summary;
     }
 
     /** The key types and sizes the chosen vault creates, in their natural order. */
@@ -121,7 +131,7 @@ public class VaultsView implements Serializable {
         if (vault == null) {
             return "no vault";
         }
-        VaultState state = keys.vault(vault).state();
+        VaultState state = summary().state();
         return state.up() ? "up" : "down: " + state.detail();
     }
 

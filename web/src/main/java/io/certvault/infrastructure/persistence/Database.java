@@ -54,8 +54,9 @@ public class Database {
 
     @PostConstruct
     void open() {
+        // Row locks (the last-admin check, sign-in counters) wait up to 10 s for each other, not H2's default 1 s.
         url = config.get(CertvaultConfig.DB_URL).orElseGet(() -> "jdbc:h2:file:"
-                + config.dataDirectory().resolve("db").resolve("certvault") + ";DB_CLOSE_ON_EXIT=FALSE");
+                + config.dataDirectory().resolve("db").resolve("certvault") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000");
         boolean h2 = url.startsWith("jdbc:h2:");
         // The pool lives in the WAR, so it sees the JDBC drivers packed there (DriverManager, called from the
         // server's own modules, would not).

@@ -937,6 +937,27 @@ class CertvaultApiIT {
                 forPartner.body());
         assertError(notOurs, 400, "NoMatchingPrivateCertificate");
         assertThat(notOurs.errorMessage()).contains("CN=partner");
+
+        // Cut short or altered on the way: the message's fault, with its code.
+        byte[] payload = "ISA*00*payload~\n".repeat(150).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        var gcm = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri(path
+                + "encode?encryptionCertificateName=rsa&encryptionAlgorithm=AES128GCM"))
+                .header("Content-Type", "application/edi-x12")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload)));
+        assertThat(gcm.statusCode()).isEqualTo(200);
+        String gcmType = gcm.headers().firstValue("Content-Type").orElseThrow();
+        byte[] altered = gcm.body().clone();
+        altered[altered.length - 200] ^= 0x01; // in the ciphertext, before the tag
+        assertError(postMessage(path + "decode", gcmType, altered), 400, "IntegrityCheckFailed");
+        var cutGcm = postMessage(path + "decode", gcmType, java.util.Arrays.copyOf(gcm.body(), gcm.body().length / 2));
+        assertThat(cutGcm.status()).as(cutGcm.body()).isEqualTo(400);
+        assertThat(cutGcm.errorCode()).isIn("MalformedMessage", "IntegrityCheckFailed");
+        var compressed = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri(path + "encode?compressMessage=true"))
+                .header("Content-Type", "application/edi-x12")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload)));
+        assertThat(compressed.statusCode()).isEqualTo(200);
+        assertError(postMessage(path + "decode", compressed.headers().firstValue("Content-Type").orElseThrow(),
+                java.util.Arrays.copyOf(compressed.body(), compressed.body().length - 30)), 400, "MalformedMessage");
     }
 
     /** 100 MB through encode and decode, streaming, with the server's heap at 256 MB (see the failsafe settings). */

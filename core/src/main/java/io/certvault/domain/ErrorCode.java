@@ -13,6 +13,8 @@ public enum ErrorCode {
     UNSUPPORTED_ALGORITHM("UnsupportedAlgorithm", Kind.INVALID),
     VAULT_OPERATION_NOT_SUPPORTED("VaultOperationNotSupported", Kind.INVALID),
     DECRYPTION_FAILED("DecryptionFailed", Kind.INVALID),
+    /** An authentication tag or a checksum inside the message does not verify: the content was altered. */
+    INTEGRITY_CHECK_FAILED("IntegrityCheckFailed", Kind.INVALID),
     MALFORMED_MESSAGE("MalformedMessage", Kind.INVALID),
     SIGNATURE_INVALID("SignatureInvalid", Kind.INVALID),
     SIGNER_UNKNOWN("SignerUnknown", Kind.INVALID),

@@ -7,6 +7,8 @@ import io.certvault.pki.CertificateDetails;
 import io.certvault.vault.BoundKey;
 import jakarta.mail.internet.ContentType;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +22,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.zip.DataFormatException;
+import java.util.zip.ZipException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.BadPaddingException;
+import javax.crypto.IllegalBlockSizeException;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
@@ -45,6 +52,7 @@ import org.bouncycastle.cms.SignerInformationStore;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipient;
 import org.bouncycastle.cms.jcajce.ZlibExpanderProvider;
+import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
@@ -159,6 +167,8 @@ public final class SmimeDecoder {
     private String decryptedWith;
     private String mic;
     private boolean decompressed;
+    /** Whether content was decrypted with authenticated encryption, whose failures mean altered content. */
+    private boolean authenticated;
 
     public SmimeDecoder(CertificateLookup certificates, CertificatePolicy policy, Supplier<Spool> spools) {
         this.certificates = certificates;
@@ -166,14 +176,23 @@ public final class SmimeDecoder {
         this.spools = spools;
     }
 
-    /** Decodes a message whose outermost entity has this Content-Type and (for its body) transfer encoding. */
+    /**
+     * Decodes a message whose outermost entity has this Content-Type and (for its body) transfer encoding. The
+     * whole message is read and every layer checked before this returns, so a message cut short or altered is
+     * refused here, never while its payload is being answered.
+     */
     public Result decode(InputStream body, String contentType, String transferEncoding) throws IOException {
         Spool payload = spools.get();
         try {
             ContentType type = MimeEntity.contentType(contentType);
             InputStream in = new BufferedInputStream(body, 64 * 1024);
             in = outerTransferEncoding(in, type, transferEncoding);
+            // Each layer's stream, outermost first: read to their ends once the payload is, so that a GCM tag
+            // and whatever follows an inner layer are checked too.
+            List<InputStream> layers = new ArrayList<>();
             for (int layer = 0; layer < MAX_LAYERS; layer++) {
+                in = new KeptOpen(in);
+                layers.add(in);
                 MimeEntity inner = open(in, type);
                 if (inner == null) {
                     try (OutputStream out = payload.output()) {
@@ -182,6 +201,9 @@ public final class SmimeDecoder {
                         while ((count = in.read(buffer)) != -1) {
                             out.write(buffer, 0, count);
                         }
+                    }
+                    for (int outer = layers.size() - 2; outer >= 0; outer--) {
+                        layers.get(outer).transferTo(OutputStream.nullOutputStream());
                     }
                     if (signedBy == null && decryptedWith == null && !decompressed) {
                         throw MimeEntity.malformed("The message is neither signed, encrypted nor compressed: its "
@@ -193,19 +215,56 @@ public final class SmimeDecoder {
                 in = inner.body();
             }
             throw MimeEntity.malformed("The message has more than " + MAX_LAYERS + " layers.");
-        } catch (CMSException e) {
+        } catch (IOException | CMSException | RuntimeException e) {
             payload.close();
-            throw MimeEntity.malformed("The CMS structure cannot be read: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            payload.close();
-            // Base64 decoding and ASN.1 parsing report bad input this way.
-            throw MimeEntity.malformed("The message is not well-formed: " + e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            payload.close();
-            throw e;
+            throw refusal(e);
         } finally {
             intermediate.forEach(Spool::close);
         }
+    }
+
+    /**
+     * What a failure met while reading the message means. BouncyCastle and the JDK report a message that is cut
+     * short or altered with whatever their parsers and ciphers happen to meet (EOF, ASN.1 and CMS exceptions,
+     * cipher and zlib failures, even index and cast errors on garbage), often wrapped and often only while the
+     * content streams: all of it is the message's fault. Certvault's own refusals (a vault unavailable, a signer
+     * unknown) keep their codes, and a failing spool disk stays a fault of the server.
+     */
+    private RuntimeException refusal(Exception failure) throws Spool.Failure {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertvaultException refused) {
+                return refused;
+            }
+            if (cause instanceof Spool.Failure spool) {
+                throw spool;
+            }
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AEADBadTagException || (authenticated && (cause instanceof BadPaddingException
+                    || cause instanceof InvalidCipherTextException))) {
+                return new CertvaultException(ErrorCode.INTEGRITY_CHECK_FAILED, "The encrypted content's "
+                        + "authentication tag does not verify: the message was altered or cut short.", failure);
+            }
+            if (cause instanceof BadPaddingException || cause instanceof IllegalBlockSizeException
+                    || cause instanceof InvalidCipherTextException) {
+                return new CertvaultException(ErrorCode.DECRYPTION_FAILED, "The encrypted content cannot be "
+                        + "decrypted: the message was altered or cut short.", failure);
+            }
+            if (cause instanceof ZipException || cause instanceof DataFormatException) {
+                boolean checksum = String.valueOf(cause.getMessage()).contains("data check");
+                return new CertvaultException(checksum ? ErrorCode.INTEGRITY_CHECK_FAILED
+                        : ErrorCode.MALFORMED_MESSAGE, "The compressed content is corrupt ("
+                        + cause.getMessage() + "): the message was altered.", failure);
+            }
+            if (cause instanceof EOFException) {
+                return new CertvaultException(ErrorCode.MALFORMED_MESSAGE, "The message ends inside its own "
+                        + "structure: it was cut short.", failure);
+            }
+        }
+        String detail = failure instanceof IOException || failure instanceof CMSException
+                || failure instanceof IllegalArgumentException ? ": " + failure.getMessage() : ".";
+        return new CertvaultException(ErrorCode.MALFORMED_MESSAGE, "The message is not well-formed S/MIME or CMS"
+                + detail, failure);
     }
 
     /** Opens one security layer; null when the entity is the payload. */
@@ -273,6 +332,7 @@ public final class SmimeDecoder {
                 }
                 policy.check(candidate.name(), certificate, "decrypt");
                 decryptedWith = candidate.name();
+                this.authenticated |= authenticated;
                 return recipient.getContentStream(vaultRecipient).getContentStream();
             }
         }
@@ -375,6 +435,21 @@ public final class SmimeDecoder {
             }
         }
         return in;
+    }
+
+    /**
+     * A layer's stream, which the decoder reads to its end: parsers that close what they have read to its end
+     * (SequenceInputStream does) must not close it before.
+     */
+    private static final class KeptOpen extends FilterInputStream {
+        KeptOpen(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+            // the decoder's caller owns the message's stream; inner layers' streams end with it
+        }
     }
 
     /** The certificate as BouncyCastle matches recipient and signer names against it; null matches none. */

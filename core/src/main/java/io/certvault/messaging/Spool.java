@@ -20,9 +20,17 @@ import javax.crypto.spec.SecretKeySpec;
  * Holds a message that must be complete before it is answered (its signature checked, its MIC known).
  * Small messages stay in memory; larger ones go to a temporary file, encrypted with AES-CTR under a key
  * that exists only in this object, so that payloads never lie on disk in clear. Write once through
- * {@link #output()}, then read any number of times; {@link #close()} deletes the file.
+ * {@link #output()}, then read any number of times; {@link #close()} deletes the file. Its own disk's
+ * failures are {@link Failure}s, so that they are not taken for faults of the content.
  */
 public final class Spool implements AutoCloseable {
+    /** The spool's file could not be written or read: a fault of the server, never of the content. */
+    public static final class Failure extends IOException {
+        Failure(IOException cause) {
+            super("The spool file failed: " + cause.getMessage(), cause);
+        }
+    }
+
     private static final int CHUNK = 64 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -67,17 +75,25 @@ public final class Spool implements AutoCloseable {
 
             @Override
             public void write(byte[] bytes, int offset, int length) throws IOException {
-                if (target == memory && memory.size() + length > memoryLimit) {
-                    target = toFile();
+                try {
+                    if (target == memory && memory.size() + length > memoryLimit) {
+                        target = toFile();
+                    }
+                    target.write(bytes, offset, length);
+                } catch (IOException e) {
+                    throw new Failure(e);
                 }
-                target.write(bytes, offset, length);
                 size += length;
             }
 
             @Override
             public void close() throws IOException {
-                if (target != memory) {
-                    target.close();
+                try {
+                    if (target != memory) {
+                        target.close();
+                    }
+                } catch (IOException e) {
+                    throw new Failure(e);
                 }
             }
         };
@@ -179,7 +195,12 @@ public final class Spool implements AutoCloseable {
 
         @Override
         protected byte[] nextBlock() throws IOException {
-            int count = in.read(raw, 0, raw.length);
+            int count;
+            try {
+                count = in.read(raw, 0, raw.length);
+            } catch (IOException e) {
+                throw new Failure(e);
+            }
             if (count == -1) {
                 return null;
             }

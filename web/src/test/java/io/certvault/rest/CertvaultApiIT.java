@@ -937,6 +937,71 @@ class CertvaultApiIT {
                 forPartner.body());
         assertError(notOurs, 400, "NoMatchingPrivateCertificate");
         assertThat(notOurs.errorMessage()).contains("CN=partner");
+
+        // Cut short or altered on the way: the message's fault, with its code.
+        byte[] payload = "ISA*00*payload~\n".repeat(150).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        var gcm = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri(path
+                + "encode?encryptionCertificateName=rsa&encryptionAlgorithm=AES128GCM"))
+                .header("Content-Type", "application/edi-x12")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload)));
+        assertThat(gcm.statusCode()).isEqualTo(200);
+        String gcmType = gcm.headers().firstValue("Content-Type").orElseThrow();
+        byte[] altered = gcm.body().clone();
+        altered[altered.length - 200] ^= 0x01; // in the ciphertext, before the tag
+        assertError(postMessage(path + "decode", gcmType, altered), 400, "IntegrityCheckFailed");
+        var cutGcm = postMessage(path + "decode", gcmType, java.util.Arrays.copyOf(gcm.body(), gcm.body().length / 2));
+        assertThat(cutGcm.status()).as(cutGcm.body()).isEqualTo(400);
+        assertThat(cutGcm.errorCode()).isIn("MalformedMessage", "IntegrityCheckFailed");
+        var compressed = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri(path + "encode?compressMessage=true"))
+                .header("Content-Type", "application/edi-x12")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(payload)));
+        assertThat(compressed.statusCode()).isEqualTo(200);
+        assertError(postMessage(path + "decode", compressed.headers().firstValue("Content-Type").orElseThrow(),
+                java.util.Arrays.copyOf(compressed.body(), compressed.body().length - 30)), 400, "MalformedMessage");
+    }
+
+    /**
+     * A client that sends less than its Content-Length and then waits gets a 400 when the server's read times
+     * out (or its connection closed), never a 500; for a message as for a JSON body.
+     */
+    @Test
+    void aBodyShorterThanItsContentLengthIsTheClientsFault() throws Exception {
+        createAccount("edi-short");
+        String authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:"
+                + System.getProperty("certvault.it.admin-password")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String prefix = deploymentUrl.getPath() + "api/";
+        List<java.net.Socket> clients = new java.util.ArrayList<>();
+        long started = System.nanoTime();
+        // The start of a BER ContentInfo, and the start of a JSON object: each waits for more.
+        byte[] berStart = {0x30, (byte) 0x80, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d};
+        for (Object[] request : List.of(
+                new Object[] {"POST", "integrationAccounts/edi-short/messages/decode", "application/pkcs7-mime", berStart},
+                new Object[] {"PUT", "integrationAccounts/edi-short-put", "application/json",
+                        "{\"tags\": {".getBytes(java.nio.charset.StandardCharsets.US_ASCII)})) {
+            java.net.Socket socket = new java.net.Socket("127.0.0.1", deploymentUrl.getPort());
+            socket.setSoTimeout(150_000);
+            socket.getOutputStream().write((request[0] + " " + prefix + request[1] + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: close\r\nAuthorization: " + authorization + "\r\nContent-Type: " + request[2]
+                    + "\r\nContent-Length: 1000\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write((byte[]) request[3]);
+            socket.getOutputStream().flush();
+            clients.add(socket);
+        }
+        for (java.net.Socket socket : clients) {
+            try (socket) {
+                String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                long seconds = (System.nanoTime() - started) / 1_000_000_000;
+                System.out.println("A body short of its Content-Length: answered after " + seconds + " s: "
+                        + answer.lines().findFirst().orElse("(connection closed)"));
+                if (!answer.isEmpty()) {
+                    assertThat(answer).startsWith("HTTP/1.1 400").contains("InvalidRequestContent");
+                }
+                // Payara Micro ends a read that waits longer than its HTTP timeout-seconds (30 s by default).
+                assertThat(seconds).isLessThan(90);
+            } catch (java.net.SocketException e) {
+                // the server closed the connection: the client learns that its request failed
+            }
+        }
     }
 
     /** 100 MB through encode and decode, streaming, with the server's heap at 256 MB (see the failsafe settings). */

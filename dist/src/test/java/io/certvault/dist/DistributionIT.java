@@ -74,18 +74,7 @@ class DistributionIT {
         // At the root context Payara's own endpoints pass through the sign-in too: health open, OpenAPI guarded.
         assertThat(sendAs(null, "GET", "/openapi", null).statusCode()).isEqualTo(401);
         assertThat(send("GET", "/openapi", null).body()).contains("/api/integrationAccounts");
-        assertThat(send("PUT", "/api/integrationAccounts/contoso", "{\"location\":\"on-premises\"}").statusCode())
-                .isEqualTo(201);
-        var imported = send("PUT", "/api/vaults/default/keys/contoso-key",
-                Json.createObjectBuilder().add("key", keyPem).build().toString());
-        assertThat(imported.statusCode()).isEqualTo(201);
-        String version = json(imported.body()).getJsonObject("properties").getString("version");
-        String certificateBody = Json.createObjectBuilder().add("properties", Json.createObjectBuilder()
-                .add("publicCertificate", certificate)
-                .add("key", Json.createObjectBuilder().add("keyVault", Json.createObjectBuilder().add("name", "default"))
-                        .add("keyName", "contoso-key"))).build().toString();
-        assertThat(send("PUT", "/api/integrationAccounts/contoso/certificates/contoso-private", certificateBody)
-                .statusCode()).isEqualTo(201);
+        String version = createAccountKeyAndCertificate(keyPem, certificate);
         String before = send("GET", "/api/integrationAccounts/contoso/certificates/contoso-private", null).body();
         stop(first);
 
@@ -118,6 +107,93 @@ class DistributionIT {
                 assertThat(KeyLeaks.inBytes(Files.readAllBytes(file), keyPair)).as(file.toString()).isFalse();
             }
         }
+    }
+
+    /** Account 'contoso', key 'contoso-key' imported into the default vault, private certificate 'contoso-private': each 201. */
+    private String createAccountKeyAndCertificate(String keyPem, String certificate) throws Exception {
+        assertThat(send("PUT", "/api/integrationAccounts/contoso", "{\"location\":\"on-premises\"}").statusCode())
+                .isEqualTo(201);
+        var imported = send("PUT", "/api/vaults/default/keys/contoso-key",
+                Json.createObjectBuilder().add("key", keyPem).build().toString());
+        assertThat(imported.statusCode()).isEqualTo(201);
+        String certificateBody = Json.createObjectBuilder().add("properties", Json.createObjectBuilder()
+                .add("publicCertificate", certificate)
+                .add("key", Json.createObjectBuilder().add("keyVault", Json.createObjectBuilder().add("name", "default"))
+                        .add("keyName", "contoso-key"))).build().toString();
+        assertThat(send("PUT", "/api/integrationAccounts/contoso/certificates/contoso-private", certificateBody)
+                .statusCode()).isEqualTo(201);
+        return json(imported.body()).getJsonObject("properties").getString("version");
+    }
+
+    // ---- Crashes ---------------------------------------------------------------------------------
+
+    private static final String CRASH_ADMIN_PASSWORD = "crash-Admin-Password-7f3e";
+
+    @Test
+    void whatWasAcknowledgedSurvivesAKillOfTheEmbeddedDatabase() throws Exception {
+        killRightAfterWritingThenReadBack(Map.of());
+    }
+
+    @Test
+    void whatWasAcknowledgedSurvivesAKillOnPostgresql() throws Exception {
+        String server = System.getProperty("certvault.test.postgres", "jdbc:postgresql://127.0.0.1:5432/postgres");
+        String database = "certvault_crash_" + Long.toHexString(System.nanoTime());
+        java.util.Properties user = new java.util.Properties();
+        user.setProperty("user", "postgres");
+        try (var connection = new org.postgresql.Driver().connect(server, user); var sql = connection.createStatement()) {
+            sql.execute("CREATE DATABASE " + database);
+        } catch (java.sql.SQLException e) {
+            org.junit.jupiter.api.Assumptions.abort("No PostgreSQL answers at " + server + ": " + e.getMessage());
+        }
+        try {
+            killRightAfterWritingThenReadBack(Map.of("CERTVAULT_DB_URL",
+                    server.substring(0, server.lastIndexOf('/') + 1) + database, "CERTVAULT_DB_USER", "postgres"));
+        } finally {
+            stopAll();
+            processes.clear();
+            try (var connection = new org.postgresql.Driver().connect(server, user); var sql = connection.createStatement()) {
+                sql.execute("DROP DATABASE IF EXISTS " + database);
+            }
+        }
+    }
+
+    /**
+     * Writes an account, a key and a certificate, kills the JVM (SIGKILL: no shutdown hook, nothing flushed on
+     * the way out) as soon as the last write is answered, starts again on the same data directory and
+     * database, and reads back everything that was acknowledged, audit trail included.
+     */
+    private void killRightAfterWritingThenReadBack(Map<String, String> settings) throws Exception {
+        Map<String, String> environment = new java.util.HashMap<>(settings);
+        environment.put("CERTVAULT_ADMIN_PASSWORD", CRASH_ADMIN_PASSWORD);
+        adminPassword = CRASH_ADMIN_PASSWORD;
+        KeyPair keyPair = TestCertificates.rsa(2048);
+        Process first = start(environment);
+        // The process is the JVM itself, not a shell or launcher around it: the kill reaches the database's writer.
+        assertThat(first.info().command()).hasValueSatisfying(command -> assertThat(command).endsWith("/java"));
+        String version = createAccountKeyAndCertificate(TestCertificates.pkcs8Pem(keyPair.getPrivate()),
+                TestCertificates.base64(TestCertificates.selfSigned(keyPair, "contoso")));
+        Instant acknowledged = Instant.now();
+        first.destroyForcibly();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Duration.between(acknowledged, Instant.now())).isLessThan(Duration.ofSeconds(1));
+        assertThat(first.exitValue()).isEqualTo(128 + 9);
+
+        start(environment);
+        assertThat(send("GET", "/api/integrationAccounts/contoso", null).statusCode()).isEqualTo(200);
+        var key = send("GET", "/api/vaults/default/keys/contoso-key", null);
+        assertThat(key.statusCode()).isEqualTo(200);
+        assertThat(json(key.body()).getJsonObject("properties").getString("version")).isEqualTo(version);
+        assertThat(send("GET", "/api/integrationAccounts/contoso/certificates/contoso-private", null).statusCode())
+                .isEqualTo(200);
+        // Each write's audit record committed with it, and the chain over them is unbroken.
+        for (String filter : List.of("account=contoso&certificate=contoso-private", "vault=default&key=contoso-key",
+                "account=contoso&operation=integrationAccounts/write")) {
+            var events = json(send("GET", "/api/auditEvents?" + filter, null).body()).getJsonArray("value");
+            assertThat(events).as(filter).isNotEmpty();
+        }
+        var verification = json(send("GET", "/api/auditEvents/verification", null).body());
+        assertThat(verification.getBoolean("intact")).as(verification.toString()).isTrue();
+        assertThat(verification.getJsonNumber("records").longValue()).isGreaterThanOrEqualTo(3);
     }
 
     @Test

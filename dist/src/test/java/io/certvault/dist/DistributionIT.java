@@ -44,8 +44,10 @@ class DistributionIT {
 
     @BeforeEach
     void freshDataDirectory() throws IOException {
-        dataDirectory = Files.createTempDirectory(target, "dist-it-data-");
-        log = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".log");
+        // Not made here: Certvault makes it, as on a first install.
+        Path run = Files.createTempDirectory(target, "dist-it-");
+        dataDirectory = run.resolve("data");
+        log = run.resolve("certvault.log");
     }
 
     @AfterEach
@@ -132,6 +134,8 @@ class DistributionIT {
     @Test
     void whatWasAcknowledgedSurvivesAKillOfTheEmbeddedDatabase() throws Exception {
         killRightAfterWritingThenReadBack(Map.of());
+        // The owner-only check covered H2's own file.
+        assertThat(dataDirectory.resolve("db/certvault.mv.db")).exists();
     }
 
     @Test
@@ -177,6 +181,7 @@ class DistributionIT {
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(Duration.between(acknowledged, Instant.now())).isLessThan(Duration.ofSeconds(1));
         assertThat(first.exitValue()).isEqualTo(128 + 9);
+        assertOwnerOnly();
 
         start(environment);
         assertThat(send("GET", "/api/integrationAccounts/contoso", null).statusCode()).isEqualTo(200);
@@ -194,6 +199,17 @@ class DistributionIT {
         var verification = json(send("GET", "/api/auditEvents/verification", null).body());
         assertThat(verification.getBoolean("intact")).as(verification.toString()).isTrue();
         assertThat(verification.getJsonNumber("records").longValue()).isGreaterThanOrEqualTo(3);
+        assertOwnerOnly();
+    }
+
+    /** The data directory and all in it, database and key files included, are for Certvault's user alone. */
+    private void assertOwnerOnly() throws IOException {
+        try (Stream<Path> all = Files.walk(dataDirectory)) {
+            for (Path path : all.toList()) {
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
+                        .as(path.toString()).isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------");
+            }
+        }
     }
 
     @Test

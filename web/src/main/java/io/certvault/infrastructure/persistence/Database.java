@@ -56,7 +56,8 @@ public class Database {
 
     @PostConstruct
     void open() {
-        url = config.get(CertvaultConfig.DB_URL).orElseGet(() -> embeddedUrl(config.dataDirectory().resolve("db")));
+        boolean embedded = config.get(CertvaultConfig.DB_URL).isEmpty();
+        url = config.get(CertvaultConfig.DB_URL).orElseGet(() -> embeddedUrl(embeddedFolder()));
         boolean h2 = url.startsWith("jdbc:h2:");
         syncCommits = url.startsWith("jdbc:h2:file:");
         // The pool lives in the WAR, so it sees the JDBC drivers packed there (DriverManager, called from the
@@ -72,6 +73,9 @@ public class Database {
 
         ClassLoader loader = Database.class.getClassLoader();
         var migration = migrations(dataSource).load().migrate();
+        if (embedded) {
+            ownerOnlyFiles(config.dataDirectory().resolve("db"));
+        }
         LOG.info(() -> "Database " + description() + " is at schema version " + migration.targetSchemaVersion
                 + " (" + migration.migrationsExecuted + " migrations applied now)");
 
@@ -92,6 +96,27 @@ public class Database {
      */
     static String embeddedUrl(java.nio.file.Path folder) {
         return "jdbc:h2:file:" + folder.resolve("certvault") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+    }
+
+    /** The embedded database's folder, owner-only: H2 makes its files with the umask (0644), the folder keeps others out. */
+    private java.nio.file.Path embeddedFolder() {
+        try {
+            return CertvaultConfig.ownerOnlyDirectory(config.dataDirectory().resolve("db"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot create the database folder in " + config.dataDirectory(), e);
+        }
+    }
+
+    /** The files H2 made (with the umask, 0644 by default) made owner-only too, beside the folder that guards them. */
+    private static void ownerOnlyFiles(java.nio.file.Path folder) {
+        try (var files = java.nio.file.Files.list(folder)) {
+            for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                java.nio.file.Files.setPosixFilePermissions(file,
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            LOG.warning(() -> "Could not make the database files in " + folder + " owner-only: " + e);
+        }
     }
 
     /** Flyway, configured for Certvault's migrations: the SQL ones in db/migration and the Java ones. */

@@ -172,6 +172,8 @@ class DistributionIT {
         adminPassword = CRASH_ADMIN_PASSWORD;
         KeyPair keyPair = TestCertificates.rsa(2048);
         Process first = start(environment);
+        // Nothing listens but the HTTP port asked for: no data grid, no other port.
+        assertThat(listening(first)).extracting(address -> address.getPort()).containsExactly(port);
         // The process is the JVM itself, not a shell or launcher around it: the kill reaches the database's writer.
         assertThat(first.info().command()).hasValueSatisfying(command -> assertThat(command).endsWith("/java"));
         String version = createAccountKeyAndCertificate(TestCertificates.pkcs8Pem(keyPair.getPrivate()),
@@ -200,6 +202,61 @@ class DistributionIT {
         assertThat(verification.getBoolean("intact")).as(verification.toString()).isTrue();
         assertThat(verification.getJsonNumber("records").longValue()).isGreaterThanOrEqualTo(3);
         assertOwnerOnly();
+    }
+
+    @Test
+    void listensOnlyOnTheConfiguredAddress() throws Exception {
+        adminPassword = CRASH_ADMIN_PASSWORD;
+        port = freePort();
+        Process process = launch(Map.of("CERTVAULT_BIND_ADDRESS", "127.0.0.1", "CERTVAULT_ADMIN_PASSWORD", adminPassword),
+                List.of("--port", String.valueOf(port), "--prebootcommandfile", target.resolve("bind-address.asadmin").toString()));
+        awaitReady(process, http, "http://127.0.0.1:" + port + "/health/ready", log);
+
+        assertThat(listening(process)).containsExactly(new java.net.InetSocketAddress("127.0.0.1", port));
+        assertThat(send("GET", "/api/integrationAccounts", null).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The TCP sockets a process listens on, read from /proc (its socket inodes in /proc/PID/fd, their addresses
+     * in /proc/net/tcp and tcp6, where an IPv4 client reaching a dual-stack socket shows as ::ffff:a.b.c.d).
+     */
+    private static java.util.Set<java.net.InetSocketAddress> listening(Process process) throws IOException {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc", String.valueOf(process.pid()), "fd"))) {
+            for (Path descriptor : descriptors.toList()) {
+                try {
+                    String link = Files.readSymbolicLink(descriptor).toString();
+                    if (link.startsWith("socket:[")) {
+                        inodes.add(link.substring("socket:[".length(), link.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        java.util.Set<java.net.InetSocketAddress> addresses = new java.util.HashSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines = Files.readAllLines(Path.of(table));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] fields = line.trim().split("\\s+");
+                // fields: sl, local address, remote address, state (0A = LISTEN), queues, ..., uid, timeout, inode
+                if ("0A".equals(fields[3]) && inodes.contains(fields[9])) {
+                    String[] local = fields[1].split(":");
+                    byte[] address = java.util.HexFormat.of().parseHex(local[0]);
+                    // The kernel prints each 32-bit word in host (little-endian) order.
+                    for (int word = 0; word < address.length; word += 4) {
+                        for (int i = 0; i < 2; i++) {
+                            byte swap = address[word + i];
+                            address[word + i] = address[word + 3 - i];
+                            address[word + 3 - i] = swap;
+                        }
+                    }
+                    addresses.add(new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(address),
+                            Integer.parseInt(local[1], 16)));
+                }
+            }
+        }
+        return addresses;
     }
 
     /** The data directory and all in it, database and key files included, are for Certvault's user alone. */

@@ -44,8 +44,10 @@ class DistributionIT {
 
     @BeforeEach
     void freshDataDirectory() throws IOException {
-        dataDirectory = Files.createTempDirectory(target, "dist-it-data-");
-        log = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".log");
+        // Not made here: Certvault makes it, as on a first install.
+        Path run = Files.createTempDirectory(target, "dist-it-");
+        dataDirectory = run.resolve("data");
+        log = run.resolve("certvault.log");
     }
 
     @AfterEach
@@ -74,18 +76,7 @@ class DistributionIT {
         // At the root context Payara's own endpoints pass through the sign-in too: health open, OpenAPI guarded.
         assertThat(sendAs(null, "GET", "/openapi", null).statusCode()).isEqualTo(401);
         assertThat(send("GET", "/openapi", null).body()).contains("/api/integrationAccounts");
-        assertThat(send("PUT", "/api/integrationAccounts/contoso", "{\"location\":\"on-premises\"}").statusCode())
-                .isEqualTo(201);
-        var imported = send("PUT", "/api/vaults/default/keys/contoso-key",
-                Json.createObjectBuilder().add("key", keyPem).build().toString());
-        assertThat(imported.statusCode()).isEqualTo(201);
-        String version = json(imported.body()).getJsonObject("properties").getString("version");
-        String certificateBody = Json.createObjectBuilder().add("properties", Json.createObjectBuilder()
-                .add("publicCertificate", certificate)
-                .add("key", Json.createObjectBuilder().add("keyVault", Json.createObjectBuilder().add("name", "default"))
-                        .add("keyName", "contoso-key"))).build().toString();
-        assertThat(send("PUT", "/api/integrationAccounts/contoso/certificates/contoso-private", certificateBody)
-                .statusCode()).isEqualTo(201);
+        String version = createAccountKeyAndCertificate(keyPem, certificate);
         String before = send("GET", "/api/integrationAccounts/contoso/certificates/contoso-private", null).body();
         stop(first);
 
@@ -116,6 +107,164 @@ class DistributionIT {
         try (Stream<Path> files = Files.walk(dataDirectory)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 assertThat(KeyLeaks.inBytes(Files.readAllBytes(file), keyPair)).as(file.toString()).isFalse();
+            }
+        }
+    }
+
+    /** Account 'contoso', key 'contoso-key' imported into the default vault, private certificate 'contoso-private': each 201. */
+    private String createAccountKeyAndCertificate(String keyPem, String certificate) throws Exception {
+        assertThat(send("PUT", "/api/integrationAccounts/contoso", "{\"location\":\"on-premises\"}").statusCode())
+                .isEqualTo(201);
+        var imported = send("PUT", "/api/vaults/default/keys/contoso-key",
+                Json.createObjectBuilder().add("key", keyPem).build().toString());
+        assertThat(imported.statusCode()).isEqualTo(201);
+        String certificateBody = Json.createObjectBuilder().add("properties", Json.createObjectBuilder()
+                .add("publicCertificate", certificate)
+                .add("key", Json.createObjectBuilder().add("keyVault", Json.createObjectBuilder().add("name", "default"))
+                        .add("keyName", "contoso-key"))).build().toString();
+        assertThat(send("PUT", "/api/integrationAccounts/contoso/certificates/contoso-private", certificateBody)
+                .statusCode()).isEqualTo(201);
+        return json(imported.body()).getJsonObject("properties").getString("version");
+    }
+
+    // ---- Crashes ---------------------------------------------------------------------------------
+
+    private static final String CRASH_ADMIN_PASSWORD = "crash-Admin-Password-7f3e";
+
+    @Test
+    void whatWasAcknowledgedSurvivesAKillOfTheEmbeddedDatabase() throws Exception {
+        killRightAfterWritingThenReadBack(Map.of());
+        // The owner-only check covered H2's own file.
+        assertThat(dataDirectory.resolve("db/certvault.mv.db")).exists();
+    }
+
+    @Test
+    void whatWasAcknowledgedSurvivesAKillOnPostgresql() throws Exception {
+        String server = System.getProperty("certvault.test.postgres", "jdbc:postgresql://127.0.0.1:5432/postgres");
+        String database = "certvault_crash_" + Long.toHexString(System.nanoTime());
+        java.util.Properties user = new java.util.Properties();
+        user.setProperty("user", "postgres");
+        try (var connection = new org.postgresql.Driver().connect(server, user); var sql = connection.createStatement()) {
+            sql.execute("CREATE DATABASE " + database);
+        } catch (java.sql.SQLException e) {
+            org.junit.jupiter.api.Assumptions.abort("No PostgreSQL answers at " + server + ": " + e.getMessage());
+        }
+        try {
+            killRightAfterWritingThenReadBack(Map.of("CERTVAULT_DB_URL",
+                    server.substring(0, server.lastIndexOf('/') + 1) + database, "CERTVAULT_DB_USER", "postgres"));
+        } finally {
+            stopAll();
+            processes.clear();
+            try (var connection = new org.postgresql.Driver().connect(server, user); var sql = connection.createStatement()) {
+                sql.execute("DROP DATABASE IF EXISTS " + database);
+            }
+        }
+    }
+
+    /**
+     * Writes an account, a key and a certificate, kills the JVM (SIGKILL: no shutdown hook, nothing flushed on
+     * the way out) as soon as the last write is answered, starts again on the same data directory and
+     * database, and reads back everything that was acknowledged, audit trail included.
+     */
+    private void killRightAfterWritingThenReadBack(Map<String, String> settings) throws Exception {
+        Map<String, String> environment = new java.util.HashMap<>(settings);
+        environment.put("CERTVAULT_ADMIN_PASSWORD", CRASH_ADMIN_PASSWORD);
+        adminPassword = CRASH_ADMIN_PASSWORD;
+        KeyPair keyPair = TestCertificates.rsa(2048);
+        Process first = start(environment);
+        // Nothing listens but the HTTP port asked for: no data grid, no other port.
+        assertThat(listening(first)).extracting(address -> address.getPort()).containsExactly(port);
+        // The process is the JVM itself, not a shell or launcher around it: the kill reaches the database's writer.
+        assertThat(first.info().command()).hasValueSatisfying(command -> assertThat(command).endsWith("/java"));
+        String version = createAccountKeyAndCertificate(TestCertificates.pkcs8Pem(keyPair.getPrivate()),
+                TestCertificates.base64(TestCertificates.selfSigned(keyPair, "contoso")));
+        Instant acknowledged = Instant.now();
+        first.destroyForcibly();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Duration.between(acknowledged, Instant.now())).isLessThan(Duration.ofSeconds(1));
+        assertThat(first.exitValue()).isEqualTo(128 + 9);
+        assertOwnerOnly();
+
+        start(environment);
+        assertThat(send("GET", "/api/integrationAccounts/contoso", null).statusCode()).isEqualTo(200);
+        var key = send("GET", "/api/vaults/default/keys/contoso-key", null);
+        assertThat(key.statusCode()).isEqualTo(200);
+        assertThat(json(key.body()).getJsonObject("properties").getString("version")).isEqualTo(version);
+        assertThat(send("GET", "/api/integrationAccounts/contoso/certificates/contoso-private", null).statusCode())
+                .isEqualTo(200);
+        // Each write's audit record committed with it, and the chain over them is unbroken.
+        for (String filter : List.of("account=contoso&certificate=contoso-private", "vault=default&key=contoso-key",
+                "account=contoso&operation=integrationAccounts/write")) {
+            var events = json(send("GET", "/api/auditEvents?" + filter, null).body()).getJsonArray("value");
+            assertThat(events).as(filter).isNotEmpty();
+        }
+        var verification = json(send("GET", "/api/auditEvents/verification", null).body());
+        assertThat(verification.getBoolean("intact")).as(verification.toString()).isTrue();
+        assertThat(verification.getJsonNumber("records").longValue()).isGreaterThanOrEqualTo(3);
+        assertOwnerOnly();
+    }
+
+    @Test
+    void listensOnlyOnTheConfiguredAddress() throws Exception {
+        adminPassword = CRASH_ADMIN_PASSWORD;
+        port = freePort();
+        Process process = launch(Map.of("CERTVAULT_BIND_ADDRESS", "127.0.0.1", "CERTVAULT_ADMIN_PASSWORD", adminPassword),
+                List.of("--port", String.valueOf(port), "--prebootcommandfile", target.resolve("bind-address.asadmin").toString()));
+        awaitReady(process, http, "http://127.0.0.1:" + port + "/health/ready", log);
+
+        assertThat(listening(process)).containsExactly(new java.net.InetSocketAddress("127.0.0.1", port));
+        assertThat(send("GET", "/api/integrationAccounts", null).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The TCP sockets a process listens on, read from /proc (its socket inodes in /proc/PID/fd, their addresses
+     * in /proc/net/tcp and tcp6, where an IPv4 client reaching a dual-stack socket shows as ::ffff:a.b.c.d).
+     */
+    private static java.util.Set<java.net.InetSocketAddress> listening(Process process) throws IOException {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc", String.valueOf(process.pid()), "fd"))) {
+            for (Path descriptor : descriptors.toList()) {
+                try {
+                    String link = Files.readSymbolicLink(descriptor).toString();
+                    if (link.startsWith("socket:[")) {
+                        inodes.add(link.substring("socket:[".length(), link.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        java.util.Set<java.net.InetSocketAddress> addresses = new java.util.HashSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines = Files.readAllLines(Path.of(table));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] fields = line.trim().split("\\s+");
+                // fields: sl, local address, remote address, state (0A = LISTEN), queues, ..., uid, timeout, inode
+                if ("0A".equals(fields[3]) && inodes.contains(fields[9])) {
+                    String[] local = fields[1].split(":");
+                    byte[] address = java.util.HexFormat.of().parseHex(local[0]);
+                    // The kernel prints each 32-bit word in host (little-endian) order.
+                    for (int word = 0; word < address.length; word += 4) {
+                        for (int i = 0; i < 2; i++) {
+                            byte swap = address[word + i];
+                            address[word + i] = address[word + 3 - i];
+                            address[word + 3 - i] = swap;
+                        }
+                    }
+                    addresses.add(new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(address),
+                            Integer.parseInt(local[1], 16)));
+                }
+            }
+        }
+        return addresses;
+    }
+
+    /** The data directory and all in it, database and key files included, are for Certvault's user alone. */
+    private void assertOwnerOnly() throws IOException {
+        try (Stream<Path> all = Files.walk(dataDirectory)) {
+            for (Path path : all.toList()) {
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path)))
+                        .as(path.toString()).isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------");
             }
         }
     }

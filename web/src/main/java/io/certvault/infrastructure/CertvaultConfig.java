@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
@@ -23,18 +26,20 @@ public class CertvaultConfig {
     public static final String DB_POOL_SIZE = "certvault.db.pool-size";
     public static final String EXPIRY_WARNING_DAYS = "certvault.certificates.expiry-warning-days";
     private static final int MAX_EXPIRY_WARNING_DAYS = 3650;
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(CertvaultConfig.class.getName());
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     @Inject
     Config config;
 
     private Path dataDirectory;
 
-    /** The data directory, made on first use; default {@code ./certvault-data}. */
+    /** The data directory, made owner-only on first use; default {@code ./certvault-data}. */
     public synchronized Path dataDirectory() {
         if (dataDirectory == null) {
             Path path = Path.of(get(DATA_DIR).orElse("./certvault-data")).toAbsolutePath().normalize();
             try {
-                Files.createDirectories(path);
+                ownerOnlyDirectory(path);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot create the data directory " + path
                         + " (set CERTVAULT_DATA_DIR to a writable directory)", e);
@@ -42,6 +47,31 @@ public class CertvaultConfig {
             dataDirectory = path;
         }
         return dataDirectory;
+    }
+
+    /**
+     * Makes a directory that only this user can enter (0700), or warns when an existing one lets others in:
+     * what it holds (the database, key files) is only as private as the directory. Files that others create in
+     * it, such as H2's, get the process's umask, and the directory is what keeps other users out of them.
+     */
+    public static Path ownerOnlyDirectory(Path directory) throws IOException {
+        if (!Files.getFileStore(Files.createDirectories(directory.getParent())).supportsFileAttributeView("posix")) {
+            return Files.createDirectories(directory);
+        }
+        if (!Files.exists(directory)) {
+            try {
+                return Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // made meanwhile; checked below
+            }
+        }
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
+        if (!OWNER_ONLY.containsAll(permissions)) {
+            LOG.warning(() -> directory + " can be read or entered by other local users ("
+                    + PosixFilePermissions.toString(permissions) + "): run chmod 700 " + directory
+                    + " unless they are meant to see the database and key files it holds");
+        }
+        return directory;
     }
 
     /**

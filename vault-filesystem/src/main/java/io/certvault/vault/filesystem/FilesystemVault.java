@@ -34,6 +34,7 @@ import java.util.stream.Stream;
  * encrypted under the master key (see {@link KeyFile}). The current version is the newest.
  */
 final class FilesystemVault implements Vault {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(FilesystemVault.class.getName());
     private static final String SUFFIX = ".key";
     private static final Comparator<VaultKey> OLDEST_FIRST =
             Comparator.comparing(VaultKey::created).thenComparing(VaultKey::version);
@@ -59,6 +60,11 @@ final class FilesystemVault implements Vault {
         this.masterKey = masterKey;
         try {
             SecureFiles.createDirectories(keysDirectory);
+            int abandoned = SecureFiles.deleteAbandoned(keysDirectory);
+            if (abandoned > 0) {
+                LOG.info(() -> "vault '" + name + "': deleted " + abandoned
+                        + " temporary key files left by writes that were interrupted (no key was published from them)");
+            }
         } catch (IOException e) {
             throw VaultException.configuration(name, "cannot create the vault directory " + keysDirectory + ": " + e);
         }
@@ -193,6 +199,8 @@ final class FilesystemVault implements Vault {
             cached = cached(path);
         } catch (NoSuchFileException e) {
             throw VaultException.keyNotFound(name, keyName, resolved);
+        } catch (KeyFile.Truncated e) {
+            throw truncated(keyName, path, e);
         } catch (IOException | GeneralSecurityException e) {
             throw VaultException.failure(name, keyName, operation, e);
         }
@@ -217,6 +225,8 @@ final class FilesystemVault implements Vault {
             return use.apply(read(file));
         } catch (NoSuchFileException e) {
             throw VaultException.keyNotFound(name, keyName, version);
+        } catch (KeyFile.Truncated e) {
+            throw truncated(keyName, file, e);
         } catch (IOException | GeneralSecurityException e) {
             throw VaultException.failure(name, keyName, operation, e);
         }
@@ -231,7 +241,12 @@ final class FilesystemVault implements Vault {
             for (Path path : files) {
                 String fileName = path.getFileName().toString();
                 String version = fileName.substring(0, fileName.length() - SUFFIX.length());
-                KeyFile file = read(path);
+                KeyFile file;
+                try {
+                    file = read(path);
+                } catch (KeyFile.Truncated e) {
+                    throw truncated(keyName, path, e);
+                }
                 versions.add(new VaultKey(keyName, version, file.publicKey(), file.created()));
             }
         } catch (NoSuchFileException e) {
@@ -257,6 +272,12 @@ final class FilesystemVault implements Vault {
             files.put(path, cached);
         }
         return cached;
+    }
+
+    /** A key file cut short is refused, never read as a key; the message names the file an operator restores. */
+    private VaultException truncated(String keyName, Path file, KeyFile.Truncated e) {
+        return new VaultException(ErrorCode.VAULT_FAILURE, "vault '" + name + "' refuses key '" + keyName + "' file '"
+                + file.getFileName() + "': " + e.getMessage() + ", so it is not a whole key file; restore it from a backup");
     }
 
     /** The key's directory; the name rule and a containment check keep it inside the vault. */

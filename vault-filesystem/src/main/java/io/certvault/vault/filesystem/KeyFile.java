@@ -66,25 +66,45 @@ record KeyFile(Instant created, PublicKey publicKey, byte[] encryptedPrivateKey,
         return file.toByteArray();
     }
 
+    /** A key file that is not whole (cut short by a crash of whatever wrote it, or damaged since). */
+    static final class Truncated extends IOException {
+        Truncated(int length, String where) {
+            super("it ends after " + length + " bytes, " + where);
+        }
+    }
+
     /** Reads the public part; the private key stays encrypted until {@link #open}. */
     static KeyFile read(byte[] content) throws IOException, GeneralSecurityException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(content));
         byte[] magic = in.readNBytes(MAGIC.length);
+        if (magic.length < MAGIC.length) {
+            throw new Truncated(content.length, "before its format mark");
+        }
         if (!Arrays.equals(magic, MAGIC)) {
             throw new IOException("not a Certvault key file");
         }
-        Instant created = Instant.ofEpochMilli(in.readLong());
-        String algorithm = in.readUTF();
-        int spkiLength = in.readInt();
+        Instant created;
+        String algorithm;
+        int spkiLength;
+        try {
+            created = Instant.ofEpochMilli(in.readLong());
+            algorithm = in.readUTF();
+            spkiLength = in.readInt();
+        } catch (java.io.EOFException e) {
+            throw new Truncated(content.length, "inside its header");
+        }
         if (spkiLength <= 0 || spkiLength > MAX_SECTION) {
             throw new IOException("damaged key file header");
         }
         byte[] spki = in.readNBytes(spkiLength);
+        if (spki.length < spkiLength) {
+            throw new Truncated(content.length, "inside its public key");
+        }
         int headerLength = content.length - in.available();
         byte[] nonce = in.readNBytes(NONCE_LENGTH);
         byte[] ciphertext = in.readAllBytes();
         if (nonce.length != NONCE_LENGTH || ciphertext.length <= TAG_BITS / 8) {
-            throw new IOException("truncated key file");
+            throw new Truncated(content.length, "before its encrypted private key");
         }
         PublicKey publicKey = KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(spki));
         return new KeyFile(created, publicKey, ciphertext, nonce, Arrays.copyOf(content, headerLength));

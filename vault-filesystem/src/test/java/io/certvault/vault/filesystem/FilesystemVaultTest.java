@@ -89,6 +89,78 @@ class FilesystemVaultTest extends VaultContractTest {
     }
 
     @Test
+    void temporaryFilesOfInterruptedWritesAreNeverKeysAndAreDeletedAtStart() throws Exception {
+        VaultKey key = vault.createKey("interrupted", KeySpec.EC_P256);
+        Path keyDirectory = keysDirectory().resolve("interrupted");
+        byte[] whole = Files.readAllBytes(keyDirectory.resolve(key.version() + ".key"));
+        // What a kill leaves: half a key file under SecureFiles' temporary name, and a whole one never linked.
+        Path abandoned = keyDirectory.resolve(".0123456789abcdef0123456789abcdef.key." + java.util.UUID.randomUUID() + ".tmp");
+        Files.write(abandoned, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path unpublished = keyDirectory.resolve(".fedcba9876543210fedcba9876543210.key." + java.util.UUID.randomUUID() + ".tmp");
+        Files.write(unpublished, whole);
+        var old = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(SecureFiles.ABANDONED_AFTER).minusSeconds(5));
+        Files.setLastModifiedTime(abandoned, old);
+        Files.setLastModifiedTime(unpublished, old);
+        // One being written right now, by another server sharing the folder.
+        Path inProgress = keyDirectory.resolve(".00000000000000000000000000000000.key." + java.util.UUID.randomUUID() + ".tmp");
+        Files.write(inProgress, new byte[] {1, 2, 3});
+
+        assertThat(vault.listVersions("interrupted")).extracting(VaultKey::version).containsExactly(key.version());
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(FilesystemVault.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        Vault reopened;
+        try {
+            reopened = open();
+        } finally {
+            log.removeHandler(handler);
+        }
+
+        assertThat(abandoned).doesNotExist();
+        assertThat(unpublished).doesNotExist();
+        assertThat(inProgress).exists();
+        assertThat(logged).anySatisfy(message -> assertThat(message).contains("vault 'default': deleted 2 temporary key files"));
+        assertThat(reopened.listVersions("interrupted")).extracting(VaultKey::version).containsExactly(key.version());
+    }
+
+    @Test
+    void aTruncatedKeyFileIsRefusedWithAClearError() throws Exception {
+        VaultKey key = vault.createKey("cut", KeySpec.EC_P256);
+        Path file = keysDirectory().resolve("cut/" + key.version() + ".key");
+        byte[] whole = Files.readAllBytes(file);
+        int beforePrivateKey = KeyFile.read(whole).header().length + 12 + 16;
+        // Cut in the format mark, the header, the public key and before the encrypted private key (nonce and tag).
+        for (int length : new int[] {0, 2, 10, 40, beforePrivateKey}) {
+            Files.write(file, java.util.Arrays.copyOf(whole, length));
+            assertThatThrownBy(() -> vault.getKey("cut", key.version())).as("cut to " + length + " bytes")
+                    .isInstanceOf(VaultException.class)
+                    .hasMessageContaining("vault 'default' refuses key 'cut' file '" + key.version() + ".key': it ends after "
+                            + length + " bytes")
+                    .hasMessageContaining("not a whole key file; restore it from a backup");
+            assertThatThrownBy(() -> vault.listVersions("cut")).as("cut to " + length + " bytes")
+                    .hasMessageContaining("it ends after " + length + " bytes");
+        }
+        // Cut inside the encrypted private key: its authentication tag does not match, so it is no key either.
+        Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 1));
+        assertThatThrownBy(() -> vault.sign(key, SignatureAlgorithm.ES256, new byte[32]))
+                .isInstanceOf(VaultException.class).hasMessageContaining("cannot decrypt the file of key 'cut'");
+    }
+
+    @Test
     void atomicWritesNeverReplaceAnExistingFile() throws Exception {
         Path target = dataDirectory.resolve("atomic/file");
         SecureFiles.writeNew(target, new byte[] {1});

@@ -39,7 +39,7 @@ public class ConfiguredMessageSettings implements MessageSettings {
                 .filter(seconds -> seconds >= 0).orElse(60L));
         // Spools left by a stop in mid-message are encrypted under keys that died with it: only clutter.
         try {
-            Files.createDirectories(spoolDirectory);
+            io.certvault.infrastructure.CertvaultConfig.ownerOnlyDirectory(spoolDirectory);
             try (Stream<Path> leftovers = Files.list(spoolDirectory)) {
                 for (Path leftover : leftovers.filter(p -> p.getFileName().toString().startsWith("spool-")).toList()) {
                     Files.deleteIfExists(leftover);

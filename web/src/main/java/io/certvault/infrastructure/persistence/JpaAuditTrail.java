@@ -27,7 +27,7 @@ public class JpaAuditTrail implements AuditTrail {
 
     @Override
     public AuditRecord append(AuditEvent event) {
-        return database.transaction(manager -> {
+        return database.writing(manager -> {
             AuditChainHead head = manager.find(AuditChainHead.class, AuditChainHead.ID,
                     LockModeType.PESSIMISTIC_WRITE);
             long sequence = head.lastSequence() + 1;

@@ -91,7 +91,7 @@ public class JpaCertificateRepository implements CertificateRepository {
     @Override
     public boolean delete(String accountName, String name) {
         // Removed as an entity, so that its version is checked: a change made meanwhile is not deleted unseen.
-        return database.transaction(manager -> find(accountName, name).map(certificate -> {
+        return database.writing(manager -> find(accountName, name).map(certificate -> {
             manager.remove(manager.contains(certificate) ? certificate : manager.merge(certificate));
             manager.flush();
             return true;

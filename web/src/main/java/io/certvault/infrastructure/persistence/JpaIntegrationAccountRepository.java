@@ -39,7 +39,7 @@ public class JpaIntegrationAccountRepository implements IntegrationAccountReposi
 
     @Override
     public boolean delete(String name) {
-        return database.transaction(manager -> {
+        return database.writing(manager -> {
             IntegrationAccount account = manager.find(IntegrationAccount.class, name);
             if (account == null) {
                 return false;

@@ -56,7 +56,7 @@ public class JpaUserRepository implements UserRepository, RoleAssignmentReposito
 
     @Override
     public boolean delete(String name) {
-        return database.transaction(manager -> {
+        return database.writing(manager -> {
             User user = manager.find(User.class, name);
             if (user == null) {
                 return false;
@@ -109,7 +109,7 @@ public class JpaUserRepository implements UserRepository, RoleAssignmentReposito
 
     @Override
     public boolean deleteAssignment(String name) {
-        return database.transaction(manager -> manager.createQuery("DELETE FROM RoleAssignment a WHERE a.name = :name")
+        return database.writing(manager -> manager.createQuery("DELETE FROM RoleAssignment a WHERE a.name = :name")
                 .setParameter("name", name).executeUpdate() > 0);
     }
 }

@@ -173,4 +173,14 @@ class AccessControlTest {
         assertThatThrownBy(() -> access.putUser("short", "too-short".toCharArray()))
                 .hasFieldOrPropertyWithValue("errorCode", ErrorCode.PASSWORD_TOO_WEAK);
     }
+
+    @Test
+    void aRoleAssignmentNamesItsScope() {
+        for (String scope : new String[] {null, "", "//", "/integrationAccounts/a/b"}) {
+            assertThatThrownBy(() -> access.putAssignment("alice-reader", "alice", "reader", scope))
+                    .hasFieldOrPropertyWithValue("errorCode", ErrorCode.INVALID_REQUEST);
+        }
+        assertThatThrownBy(() -> access.getAssignment("alice-reader"))
+                .hasFieldOrPropertyWithValue("errorCode", ErrorCode.ROLE_ASSIGNMENT_NOT_FOUND);
+    }
 }

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 @ApplicationScoped
 public class CertificateService {
@@ -65,13 +66,34 @@ public class CertificateService {
     /** Adds or replaces a certificate if the precondition holds for it as it is. */
     public Saved<Certificate> put(String accountName, String name, String publicCertificate, KeyReference key,
             String metadataJson, Precondition precondition) {
-        ResourceName.require("integration account", accountName);
-        ResourceName.require("certificate", name);
         AuditTarget target = AuditTarget.certificate(accountName, name);
         if (key != null) {
             target = target.withKey(key.vaultName(), key.keyName(), key.keyVersion());
         }
-        return guard.change("certificates/write", Permission.WRITE, target, () -> {
+        return put(target, publicCertificate, () -> key, metadataJson, precondition);
+    }
+
+    /**
+     * The same with the key reference as the caller sent it, read inside the guarded change: a reference
+     * refused as invalid is on record like any refused change.
+     */
+    public Saved<Certificate> put(String accountName, String name, String publicCertificate,
+            Supplier<KeyReference> keyReference, String metadataJson, Precondition precondition) {
+        return put(AuditTarget.certificate(accountName, name), publicCertificate, keyReference, metadataJson,
+                precondition);
+    }
+
+    private Saved<Certificate> put(AuditTarget target, String publicCertificate, Supplier<KeyReference> keyReference,
+            String metadataJson, Precondition precondition) {
+        String accountName = target.account();
+        String name = target.certificate();
+        ResourceName.require("integration account", accountName);
+        ResourceName.require("certificate", name);
+        return guard.change("certificates/write", Permission.WRITE, target, saved -> {
+            KeyReference key = saved.value().key();
+            return key == null ? target : target.withKey(key.vaultName(), key.keyName(), key.keyVersion());
+        }, () -> {
+            KeyReference key = keyReference.get();
             requireAccount(accountName);
             X509Certificate x509 = CertificateParser.parse(publicCertificate);
             if (key != null) {

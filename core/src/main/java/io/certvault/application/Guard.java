@@ -65,11 +65,20 @@ public class Guard {
 
     /** Checks the permission, runs the change and its success record as one unit of work, and records a failure. */
     public <T> T change(String operation, Permission permission, AuditTarget target, Supplier<T> work) {
+        return change(operation, permission, target, result -> target, work);
+    }
+
+    /**
+     * The same, with the success recorded against a target read from the result (the key version an import
+     * made). Parse what the caller sent inside {@code work}: a refusal of it is then on record too.
+     */
+    public <T> T change(String operation, Permission permission, AuditTarget target,
+            java.util.function.Function<T, AuditTarget> succeededOn, Supplier<T> work) {
         Caller caller = require(operation, permission, target);
         try {
             return unitOfWork.run(() -> {
                 T result = work.get();
-                record(caller, operation, target, AuditEvent.SUCCEEDED, null);
+                record(caller, operation, succeededOn.apply(result), AuditEvent.SUCCEEDED, null);
                 return result;
             });
         } catch (CertvaultException e) {

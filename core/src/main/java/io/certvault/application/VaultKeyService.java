@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** Keys in the configured vaults: import, create, inspect and delete. */
@@ -66,12 +67,23 @@ public class VaultKeyService {
 
     /** Imports a key pair as a new key, or as a new version when the key exists. */
     public Saved<VaultKey> importKey(String vaultName, String keyName, KeyPair keyPair) {
+        return importKey(vaultName, keyName, () -> keyPair);
+    }
+
+    /**
+     * Imports the key pair the caller sent, read inside the guarded change so that a key refused as invalid
+     * or unsupported is on record like any refused change; the record names the version made.
+     */
+    public Saved<VaultKey> importKey(String vaultName, String keyName, Supplier<KeyPair> keyPair) {
         ResourceName.require("vault", vaultName);
         ResourceName.require("key", keyName);
-        return guard.change("keys/import", Permission.MANAGE_KEYS, AuditTarget.key(vaultName, keyName), () -> {
+        AuditTarget target = AuditTarget.key(vaultName, keyName);
+        return guard.change("keys/import", Permission.MANAGE_KEYS, target,
+                saved -> target.withKey(vaultName, keyName, saved.value().version()), () -> {
+            KeyPair pair = keyPair.get();
             Vault vault = vaults.vault(vaultName);
             boolean exists = exists(vault, keyName);
-            VaultKey created = vault.importKey(keyName, keyPair);
+            VaultKey created = vault.importKey(keyName, pair);
             certificateKeys.forget(vaultName, keyName);
             return new Saved<>(created, !exists);
         });
@@ -79,12 +91,20 @@ public class VaultKeyService {
 
     /** Creates a new key, or a new version when the key exists. */
     public Saved<VaultKey> createKey(String vaultName, String keyName, KeySpec spec) {
+        return createKey(vaultName, keyName, () -> spec);
+    }
+
+    /** Creates a key of the spec the caller sent, read inside the guarded change (see importKey). */
+    public Saved<VaultKey> createKey(String vaultName, String keyName, Supplier<KeySpec> spec) {
         ResourceName.require("vault", vaultName);
         ResourceName.require("key", keyName);
-        return guard.change("keys/create", Permission.MANAGE_KEYS, AuditTarget.key(vaultName, keyName), () -> {
+        AuditTarget target = AuditTarget.key(vaultName, keyName);
+        return guard.change("keys/create", Permission.MANAGE_KEYS, target,
+                saved -> target.withKey(vaultName, keyName, saved.value().version()), () -> {
+            KeySpec parsed = spec.get();
             Vault vault = vaults.vault(vaultName);
             boolean exists = exists(vault, keyName);
-            VaultKey created = vault.createKey(keyName, spec);
+            VaultKey created = vault.createKey(keyName, parsed);
             certificateKeys.forget(vaultName, keyName);
             return new Saved<>(created, !exists);
         });

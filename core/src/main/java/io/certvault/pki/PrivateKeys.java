@@ -220,13 +220,17 @@ public final class PrivateKeys {
             throw new CertvaultException(ErrorCode.UNSUPPORTED_KEY_TYPE,
                     "RSA keys of " + size + " bits are not supported: use 2048 to 8192 bits.");
         }
-        if (algorithm.equals("EC") && !List.of(256, 384, 521).contains(size)) {
+        if (algorithm.equals("EC") && (!List.of(256, 384, 521).contains(size) || !onNistCurve(pair.getPublic()))) {
             throw new CertvaultException(ErrorCode.UNSUPPORTED_KEY_TYPE,
-                    "EC keys on a " + size + "-bit curve are not supported: use P-256, P-384 or P-521.");
+                    "EC keys on this curve are not supported: use P-256, P-384 or P-521.");
         }
         if (!algorithm.equals("RSA") && !algorithm.equals("EC")) {
             throw new CertvaultException(ErrorCode.UNSUPPORTED_KEY_TYPE,
                     "Keys of type " + algorithm + " are not supported: use RSA or EC.");
+        }
+        if (pair.getPrivate() instanceof RSAPrivateCrtKey rsa && !consistent(rsa, pair.getPublic())) {
+            // A signature uses only the CRT values: a d (or a modulus) of another key would pass the probe below.
+            throw invalid("The private key does not match its public key.");
         }
         try {
             String signatureAlgorithm = algorithm.equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
@@ -246,6 +250,48 @@ public final class PrivateKeys {
             // falls through to the mismatch error
         }
         throw invalid("The private key does not match its public key.");
+    }
+
+    /** Whether every part of an RSA private key belongs to one key, and that key is the public key's. */
+    private static boolean consistent(RSAPrivateCrtKey key, PublicKey publicKey) {
+        BigInteger n = key.getModulus();
+        BigInteger p = key.getPrimeP();
+        BigInteger q = key.getPrimeQ();
+        BigInteger d = key.getPrivateExponent();
+        BigInteger e = key.getPublicExponent();
+        if (!(publicKey instanceof java.security.interfaces.RSAPublicKey rsa) || !rsa.getModulus().equals(n)
+                || !rsa.getPublicExponent().equals(e) || p.signum() <= 0 || q.signum() <= 0 || !p.multiply(q).equals(n)) {
+            return false;
+        }
+        BigInteger p1 = p.subtract(BigInteger.ONE);
+        BigInteger q1 = q.subtract(BigInteger.ONE);
+        BigInteger lambda = p1.divide(p1.gcd(q1)).multiply(q1);
+        try {
+            return e.multiply(d).mod(lambda).equals(BigInteger.ONE) && d.mod(p1).equals(key.getPrimeExponentP())
+                    && d.mod(q1).equals(key.getPrimeExponentQ()) && q.modInverse(p).equals(key.getCrtCoefficient());
+        } catch (ArithmeticException notInvertible) {
+            return false;
+        }
+    }
+
+    /** Whether an EC public key lies on P-256, P-384 or P-521 (secp256k1 has the size of P-256, not its curve). */
+    private static boolean onNistCurve(PublicKey publicKey) {
+        if (!(publicKey instanceof java.security.interfaces.ECPublicKey ec)) {
+            return false;
+        }
+        ECParameterSpec params = ec.getParams();
+        for (String name : CURVES) {
+            try {
+                ECParameterSpec nist = curve(name);
+                if (nist.getCurve().equals(params.getCurve()) && nist.getGenerator().equals(params.getGenerator())
+                        && nist.getOrder().equals(params.getOrder())) {
+                    return true;
+                }
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("The JDK lacks the NIST curve " + name, e);
+            }
+        }
+        return false;
     }
 
     /** The JCA parameters of a NIST curve by its JWA name. */

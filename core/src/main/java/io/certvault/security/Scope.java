@@ -17,7 +17,12 @@ public record Scope(String accountName) {
     }
 
     public static Scope parse(String scope) {
-        if (scope == null || scope.isEmpty() || scope.equals("/")) {
+        // Always explicit: a missing or empty scope must not grant everything.
+        if (scope == null || scope.isEmpty()) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST,
+                    "scope is required: / for everything, or /integrationAccounts/{name}.");
+        }
+        if (scope.equals("/")) {
             return GLOBAL;
         }
         if (scope.startsWith(ACCOUNT_PREFIX) && scope.indexOf('/', ACCOUNT_PREFIX.length()) < 0) {

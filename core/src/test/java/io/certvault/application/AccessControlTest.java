@@ -8,6 +8,7 @@ import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.domain.IntegrationAccount;
 import io.certvault.domain.KeyReference;
+import io.certvault.pki.PrivateKeys;
 import io.certvault.security.Grant;
 import io.certvault.security.Role;
 import io.certvault.security.Scope;
@@ -172,5 +173,38 @@ class AccessControlTest {
                 .hasFieldOrPropertyWithValue("errorCode", ErrorCode.LAST_ADMINISTRATOR);
         assertThatThrownBy(() -> access.putUser("short", "too-short".toCharArray()))
                 .hasFieldOrPropertyWithValue("errorCode", ErrorCode.PASSWORD_TOO_WEAK);
+    }
+
+    @Test
+    void aRoleAssignmentNamesItsScope() {
+        for (String scope : new String[] {null, "", "//", "/integrationAccounts/a/b"}) {
+            assertThatThrownBy(() -> access.putAssignment("alice-reader", "alice", "reader", scope))
+                    .hasFieldOrPropertyWithValue("errorCode", ErrorCode.INVALID_REQUEST);
+        }
+        assertThatThrownBy(() -> access.getAssignment("alice-reader"))
+                .hasFieldOrPropertyWithValue("errorCode", ErrorCode.ROLE_ASSIGNMENT_NOT_FOUND);
+    }
+
+    @Test
+    void refusedKeysAndKeyReferencesAreOnRecordAndImportsNameTheirVersion() {
+        var imported = keys.importKey("default", "second-key", () -> TestCertificates.rsa(2048));
+        assertThatThrownBy(() -> keys.importKey("default", "bad-key", () -> PrivateKeys.fromPem("no pem", null)))
+                .hasFieldOrPropertyWithValue("errorCode", ErrorCode.INVALID_KEY);
+        assertThatThrownBy(() -> keys.createKey("default", "odd-key", () -> KeySpec.of("RSA", 1000, null)))
+                .isInstanceOf(CertvaultException.class);
+        assertThatThrownBy(() -> certificates.put("contoso", "signing", certificate,
+                () -> new KeyReference("default", "", null), null, Precondition.NONE))
+                .hasFieldOrPropertyWithValue("errorCode", ErrorCode.INVALID_KEY_REFERENCE);
+
+        var events = callers.audit().events();
+        AuditEvent success = events.stream().filter(e -> e.operation().equals("keys/import")
+                && "second-key".equals(e.target().key())).findFirst().orElseThrow();
+        assertThat(success.target().keyVersion()).isEqualTo(imported.value().version());
+        assertThat(events).filteredOn(e -> AuditEvent.FAILED.equals(e.outcome()))
+                .extracting(AuditEvent::operation, AuditEvent::errorCode).contains(
+                        org.assertj.core.groups.Tuple.tuple("keys/import", "InvalidKey"),
+                        org.assertj.core.groups.Tuple.tuple("certificates/write", "InvalidKeyReference"));
+        assertThat(events).filteredOn(e -> e.operation().equals("keys/create") && "odd-key".equals(e.target().key()))
+                .extracting(AuditEvent::outcome).containsExactly(AuditEvent.FAILED);
     }
 }

@@ -107,17 +107,30 @@ class PrivateKeysTest {
                 TestCertificates.base64url(other.getPrimeExponentP()), TestCertificates.base64url(other.getPrimeExponentQ()), TestCertificates.base64url(other.getCrtCoefficient()),
                 null, null, null);
         assertInvalid(() -> PrivateKeys.fromJwk(mixed), "does not match");
+        // Only d from another key: signing uses the CRT values alone, so only the key's arithmetic shows it.
+        var otherD = new PrivateKeys.Jwk("RSA", TestCertificates.base64url(rsa.getModulus()), TestCertificates.base64url(rsa.getPublicExponent()),
+                TestCertificates.base64url(other.getPrivateExponent()), TestCertificates.base64url(rsa.getPrimeP()), TestCertificates.base64url(rsa.getPrimeQ()),
+                TestCertificates.base64url(rsa.getPrimeExponentP()), TestCertificates.base64url(rsa.getPrimeExponentQ()), TestCertificates.base64url(rsa.getCrtCoefficient()),
+                null, null, null);
+        assertInvalid(() -> PrivateKeys.fromJwk(otherD), "does not match");
         assertInvalid(() -> PrivateKeys.fromJwk(new PrivateKeys.Jwk("oct", null, null, null, null, null, null, null,
                 null, null, null, null)), "kty");
     }
 
     @Test
-    void refusesWeakOrUnknownKeys() {
+    void refusesWeakOrUnknownKeys() throws Exception {
         KeyPair weak = TestCertificates.rsa(1024);
         assertThatThrownBy(() -> PrivateKeys.fromPem(TestCertificates.pkcs8Pem(weak.getPrivate()), null))
                 .isInstanceOf(CertvaultException.class).hasMessageContaining("1024")
                 .satisfies(e -> assertThat(((CertvaultException) e).errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_KEY_TYPE));
         assertInvalid(() -> PrivateKeys.fromPem("no pem here", null), "PEM");
+        // A 256-bit curve that is not P-256: said to be unsupported, not taken for a broken key.
+        var generator = java.security.KeyPairGenerator.getInstance("EC", BouncyCastle.PROVIDER);
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256k1"));
+        KeyPair k1 = generator.generateKeyPair();
+        assertThatThrownBy(() -> PrivateKeys.fromPem(TestCertificates.pkcs8Pem(k1.getPrivate()), null))
+                .isInstanceOf(CertvaultException.class).hasMessageContaining("P-256")
+                .satisfies(e -> assertThat(((CertvaultException) e).errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_KEY_TYPE));
         assertInvalid(() -> PrivateKeys.fromPem(TestCertificates.pem(TestCertificates.selfSigned(RSA, "x")), null),
                 "no private key");
     }

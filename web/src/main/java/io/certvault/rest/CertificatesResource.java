@@ -128,7 +128,7 @@ public class CertificatesResource {
         }
         RequestProperties properties = request.properties();
         Saved<Certificate> saved = certificates.put(account, name, properties.publicCertificate(),
-                keyReference(properties.key()), Json.text(properties.metadata()), Conditional.precondition(headers));
+                () -> keyReference(properties.key()), Json.text(properties.metadata()), Conditional.precondition(headers));
         return Conditional.written(saved.created(), saved.value(), body(saved.value()));
     }
 

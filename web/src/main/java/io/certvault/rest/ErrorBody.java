@@ -33,6 +33,12 @@ public record ErrorBody(Detail error) {
 
     /** An HTTP status without a code of Certvault's (unknown path, method not allowed, ...), in words. */
     public static Detail ofStatus(int status) {
+        if (status == 400) {
+            // A request the server could not even read (a header such as Content-Type that says nothing): the
+            // API's one code for what the client sent wrong.
+            return new Detail(ErrorCode.INVALID_REQUEST.code(),
+                    "The request could not be read: check its path, headers and body.");
+        }
         var reason = Response.Status.fromStatusCode(status);
         String code = reason == null ? "HttpError" + status
                 : reason.getReasonPhrase().replace(" ", "").replace("-", "");

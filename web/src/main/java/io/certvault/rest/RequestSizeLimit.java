@@ -28,7 +28,15 @@ public class RequestSizeLimit implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
-        MediaType type = request.getMediaType();
+        MediaType type;
+        try {
+            type = request.getMediaType();
+        } catch (IllegalArgumentException | jakarta.ws.rs.ProcessingException e) {
+            // Checked here, first, so that no later reader of the header fails with an answer of its own.
+            request.abortWith(ErrorBody.response(400, "InvalidRequestContent",
+                    "The Content-Type header is not a media type (type/subtype)."));
+            return;
+        }
         if (!request.hasEntity() || (type != null && !type.getSubtype().endsWith("json"))
                 || MESSAGES.matcher(request.getUriInfo().getPath()).matches()) {
             return;

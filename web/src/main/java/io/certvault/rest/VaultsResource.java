@@ -148,7 +148,8 @@ public class VaultsResource {
     @Path("{vault}/keys/{key}")
     public Response importKey(@PathParam("vault") String vault, @PathParam("key") String keyName,
             ImportRequest request) {
-        Saved<VaultKey> saved = keys.importKey(vault, keyName, keyPair(request));
+        // Read inside the guarded change, so that a refused key is on record.
+        Saved<VaultKey> saved = keys.importKey(vault, keyName, () -> keyPair(request));
         return Response.status(saved.created() ? 201 : 200)
                 .entity(body(vault, saved.value(), keys.versionUses(vault, keyName))).build();
     }
@@ -158,12 +159,14 @@ public class VaultsResource {
     @Path("{vault}/keys/{key}/create")
     public Response createKey(@PathParam("vault") String vault, @PathParam("key") String keyName,
             CreateRequest request) {
-        if (request == null) {
-            throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The body needs kty (RSA or EC) and a size or crv.");
-        }
-        KeySpec spec = KeySpec.of(request.kty(), request.size() != null ? request.size() : request.key_size(),
-                request.crv());
-        Saved<VaultKey> saved = keys.createKey(vault, keyName, spec);
+        Saved<VaultKey> saved = keys.createKey(vault, keyName, () -> {
+            if (request == null) {
+                throw new CertvaultException(ErrorCode.INVALID_REQUEST,
+                        "The body needs kty (RSA or EC) and a size or crv.");
+            }
+            return KeySpec.of(request.kty(), request.size() != null ? request.size() : request.key_size(),
+                    request.crv());
+        });
         return Response.status(saved.created() ? 201 : 200)
                 .entity(body(vault, saved.value(), keys.versionUses(vault, keyName))).build();
     }

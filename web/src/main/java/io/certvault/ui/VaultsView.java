@@ -13,7 +13,6 @@ import jakarta.inject.Named;
 import jakarta.servlet.http.Part;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -60,10 +59,9 @@ public class VaultsView implements Serializable {
         char[] secret = password == null ? null : password.toCharArray();
         try {
             String fileName = keyFile.getSubmittedFileName() == null ? "" : keyFile.getSubmittedFileName().toLowerCase();
-            KeyPair pair = fileName.endsWith(".pfx") || fileName.endsWith(".p12")
+            var saved = keys.importKey(vault, importName, () -> fileName.endsWith(".pfx") || fileName.endsWith(".p12")
                     ? PrivateKeys.fromPkcs12(content, secret)
-                    : PrivateKeys.fromPem(new String(content, StandardCharsets.US_ASCII), secret);
-            var saved = keys.importKey(vault, importName, pair);
+                    : PrivateKeys.fromPem(new String(content, StandardCharsets.US_ASCII), secret));
             Ui.info("Key '" + importName + "' " + (saved.created() ? "imported" : "imported as a new version") + ".");
             importName = null;
             listed = null;
@@ -82,7 +80,7 @@ public class VaultsView implements Serializable {
 
     public String createKey() {
         try {
-            keys.createKey(vault, createName, KeySpec.valueOf(spec));
+            keys.createKey(vault, createName, () -> KeySpec.valueOf(spec));
             Ui.info("Key '" + createName + "' created.");
             createName = null;
             listed = null;

@@ -1086,7 +1086,7 @@ class CertvaultApiIT {
         assertError(api.put("integrationAccounts/...", "{}"), 400, "InvalidName");
         assertError(putCertificate("strict", "semi%3Bcolon", cert, null), 400, "InvalidName");
         assertError(api.post("vaults/default/keys/bad%2Fname/create", Json.createObjectBuilder().add("kty", "EC")
-                .build()), 400, "InvalidName");
+                .build()), 400, "InvalidRequestContent");
 
         assertError(api.get("integrationAccounts/nobody"), 404, "IntegrationAccountNotFound");
         assertError(putCertificate("nobody", "c", cert, null), 404, "IntegrationAccountNotFound");
@@ -1118,6 +1118,109 @@ class CertvaultApiIT {
         // Still serving, and nothing half-written.
         assertThat(api.get("integrationAccounts/strict/certificates").json().getJsonArray("value")).isEmpty();
         assertThat(api.get("integrationAccounts/strict").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theApiKeepsItsRulesForOddPathsAndBodies() throws Exception {
+        createAccount("rules");
+        URI base = api.uri("");
+        ApiClient nobody = ApiClient.anonymous(base);
+        // Paths whose escapes or dot segments would lead elsewhere: 401 first, then the API's own 400.
+        for (String path : List.of("integrationAccounts/..%2F..%2Fetc", "integrationAccounts/rules/..",
+                "integrationAccounts/%2e%2e", "..%2Faccounts.xhtml", "integrationAccounts/a%2Fb", "..")) {
+            URI uri = URI.create(base + path);
+            for (String method : List.of("GET", "DELETE")) {
+                var refused = api.send(java.net.http.HttpRequest.newBuilder(uri).method(method,
+                        java.net.http.HttpRequest.BodyPublishers.noBody()));
+                assertError(refused, 400, "InvalidRequestContent");
+                assertError(nobody.send(java.net.http.HttpRequest.newBuilder(uri).method(method,
+                        java.net.http.HttpRequest.BodyPublishers.noBody())), 401, "AuthenticationFailed");
+            }
+        }
+        assertThat(api.get("integrationAccounts/rules").status()).isEqualTo(200);
+
+        // A role assignment always names its scope.
+        for (String scope : new String[] {null, ""}) {
+            JsonObjectBuilder properties = Json.createObjectBuilder().add("principalName", "someone")
+                    .add("roleName", "reader");
+            if (scope != null) {
+                properties.add("scope", scope);
+            }
+            assertError(api.put("roleAssignments/no-scope", Json.createObjectBuilder().add("properties", properties)
+                    .build()), 400, "InvalidRequestContent");
+        }
+        assertThat(api.get("roleAssignments/no-scope").status()).isEqualTo(404);
+
+        // One JSON value, and integers where integers are meant.
+        assertError(api.put("integrationAccounts/rules", "{} x"), 400, "InvalidRequestContent");
+        assertError(api.put("integrationAccounts/rules", "{}{}"), 400, "InvalidRequestContent");
+        for (String size : List.of("2048.5", "\"2048\"", "2048.25e1", "1e400", "99999999999999999999")) {
+            assertError(api.send(java.net.http.HttpRequest.newBuilder(api.uri("vaults/default/keys/strict-size/create"))
+                    .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"kty\": \"RSA\", \"size\": " + size + "}"))), 400, "InvalidRequestContent");
+        }
+        assertThat(api.get("vaults/default/keys/strict-size").status()).isEqualTo(404);
+
+        // A private key whose parts belong to two keys, and a curve Certvault does not take.
+        RSAPrivateCrtKey rsa = (RSAPrivateCrtKey) remember(TestCertificates.rsa(2048)).getPrivate();
+        RSAPrivateCrtKey other = (RSAPrivateCrtKey) remember(TestCertificates.rsa(2048)).getPrivate();
+        JsonObject mixed = Json.createObjectBuilder().add("kty", "RSA").add("n", TestCertificates.base64url(rsa.getModulus()))
+                .add("e", TestCertificates.base64url(rsa.getPublicExponent()))
+                .add("d", TestCertificates.base64url(other.getPrivateExponent()))
+                .add("p", TestCertificates.base64url(rsa.getPrimeP())).add("q", TestCertificates.base64url(rsa.getPrimeQ()))
+                .add("dp", TestCertificates.base64url(rsa.getPrimeExponentP()))
+                .add("dq", TestCertificates.base64url(rsa.getPrimeExponentQ()))
+                .add("qi", TestCertificates.base64url(rsa.getCrtCoefficient())).build();
+        assertError(api.put("vaults/default/keys/mixed", Json.createObjectBuilder().add("key", mixed).build()), 400,
+                "InvalidKey");
+        var generator = java.security.KeyPairGenerator.getInstance("EC", io.certvault.pki.BouncyCastle.PROVIDER);
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256k1"));
+        KeyPair k1 = remember(generator.generateKeyPair());
+        var secp256k1 = api.put("vaults/default/keys/koblitz", Json.createObjectBuilder()
+                .add("key", TestCertificates.pkcs8Pem(k1.getPrivate())).build());
+        assertError(secp256k1, 400, "UnsupportedKeyType");
+        assertThat(secp256k1.errorMessage()).contains("P-256");
+        // Refused imports and creations are on record with their error, as is a refused key reference.
+        assertError(putCertificate("rules", "bad-reference", TestCertificates.base64(TestCertificates.selfSigned(
+                TestCertificates.rsa(2048), "rules")), null, Json.createObjectBuilder().add("keyName", "k").build()),
+                400, "InvalidKeyReference");
+        var oddSize = api.post("vaults/default/keys/odd-size/create", Json.createObjectBuilder().add("kty", "RSA")
+                .add("size", 1000).build());
+        assertThat(oddSize.status()).as(oddSize.body()).isEqualTo(400);
+        for (String[] refusal : List.of(new String[] {"keys/import", "mixed", "InvalidKey"},
+                new String[] {"keys/import", "koblitz", "UnsupportedKeyType"},
+                new String[] {"keys/create", "odd-size", oddSize.errorCode()})) {
+            var events = api.get("auditEvents?operation=" + refusal[0] + "&key=" + refusal[1] + "&outcome=Failed")
+                    .json().getJsonArray("value");
+            assertThat(events).as(String.join(" ", refusal)).isNotEmpty();
+            assertThat(events.getJsonObject(0).getJsonObject("properties").getString("errorCode")).isEqualTo(refusal[2]);
+        }
+        var refusedReference = api.get("auditEvents?operation=certificates/write&certificate=bad-reference"
+                + "&outcome=Failed&$top=1").json().getJsonArray("value").getJsonObject(0).getJsonObject("properties");
+        assertThat(refusedReference.getString("errorCode")).isEqualTo("InvalidKeyReference");
+        var imported = api.put("vaults/default/keys/recorded", Json.createObjectBuilder()
+                .add("key", TestCertificates.pkcs8Pem(remember(TestCertificates.rsa(2048)).getPrivate())).build());
+        assertThat(imported.status()).isEqualTo(201);
+        var importRecord = api.get("auditEvents?operation=keys/import&key=recorded&outcome=Succeeded&$top=1").json()
+                .getJsonArray("value").getJsonObject(0).getJsonObject("properties");
+        assertThat(importRecord.getString("keyVersion"))
+                .isEqualTo(imported.json().getJsonObject("properties").getString("version"));
+
+        // Skip tokens: only those this server issued.
+        assertError(api.get("integrationAccounts?$skiptoken=" + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("rules".getBytes(java.nio.charset.StandardCharsets.UTF_8))), 400, "InvalidRequestContent");
+        createAccount("rules-2");
+        String next = api.get("integrationAccounts?$top=1").json().getString("nextLink");
+        assertThat(api.getAbsolute(next).status()).isEqualTo(200);
+        int token = next.indexOf("skiptoken=") + "skiptoken=".length();
+        char altered = next.charAt(token) == 'A' ? 'B' : 'A';
+        assertError(api.getAbsolute(next.substring(0, token) + altered + next.substring(token + 1)), 400,
+                "InvalidRequestContent");
+
+        // A Content-Type that is no media type.
+        assertError(api.send(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/rules/messages/encode"))
+                .header("Content-Type", "///").POST(java.net.http.HttpRequest.BodyPublishers.ofString("EDI"))), 400,
+                "InvalidRequestContent");
     }
 
     @Test

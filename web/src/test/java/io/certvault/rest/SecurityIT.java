@@ -654,6 +654,158 @@ class SecurityIT {
         }
     }
 
+    // ---- fuzzing -----------------------------------------------------------------------------------
+
+    /**
+     * Path pieces that lead elsewhere once decoded or normalised: every request with one is refused. (Not
+     * %5C, %00, "..." or bad escapes: Payara refuses those before the application, without the API's body;
+     * and one a request, so that dot segments never climb above the deployment's context, where Payara answers.)
+     */
+    private static final List<String> MALFORMED_SEGMENTS = List.of("..%2Fetc", "a%2Fb", "%2e%2e", "..",
+            ".", "x/..", "%2E", "..%2Faccounts.xhtml", "%2f");
+    /** Odd but harmless: these may be refused or not found, never fail. */
+    private static final List<String> ODD_SEGMENTS = List.of("a;b", "%20", "%C3%A9", "a".repeat(300), "%7E", "-",
+            "x?$top=0", "x?$skiptoken=bm9wZQ", "x?$top=99999999999999999999", "x?api-version=%00");
+    /** Bodies that are no single JSON value: refused wherever the API reads JSON. */
+    private static final List<String> BODIES_MALFORMED = List.of("{\"location\": ", "{} x", "{\"a\": 1}}", "nul",
+            "{\"a\": 1,}", "\u0000\u00ff\u0001binary", "{\"a\": \"unterminated}", "{}{}");
+    /** JSON of the wrong shape or types, and huge numbers: refused or ignored by the resource, never a failure. */
+    private static final List<String> BODIES_ODD = List.of("[1, 2]", "{\"properties\": 5}", "\"just a string\"",
+            "{\"kty\": \"RSA\", \"size\": 2048.5}", "{\"kty\": \"EC\", \"size\": 1e99999}",
+            "{\"kty\": [], \"crv\": {}}", "{\"properties\": {\"scope\": 7}}", "{\"size\": 99999999999999999999}",
+            "{\"key\": {\"kty\": \"RSA\", \"n\": \"!!\"}}", "{\"properties\": {\"publicCertificate\": true}}",
+            "{\"properties\": {\"principalName\": \"p\", \"roleName\": \"reader\"}}", "null", "17");
+    private static final List<String> PAGES = List.of("accounts.xhtml", "login.xhtml", "users.xhtml", "nope", "",
+            "resources/css/../../accounts.xhtml", "WEB-INF/web.xml", "apix", "api", "openapi", "health",
+            "jakarta.faces.resource/..%2Faccounts.xhtml", "favicon.ico", "login", "logout", "accounts.xhtml/..");
+
+    /** One generated request and what the generator knows of it. */
+    private record FuzzCase(String method, String path, String contentType, String ifMatch, byte[] body,
+            boolean chunked, boolean signedIn, boolean malformed) {
+        @Override
+        public String toString() {
+            return (signedIn ? "admin " : "nobody ") + method + " /" + path + " Content-Type: " + contentType
+                    + " If-Match: " + ifMatch + (chunked ? " (chunked)" : "") + " body: "
+                    + (body == null ? "none" : new String(body, StandardCharsets.ISO_8859_1).replaceAll("\\p{Cntrl}", "?"));
+        }
+    }
+
+    @Test
+    void aFuzzedThousandRequestsGetTheApisOwnRefusalsNeverAFailure() throws Exception {
+        long seed = Long.getLong("certvault.fuzz.seed", System.nanoTime());
+        System.out.println("SecurityIT fuzz seed " + seed + " (repeat with -Dcertvault.fuzz.seed=" + seed + ")");
+        java.util.Random random = new java.util.Random(seed);
+        List<String[]> endpoints = endpoints();
+        ApiClient nobody = client(ApiClient.anonymous(api));
+        URI site = site("");
+        Instant started = Instant.now();
+        int count = 0;
+        for (; count < 1200; count++) {
+            FuzzCase fuzz = fuzzCase(random, endpoints, count);
+            boolean underApi = fuzz.path().equals("api") || fuzz.path().startsWith("api/");
+            var request = java.net.http.HttpRequest.newBuilder(URI.create(site + fuzz.path()))
+                    .timeout(java.time.Duration.ofSeconds(20));
+            if (fuzz.contentType() != null) {
+                request.header("Content-Type", fuzz.contentType());
+            }
+            if (fuzz.ifMatch() != null) {
+                request.header("If-Match", fuzz.ifMatch());
+            }
+            request.method(fuzz.method(), fuzz.body() == null ? HttpRequest.BodyPublishers.noBody()
+                    : fuzz.chunked() ? HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new java.io.ByteArrayInputStream(fuzz.body()))
+                    : HttpRequest.BodyPublishers.ofByteArray(fuzz.body()));
+            var reply = (fuzz.signedIn() ? admin : nobody).sendBytes(request);
+            String body = new String(reply.body(), StandardCharsets.UTF_8);
+            String failing = "request " + count + " of seed " + seed + ": " + fuzz + "\n answered " + reply.statusCode()
+                    + ": " + body.substring(0, Math.min(300, body.length()));
+            assertThat(reply.statusCode()).as(failing).isLessThan(500);
+            if (fuzz.malformed()) {
+                assertThat(reply.statusCode()).as(failing).isGreaterThanOrEqualTo(300);
+            }
+            if (underApi && !fuzz.signedIn()) {
+                assertThat(reply.statusCode()).as(failing).isEqualTo(401);
+            }
+            if (underApi && reply.statusCode() >= 400 && !fuzz.method().equals("HEAD")) {
+                assertThat(reply.headers().firstValue("Content-Type")).as(failing)
+                        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+                JsonObject error = Json.createReader(new java.io.StringReader(body)).readObject().getJsonObject("error");
+                assertThat(error).as(failing).isNotNull();
+                assertThat(error.getString("code")).as(failing).isNotBlank();
+                assertThat(error.getString("message")).as(failing).isNotBlank();
+            }
+        }
+        long seconds = java.time.Duration.between(started, Instant.now()).toSeconds();
+        System.out.println("SecurityIT fuzz: " + count + " requests in " + seconds + " s");
+        assertThat(seconds).as("the fuzz run's time").isLessThan(60);
+        // Still serving, and the fuzzing left the admin as it was.
+        assertThat(admin.get("roleAssignments/admin-global").status()).isEqualTo(200);
+    }
+
+    private static FuzzCase fuzzCase(java.util.Random random, List<String[]> endpoints, int n) {
+        boolean signedIn = random.nextInt(3) > 0;
+        // Not TRACE: the server refuses it before the application, without the API's body.
+        String[] methods = {"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "FROB"};
+        if (random.nextInt(10) == 0) {
+            // A page or an odd path beside the API.
+            return new FuzzCase(methods[random.nextInt(4)], pick(random, PAGES), null, null, null, false, signedIn,
+                    false);
+        }
+        String[] endpoint = endpoints.get(random.nextInt(endpoints.size()));
+        boolean malformed = false;
+        // Names the fuzzing may change freely; never the admin, its assignment or the matrix account.
+        String[] names = {"fuzz-" + (n % 7), "fuzz-" + (n % 5), "default", "fuzz-key"};
+        StringBuilder path = new StringBuilder("api");
+        for (String segment : endpoint[1].split("/")) {
+            String piece = segment.equals("x") ? pick(random, List.of(names)) : segment;
+            int roll = random.nextInt(12);
+            if (roll == 0 && !malformed) {
+                piece = pick(random, MALFORMED_SEGMENTS);
+                malformed = true;
+            } else if (roll == 1 && segment.equals("x")) {
+                piece = pick(random, ODD_SEGMENTS);
+            }
+            path.append('/').append(piece);
+        }
+        if (random.nextInt(15) == 0 && !malformed) {
+            path.append('/').append(pick(random, MALFORMED_SEGMENTS));
+            malformed = true;
+        }
+        String method = random.nextInt(6) == 0 ? methods[random.nextInt(methods.length)] : endpoint[0];
+        boolean messages = endpoint[1].contains("/messages/");
+        String contentType = pick(random, java.util.Arrays.asList("application/json", "application/json",
+                "application/json; charset=UTF-8", "///", "text/plain", "application/edi-x12", null,
+                "application/json; charset=no-such-charset", "multipart/form-data; boundary="));
+        if ("///".equals(contentType)) {
+            malformed = true;
+        }
+        boolean readsJson = (method.equals("PUT") || method.equals("POST")) && method.equals(endpoint[0])
+                && !messages && contentType != null && contentType.startsWith("application/json")
+                && !contentType.contains("no-such-charset");
+        byte[] body = null;
+        int bodyKind = random.nextInt(6);
+        if (bodyKind == 1) {
+            body = pick(random, BODIES_MALFORMED).getBytes(StandardCharsets.UTF_8);
+            malformed |= readsJson;
+        } else if (bodyKind == 2 || bodyKind == 3) {
+            body = pick(random, BODIES_ODD).getBytes(StandardCharsets.UTF_8);
+        } else if (bodyKind == 4) {
+            body = new byte[1 + random.nextInt(4096)];
+            random.nextBytes(body);
+            body[0] = (byte) 0xff;
+            malformed |= readsJson;
+        } else if (bodyKind == 5) {
+            body = "{}".getBytes(StandardCharsets.UTF_8);
+        }
+        String ifMatch = random.nextInt(5) == 0 ? pick(random, List.of("*", "\"nope\"", "garbage", "W/\"1\"", "")) : null;
+        return new FuzzCase(method, path.toString(), contentType, ifMatch, body, random.nextBoolean(), signedIn,
+                malformed && signedIn);
+    }
+
+    private static <T> T pick(java.util.Random random, List<T> choices) {
+        return choices.get(random.nextInt(choices.size()));
+    }
+
     private static void assertError(ApiClient.Reply reply, int status, String code) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.errorCode()).isEqualTo(code);

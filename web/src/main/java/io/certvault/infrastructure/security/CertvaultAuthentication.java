@@ -76,10 +76,18 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
         // The path as the container mapped it (decoded, dot segments resolved), not the raw URI: a
         // "/resources/css/../../accounts.xhtml" must not pass for a stylesheet.
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        // The raw path decides too: an API request whose escapes map it outside /api is still an API request.
+        String raw = request.getRequestURI().substring(request.getContextPath().length());
         SecurityHeaders.apply(request, response);
         try {
-            if (under(path, "/api") || under(path, "/openapi") || under(path, "/metrics")) {
-                return api(request, response, context);
+            if (under(path, "/api") || under(raw, "/api") || under(path, "/openapi") || under(path, "/metrics")) {
+                AuthenticationStatus status = api(request, response, context);
+                if (status == AuthenticationStatus.SUCCESS && under(raw, "/api") && !plainApiPath(raw, path)) {
+                    return refuse(response, context, 400, ErrorCode.INVALID_REQUEST, "The request path has "
+                            + "an encoded slash, backslash or NUL, a dot segment or a bad escape: name resources "
+                            + "with their plain names.");
+                }
+                return status;
             }
             if (under(path, "/health")) {
                 // Load balancers and orchestrators probe here without credentials; it tells UP or DOWN only.
@@ -98,6 +106,18 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Escapes that change a path's structure once decoded, dot segments (plain or escaped), bad escapes. */
+    private static final java.util.regex.Pattern UNPLAIN_PATH = java.util.regex.Pattern.compile(
+            "(?i).*(%2f|%5c|%00|\\\\|%(?![0-9a-f]{2})|(^|/)(\\.|%2e){1,2}(/|$)).*");
+
+    /**
+     * Whether an API path says what it means: nothing a decoder or normaliser would turn into another path,
+     * and the container mapped it where it reads (under /api).
+     */
+    private static boolean plainApiPath(String raw, String mapped) {
+        return under(mapped, "/api") && !UNPLAIN_PATH.matcher(raw).matches();
     }
 
     /** The path itself or anything below it. */

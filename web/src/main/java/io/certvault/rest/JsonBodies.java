@@ -1,0 +1,90 @@
+package io.certvault.rest;
+
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbException;
+import jakarta.json.stream.JsonParser;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.MessageBodyReader;
+import jakarta.ws.rs.ext.Provider;
+import java.io.InputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+
+/**
+ * Reads the API's JSON request bodies strictly, where JSON-B alone is lenient: exactly one JSON value (no
+ * trailing content), and whole numbers where the API means integers (no 2048.5, no "2048", nothing beyond
+ * an int). Anything else is the usual 400 InvalidRequestContent (JsonbException, see ErrorMappers).
+ */
+@Provider
+@Consumes({MediaType.APPLICATION_JSON, "*/*+json"})
+public class JsonBodies implements MessageBodyReader<Record> {
+    /** Made with the provider (JAX-RS makes one), not with the class, which tests load without JSON-B. */
+    private final Jsonb jsonb = JsonbBuilder.create();
+
+    /**
+     * Certvault's request shapes, which are all records: read for Record, this reader is nearer to them than
+     * JSON-B's own reader for Object, which JAX-RS would pick otherwise.
+     */
+    @Override
+    public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+        return type.isRecord() && type.getName().startsWith("io.certvault.");
+    }
+
+    @Override
+    public Record readFrom(Class<Record> type, Type genericType, Annotation[] annotations, MediaType mediaType,
+            MultivaluedMap<String, String> headers, InputStream body) {
+        JsonValue value;
+        try (JsonParser parser = jakarta.json.Json.createParser(body)) {
+            if (!parser.hasNext()) {
+                throw new JsonbException("The request body is empty.");
+            }
+            parser.next();
+            value = parser.getValue();
+            if (parser.hasNext()) {
+                throw new JsonbException("Content after the JSON value.");
+            }
+        } catch (RuntimeException e) {
+            // Whatever the parser finds wrong (an encoding, a number beyond its limits): not valid JSON.
+            throw new JsonbException("Not valid JSON.", e);
+        }
+        requireWholeNumbers(value, genericType);
+        return jsonb.fromJson(value.toString(), genericType);
+    }
+
+    /**
+     * Checks what JSON-B would bind to an int or long: a JSON number whose value has no fractional part and
+     * fits (JSON-B itself truncates 2048.5 and accepts "2048"). Walks the record components the body maps to.
+     */
+    private static void requireWholeNumbers(JsonValue value, Type type) {
+        if (!(type instanceof Class<?> target) || value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return;
+        }
+        if (target.isRecord() && value instanceof JsonObject object) {
+            for (RecordComponent component : target.getRecordComponents()) {
+                requireWholeNumbers(object.get(component.getName()), component.getGenericType());
+            }
+            return;
+        }
+        boolean isInt = target == Integer.class || target == int.class;
+        if (isInt || target == Long.class || target == long.class) {
+            try {
+                if (!(value instanceof JsonNumber number) || !number.isIntegral()) {
+                    throw new ArithmeticException("not a whole number");
+                }
+                long whole = number.bigDecimalValue().longValueExact();
+                if (isInt && (whole < Integer.MIN_VALUE || whole > Integer.MAX_VALUE)) {
+                    throw new ArithmeticException("beyond an int");
+                }
+            } catch (ArithmeticException e) {
+                throw new JsonbException("An integer is expected.", e);
+            }
+        }
+    }
+}

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -129,15 +128,6 @@ class CertificateMigrationTest {
     }
 
     static Database open(String url, String user) {
-        Map<String, String> settings = Map.of(CertvaultConfig.DB_URL, url, CertvaultConfig.DB_USER, user);
-        Database database = new Database();
-        database.config = new CertvaultConfig() {
-            @Override
-            public Optional<String> get(String key) {
-                return Optional.ofNullable(settings.get(key));
-            }
-        };
-        database.open();
-        return database;
+        return TestDatabases.open(Map.of(CertvaultConfig.DB_URL, url, CertvaultConfig.DB_USER, user));
     }
 }

@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -45,7 +44,11 @@ public class CertificateKeys {
     private Guard guard;
     private Duration cacheTime;
     private Clock clock;
-    private final Map<String, Resolved> resolved = new ConcurrentHashMap<>();
+    private final Map<Binding, Resolved> resolved = new ConcurrentHashMap<>();
+
+    /** What a resolution depends on: the key reference and the certificate's public key (compared by value). */
+    private record Binding(KeyReference reference, PublicKey publicKey) {
+    }
 
     private record Resolved(VaultKey key, Instant until) {
     }
@@ -78,7 +81,7 @@ public class CertificateKeys {
     /** {@link #resolve(Certificate)} with the certificate's public key at hand (a key use parses nothing). */
     private VaultKey resolve(Certificate certificate, PublicKey publicKey) {
         KeyReference reference = requireKey(certificate);
-        String cacheKey = cacheKey(reference, publicKey);
+        Binding cacheKey = new Binding(reference, publicKey);
         Resolved known = resolved.get(cacheKey);
         Instant now = clock.instant();
         if (known != null && now.isBefore(known.until())) {
@@ -155,8 +158,8 @@ public class CertificateKeys {
 
     /** Forgets what was resolved for this key: a version was added or removed through Certvault. */
     public void forget(String vaultName, String keyName) {
-        String prefix = vaultName + "/" + keyName + "/";
-        resolved.keySet().removeIf(k -> k.startsWith(prefix));
+        resolved.keySet().removeIf(b -> b.reference().vaultName().equals(vaultName)
+                && b.reference().keyName().equals(keyName));
     }
 
     /**
@@ -292,11 +295,5 @@ public class CertificateKeys {
                 + (matching == null ? "; none of them is the certificate's key"
                         : "; the certificate's key is version '" + matching.version() + "'")
                 + "): upload the certificate that was issued for this key, or refer to the version that is.");
-    }
-
-    private static String cacheKey(KeyReference reference, PublicKey publicKey) {
-        return reference.vaultName() + "/" + reference.keyName() + "/"
-                + (reference.keyVersion() == null ? "" : reference.keyVersion()) + "/"
-                + java.util.Base64.getEncoder().encodeToString(publicKey.getEncoded());
     }
 }

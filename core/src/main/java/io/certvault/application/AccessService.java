@@ -68,9 +68,9 @@ public class AccessService {
 
     /** Creates the user or sets a new password if the precondition holds for the user as it is. */
     public Saved<User> putUser(String name, char[] password, Precondition precondition) {
-        ResourceName.require("user", name);
         try {
             return guard.change("users/write", Permission.MANAGE_ACCESS, AuditTarget.resource("users/" + name), () -> {
+                ResourceName.require("user", name);
                 var existing = users.find(name);
                 precondition.check("user '" + name + "'", existing.orElse(null));
                 String hash = hasher.hash(checkPassword(password));
@@ -94,8 +94,8 @@ public class AccessService {
     }
 
     public boolean deleteUser(String name, Precondition precondition) {
-        ResourceName.require("user", name);
         return guard.change("users/delete", Permission.MANAGE_ACCESS, AuditTarget.resource("users/" + name), () -> {
+            ResourceName.require("user", name);
             precondition.check("user '" + name + "'", users.find(name).orElse(null));
             boolean admin = assignments.findByPrincipal(name).stream()
                     .anyMatch(a -> a.role() == Role.ADMIN && a.scope().global());
@@ -129,16 +129,16 @@ public class AccessService {
 
     public Saved<RoleAssignment> putAssignment(String name, String principalName, String roleName, String scope,
             Precondition precondition) {
-        ResourceName.require("role assignment", name);
-        if (principalName == null || !principalName.matches("[\\x21-\\x7E]{1,256}")) {
-            throw new CertvaultException(ErrorCode.INVALID_REQUEST,
-                    "principalName must be 1 to 256 printable characters without spaces.");
-        }
-        Role role = Role.parse(roleName);
-        Scope parsedScope = Scope.parse(scope);
         // Managing access is global: an admin of one account cannot hand out roles, even there.
         return guard.change("roleAssignments/write", Permission.MANAGE_ACCESS,
                 AuditTarget.resource("roleAssignments/" + name), () -> {
+                    ResourceName.require("role assignment", name);
+                    if (principalName == null || !principalName.matches("[\\x21-\\x7E]{1,256}")) {
+                        throw new CertvaultException(ErrorCode.INVALID_REQUEST,
+                                "principalName must be 1 to 256 printable characters without spaces.");
+                    }
+                    Role role = Role.parse(roleName);
+                    Scope parsedScope = Scope.parse(scope);
                     var existing = assignments.findAssignment(name);
                     precondition.check("role assignment '" + name + "'", existing.orElse(null));
                     if (existing.isPresent()) {
@@ -162,9 +162,9 @@ public class AccessService {
     }
 
     public boolean deleteAssignment(String name, Precondition precondition) {
-        ResourceName.require("role assignment", name);
         return guard.change("roleAssignments/delete", Permission.MANAGE_ACCESS,
                 AuditTarget.resource("roleAssignments/" + name), () -> {
+                    ResourceName.require("role assignment", name);
                     var existing = assignments.findAssignment(name);
                     precondition.check("role assignment '" + name + "'", existing.orElse(null));
                     if (existing.isEmpty()) {

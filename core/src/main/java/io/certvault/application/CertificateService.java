@@ -87,12 +87,12 @@ public class CertificateService {
             String metadataJson, Precondition precondition) {
         String accountName = target.account();
         String name = target.certificate();
-        ResourceName.require("integration account", accountName);
-        ResourceName.require("certificate", name);
         return guard.change("certificates/write", Permission.WRITE, target, saved -> {
             KeyReference key = saved.value().key();
             return key == null ? target : target.withKey(key.vaultName(), key.keyName(), key.keyVersion());
         }, () -> {
+            ResourceName.require("integration account", accountName);
+            ResourceName.require("certificate", name);
             KeyReference key = keyReference.get();
             requireAccount(accountName);
             X509Certificate x509 = CertificateParser.parse(publicCertificate);
@@ -170,10 +170,10 @@ public class CertificateService {
     }
 
     public boolean delete(String accountName, String name, Precondition precondition) {
-        ResourceName.require("integration account", accountName);
-        ResourceName.require("certificate", name);
         return guard.change("certificates/delete", Permission.WRITE, AuditTarget.certificate(accountName, name),
                 () -> {
+                    ResourceName.require("integration account", accountName);
+                    ResourceName.require("certificate", name);
                     requireAccount(accountName);
                     precondition.check("certificate '" + name + "'", certificates.find(accountName, name).orElse(null));
                     return certificates.delete(accountName, name);

@@ -85,7 +85,7 @@ public class Guard {
             if (e.errorCode() != ErrorCode.AUDIT_UNAVAILABLE) {
                 record(caller, operation, target, AuditEvent.FAILED, e.errorCode().code());
             }
-            throw e;
+            throw e.markRecorded();
         } catch (RuntimeException | Error e) {
             record(caller, operation, target, AuditEvent.FAILED, "InternalError");
             throw e;
@@ -97,9 +97,17 @@ public class Guard {
         Caller caller = caller();
         if (!caller.may(permission, target.account())) {
             record(caller, operation, target, AuditEvent.DENIED, ErrorCode.AUTHORIZATION_FAILED.code());
-            throw caller.denied(permission, target.account());
+            throw caller.denied(permission, target.account()).markRecorded();
         }
         return caller;
+    }
+
+    /**
+     * Records a change refused before any service was reached: the request named the operation and its
+     * target, but its body could not be read. Refusals in the services are recorded by {@link #change}.
+     */
+    public void refused(String operation, AuditTarget target, String errorCode) {
+        record(caller(), operation, target, AuditEvent.FAILED, errorCode);
     }
 
     /**
@@ -112,7 +120,7 @@ public class Guard {
             result = work.get();
         } catch (CertvaultException e) {
             record(caller, operation, target.get(), AuditEvent.FAILED, e.errorCode().code());
-            throw e;
+            throw e.markRecorded();
         } catch (RuntimeException | Error e) {
             record(caller, operation, target.get(), AuditEvent.FAILED, "InternalError");
             throw e;

@@ -43,8 +43,8 @@ public class IntegrationAccountService {
     /** Creates or updates the account if the precondition holds for it as it is. */
     public Saved<IntegrationAccount> put(String name, String location, String skuName, String tagsJson,
             Precondition precondition) {
-        ResourceName.require("integration account", name);
         return guard.change("integrationAccounts/write", Permission.WRITE, AuditTarget.account(name), () -> {
+            ResourceName.require("integration account", name);
             var existing = accounts.find(name);
             precondition.check("integration account '" + name + "'", existing.orElse(null));
             IntegrationAccount account = existing.orElseGet(() -> new IntegrationAccount(name, clock.instant()));
@@ -87,8 +87,8 @@ public class IntegrationAccountService {
     }
 
     public boolean delete(String name, Precondition precondition) {
-        ResourceName.require("integration account", name);
         return guard.change("integrationAccounts/delete", Permission.WRITE, AuditTarget.account(name), () -> {
+            ResourceName.require("integration account", name);
             precondition.check("integration account '" + name + "'", accounts.find(name).orElse(null));
             return accounts.delete(name);
         });

@@ -75,11 +75,11 @@ public class VaultKeyService {
      * or unsupported is on record like any refused change; the record names the version made.
      */
     public Saved<VaultKey> importKey(String vaultName, String keyName, Supplier<KeyPair> keyPair) {
-        ResourceName.require("vault", vaultName);
-        ResourceName.require("key", keyName);
         AuditTarget target = AuditTarget.key(vaultName, keyName);
         return guard.change("keys/import", Permission.MANAGE_KEYS, target,
                 saved -> target.withKey(vaultName, keyName, saved.value().version()), () -> {
+            ResourceName.require("vault", vaultName);
+            ResourceName.require("key", keyName);
             KeyPair pair = keyPair.get();
             Vault vault = vaults.vault(vaultName);
             boolean exists = exists(vault, keyName);
@@ -96,11 +96,11 @@ public class VaultKeyService {
 
     /** Creates a key of the spec the caller sent, read inside the guarded change (see importKey). */
     public Saved<VaultKey> createKey(String vaultName, String keyName, Supplier<KeySpec> spec) {
-        ResourceName.require("vault", vaultName);
-        ResourceName.require("key", keyName);
         AuditTarget target = AuditTarget.key(vaultName, keyName);
         return guard.change("keys/create", Permission.MANAGE_KEYS, target,
                 saved -> target.withKey(vaultName, keyName, saved.value().version()), () -> {
+            ResourceName.require("vault", vaultName);
+            ResourceName.require("key", keyName);
             KeySpec parsed = spec.get();
             Vault vault = vaults.vault(vaultName);
             boolean exists = exists(vault, keyName);
@@ -161,9 +161,9 @@ public class VaultKeyService {
 
     /** Deletes the key with all versions, refused while a certificate refers to it. */
     public void deleteKey(String vaultName, String keyName) {
-        ResourceName.require("vault", vaultName);
-        ResourceName.require("key", keyName);
         guard.change("keys/delete", Permission.MANAGE_KEYS, AuditTarget.key(vaultName, keyName), () -> {
+            ResourceName.require("vault", vaultName);
+            ResourceName.require("key", keyName);
             Vault vault = vaults.vault(vaultName);
             vault.getKey(keyName, null);
             List<Certificate> users = certificates.findByKey(vaultName, keyName);

@@ -17,6 +17,6 @@ public record AuditEvent(Instant time, String user, String operation, AuditTarge
     public AuditEvent {
         // Stored to the millisecond: the hash must match what the database gives back.
         time = time.truncatedTo(ChronoUnit.MILLIS);
-        target = target == null ? AuditTarget.NONE : target;
+        target = target == null ? AuditTarget.NONE : target.bounded();
     }
 }

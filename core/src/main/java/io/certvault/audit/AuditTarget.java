@@ -25,6 +25,25 @@ public record AuditTarget(String account, String certificate, String vault, Stri
         return new AuditTarget(null, null, null, null, null, resource);
     }
 
+    /**
+     * The target as the trail stores it: a name that a client sent and the API refused may be longer than a
+     * name may be, or hold characters no name holds; it is kept recognisable but bounded (the columns are 80
+     * characters, 200 for a resource) and printable, so that recording a refusal never fails on its target.
+     */
+    public AuditTarget bounded() {
+        return new AuditTarget(clip(account, 80), clip(certificate, 80), clip(vault, 80), clip(key, 80),
+                clip(keyVersion, 80), clip(resource, 200));
+    }
+
+    private static String clip(String value, int max) {
+        if (value == null) {
+            return null;
+        }
+        StringBuilder printable = new StringBuilder(Math.min(value.length(), max));
+        value.codePoints().forEach(c -> printable.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return printable.length() <= max ? printable.toString() : printable.substring(0, max - 3) + "...";
+    }
+
     public AuditTarget withKey(String vault, String key, String keyVersion) {
         return new AuditTarget(account, certificate, vault, key, keyVersion, resource);
     }

@@ -6,6 +6,8 @@ package io.certvault.domain;
  */
 public class CertvaultException extends RuntimeException {
     private final ErrorCode errorCode;
+    /** Set once the audit trail holds this failure, so that no later layer records it a second time. */
+    private volatile boolean recorded;
 
     public CertvaultException(ErrorCode errorCode, String message) {
         super(message);
@@ -19,5 +21,14 @@ public class CertvaultException extends RuntimeException {
 
     public ErrorCode errorCode() {
         return errorCode;
+    }
+
+    public CertvaultException markRecorded() {
+        recorded = true;
+        return this;
+    }
+
+    public boolean isRecorded() {
+        return recorded;
     }
 }

@@ -119,6 +119,7 @@ public class CertificatesResource {
         }
     }
 
+    @AuditedChange(value = "certificates/write", target = AuditedChange.Kind.CERTIFICATE)
     @PUT
     @Path("{name}")
     public Response put(@PathParam("name") String name, CertificateRequest request) {
@@ -133,6 +134,7 @@ public class CertificatesResource {
     }
 
     /** 200 when deleted, 204 when there was no such certificate. */
+    @AuditedChange(value = "certificates/delete", target = AuditedChange.Kind.CERTIFICATE)
     @DELETE
     @Path("{name}")
     public Response delete(@PathParam("name") String name) {

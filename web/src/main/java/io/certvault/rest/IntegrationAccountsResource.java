@@ -65,6 +65,7 @@ public class IntegrationAccountsResource {
         return Conditional.read(headers, account, body(account));
     }
 
+    @AuditedChange(value = "integrationAccounts/write", target = AuditedChange.Kind.ACCOUNT)
     @PUT
     @Path("{account}")
     public Response put(@PathParam("account") String name, AccountRequest request) {
@@ -75,6 +76,7 @@ public class IntegrationAccountsResource {
     }
 
     /** 200 when deleted, 204 when there was no such account (as Azure Resource Manager answers). */
+    @AuditedChange(value = "integrationAccounts/delete", target = AuditedChange.Kind.ACCOUNT)
     @DELETE
     @Path("{account}")
     public Response delete(@PathParam("account") String name) {

@@ -19,8 +19,8 @@ import java.lang.reflect.Type;
 
 /**
  * Reads the API's JSON request bodies strictly, where JSON-B alone is lenient: exactly one JSON value (no
- * trailing content), and whole numbers where the API means integers (no 2048.5, no "2048", nothing beyond
- * an int). Anything else is the usual 400 InvalidRequestContent (JsonbException, see ErrorMappers).
+ * trailing content), and each property of the JSON type it binds to (a string where a string is meant, whole
+ * numbers where the API means integers: no 2048.5, no "2048", nothing beyond an int). Anything else is the usual 400 InvalidRequestContent (JsonbException, see ErrorMappers).
  */
 @Provider
 @Consumes({MediaType.APPLICATION_JSON, "*/*+json"})
@@ -54,37 +54,61 @@ public class JsonBodies implements MessageBodyReader<Record> {
             // Whatever the parser finds wrong (an encoding, a number beyond its limits): not valid JSON.
             throw new JsonbException("Not valid JSON.", e);
         }
-        requireWholeNumbers(value, genericType);
+        requireShape(value, genericType, "The request body");
         return jsonb.fromJson(value.toString(), genericType);
     }
 
     /**
-     * Checks what JSON-B would bind to an int or long: a JSON number whose value has no fractional part and
-     * fits (JSON-B itself truncates 2048.5 and accepts "2048"). Walks the record components the body maps to.
+     * Checks that each value has the JSON type of what it binds to, which JSON-B does not: it reads 5 into a
+     * string, "true" into a boolean, and truncates 2048.5 and accepts "2048" for an int. Walks the record
+     * components the body maps to; a JSON null is "not given" for any of them.
      */
-    private static void requireWholeNumbers(JsonValue value, Type type) {
+    private static void requireShape(JsonValue value, Type type, String where) {
         if (!(type instanceof Class<?> target) || value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return;
         }
-        if (target.isRecord() && value instanceof JsonObject object) {
-            for (RecordComponent component : target.getRecordComponents()) {
-                requireWholeNumbers(object.get(component.getName()), component.getGenericType());
+        if (target.isRecord() || target == JsonObject.class) {
+            if (!(value instanceof JsonObject object)) {
+                throw new WrongShape(where + " must be a JSON object.");
             }
-            return;
+            if (target.isRecord()) {
+                for (RecordComponent component : target.getRecordComponents()) {
+                    requireShape(object.get(component.getName()), component.getGenericType(),
+                            component.getName());
+                }
+            }
+        } else if (target == String.class) {
+            if (value.getValueType() != JsonValue.ValueType.STRING) {
+                throw new WrongShape(where + " must be a JSON string.");
+            }
+        } else if (target == Boolean.class || target == boolean.class) {
+            if (value != JsonValue.TRUE && value != JsonValue.FALSE) {
+                throw new WrongShape(where + " must be true or false.");
+            }
+        } else if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
+            requireWhole(value, target == Integer.class || target == int.class, where);
         }
-        boolean isInt = target == Integer.class || target == int.class;
-        if (isInt || target == Long.class || target == long.class) {
-            try {
-                if (!(value instanceof JsonNumber number) || !number.isIntegral()) {
-                    throw new ArithmeticException("not a whole number");
-                }
-                long whole = number.bigDecimalValue().longValueExact();
-                if (isInt && (whole < Integer.MIN_VALUE || whole > Integer.MAX_VALUE)) {
-                    throw new ArithmeticException("beyond an int");
-                }
-            } catch (ArithmeticException e) {
-                throw new JsonbException("An integer is expected.", e);
+    }
+
+    /** A JSON number whose value has no fractional part and fits the int or long it binds to. */
+    private static void requireWhole(JsonValue value, boolean isInt, String where) {
+        try {
+            if (!(value instanceof JsonNumber number) || !number.isIntegral()) {
+                throw new ArithmeticException("not a whole number");
             }
+            long whole = number.bigDecimalValue().longValueExact();
+            if (isInt && (whole < Integer.MIN_VALUE || whole > Integer.MAX_VALUE)) {
+                throw new ArithmeticException("beyond an int");
+            }
+        } catch (ArithmeticException e) {
+            throw new WrongShape(where + " must be an integer.");
+        }
+    }
+
+    /** A value of the wrong JSON type; its message names the property and may be shown to the client. */
+    static final class WrongShape extends JsonbException {
+        WrongShape(String message) {
+            super(message);
         }
     }
 }

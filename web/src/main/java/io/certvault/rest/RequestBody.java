@@ -23,11 +23,42 @@ import java.io.InputStream;
 @Priority(Priorities.USER - 1) // before RequestSizeLimit, which reads JSON bodies through it
 public class RequestBody implements ContainerRequestFilter {
 
+    /** The request property holding the declared length as a long ({@code -1} when none was declared). */
+    static final String DECLARED_LENGTH = RequestBody.class.getName() + ".declaredLength";
+
     @Override
     public void filter(ContainerRequestContext request) {
-        if (request.hasEntity()) {
-            request.setEntityStream(new Held(request.getEntityStream(), request.getLength()));
+        long declared;
+        try {
+            declared = declaredLength(request.getHeaderString("Content-Length"));
+        } catch (CertvaultException e) {
+            request.abortWith(ErrorBody.response(400, e.errorCode().code(), e.getMessage()));
+            return;
         }
+        request.setProperty(DECLARED_LENGTH, declared);
+        if (request.hasEntity()) {
+            request.setEntityStream(new Held(request.getEntityStream(), declared));
+        }
+    }
+
+    /**
+     * The Content-Length as a long: JAX-RS's {@code getLength()} is an int and fails on a length over 2 GiB,
+     * which is a size to refuse (413 for JSON) or to stream (messages), not an unreadable request.
+     */
+    static long declaredLength(String header) {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            long length = Long.parseLong(header.trim());
+            if (length >= 0) {
+                return length;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new CertvaultException(ErrorCode.INVALID_REQUEST,
+                "The Content-Length header is not a number of bytes.");
     }
 
     /** The body's stream; {@code declared} is -1 for a body without a Content-Length (chunked). */

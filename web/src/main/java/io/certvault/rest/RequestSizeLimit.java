@@ -42,7 +42,14 @@ public class RequestSizeLimit implements ContainerRequestFilter {
             return;
         }
         InputStream in = request.getEntityStream();
-        if (request.getLength() > MAX_BYTES) {
+        Object declared = request.getProperty(RequestBody.DECLARED_LENGTH);
+        if (declared instanceof Long length && length > MAX_BYTES) {
+            if (length > DRAIN_BYTES) {
+                // Not worth reading: answer now and close, rather than wait for gigabytes that will be dropped.
+                request.abortWith(jakarta.ws.rs.core.Response.fromResponse(tooLarge())
+                        .header("Connection", "close").build());
+                return;
+            }
             refuse(request, in);
             return;
         }

@@ -68,6 +68,7 @@ public class RoleAssignmentsResource {
     }
 
     /** 201 when made; 200 when the same assignment exists; 409 when the name holds a different one. */
+    @AuditedChange(value = "roleAssignments/write", target = AuditedChange.Kind.ROLE_ASSIGNMENT)
     @PUT
     @Path("{assignment}")
     public Response put(@PathParam("assignment") String name, AssignmentRequest request) {
@@ -81,6 +82,7 @@ public class RoleAssignmentsResource {
         return Conditional.written(saved.created(), saved.value(), body(saved.value()));
     }
 
+    @AuditedChange(value = "roleAssignments/delete", target = AuditedChange.Kind.ROLE_ASSIGNMENT)
     @DELETE
     @Path("{assignment}")
     public Response delete(@PathParam("assignment") String name) {

@@ -69,6 +69,7 @@ public class UsersResource {
         return Conditional.read(headers, user, body(user));
     }
 
+    @AuditedChange(value = "users/write", target = AuditedChange.Kind.USER)
     @PUT
     @Path("{user}")
     public Response put(@PathParam("user") String name, UserRequest request) {
@@ -88,6 +89,7 @@ public class UsersResource {
      * A signed-in user changes their own password (no role needed; admins set others' with PUT). A wrong
      * current password counts towards the lock. 204 when changed.
      */
+    @AuditedChange(value = "users/password", target = AuditedChange.Kind.USER)
     @POST
     @Path("{user}/password")
     public Response changePassword(@PathParam("user") String name, PasswordChange change) {
@@ -103,6 +105,7 @@ public class UsersResource {
     }
 
     /** Deletes the user and their role assignments. 200 when deleted, 204 when there was none. */
+    @AuditedChange(value = "users/delete", target = AuditedChange.Kind.USER)
     @DELETE
     @Path("{user}")
     public Response delete(@PathParam("user") String name) {

@@ -144,6 +144,7 @@ public class VaultsResource {
     }
 
     /** Imports a key, or a new version of it. 201 for a new key, 200 for a new version. */
+    @AuditedChange(value = "keys/import", target = AuditedChange.Kind.KEY)
     @PUT
     @Path("{vault}/keys/{key}")
     public Response importKey(@PathParam("vault") String vault, @PathParam("key") String keyName,
@@ -155,6 +156,7 @@ public class VaultsResource {
     }
 
     /** Creates a key in the vault, or a new version of it. 201 for a new key, 200 for a new version. */
+    @AuditedChange(value = "keys/create", target = AuditedChange.Kind.KEY)
     @POST
     @Path("{vault}/keys/{key}/create")
     public Response createKey(@PathParam("vault") String vault, @PathParam("key") String keyName,
@@ -172,6 +174,7 @@ public class VaultsResource {
     }
 
     /** Deletes the key with all its versions; 409 while a certificate refers to it. */
+    @AuditedChange(value = "keys/delete", target = AuditedChange.Kind.KEY)
     @DELETE
     @Path("{vault}/keys/{key}")
     public Response deleteKey(@PathParam("vault") String vault, @PathParam("key") String keyName) {

@@ -1004,6 +1004,33 @@ class CertvaultApiIT {
         }
     }
 
+    /**
+     * A declared length beyond what an int holds is a size, not an unreadable request: 413 for a JSON body at
+     * once, without waiting for the gigabytes, and nothing is created.
+     */
+    @Test
+    void aJsonBodyDeclaredAtFiveGigabytesIsTooLargeAtOnce() throws Exception {
+        String authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:"
+                + System.getProperty("certvault.it.admin-password")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", deploymentUrl.getPort())) {
+            socket.setSoTimeout(20_000); // well below the server's read timeout: the answer must not wait for it
+            socket.getOutputStream().write(("PUT " + deploymentUrl.getPath() + "api/integrationAccounts/five-gb"
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + authorization
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 5368709120\r\n\r\n{\"tags\": {")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            // The answer comes at once; the connection may stay open while the server drops what follows.
+            StringBuilder answer = new StringBuilder();
+            byte[] chunk = new byte[4096];
+            int read;
+            while (answer.indexOf("}}") < 0 && (read = socket.getInputStream().read(chunk)) > 0) {
+                answer.append(new String(chunk, 0, read, java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertThat(answer.toString()).startsWith("HTTP/1.1 413").contains("\"code\":\"RequestTooLarge\"");
+        }
+        assertThat(api.get("integrationAccounts/five-gb").status()).isEqualTo(404);
+    }
+
     /** 100 MB through encode and decode, streaming, with the server's heap at 256 MB (see the failsafe settings). */
     @Test
     void aHundredMegabyteMessageStreamsThroughBothWays() throws Exception {
@@ -1118,6 +1145,67 @@ class CertvaultApiIT {
         // Still serving, and nothing half-written.
         assertThat(api.get("integrationAccounts/strict/certificates").json().getJsonArray("value")).isEmpty();
         assertThat(api.get("integrationAccounts/strict").status()).isEqualTo(200);
+    }
+
+    /**
+     * A change refused before its service is reached (a body that is not JSON or of the wrong shape, a name the
+     * API does not take) is on record like any refused change: every changing endpoint, with its error code.
+     */
+    @Test
+    void everyRefusedChangeIsOnRecordThoughItsBodyOrNameIsRefusedFirst() throws Exception {
+        createAccount("refusals");
+        String notJson = "not json";
+        String wrongShape = "{\"location\": 5}";
+        // method, path, body (null: none), operation, the audit property naming the target, its value, status
+        List<String[]> refusals = List.of(
+                new String[] {"PUT", "integrationAccounts/refused-a", notJson, "integrationAccounts/write",
+                        "account", "refused-a", "400"},
+                new String[] {"PUT", "integrationAccounts/refused-b", wrongShape, "integrationAccounts/write",
+                        "account", "refused-b", "400"},
+                new String[] {"PUT", "integrationAccounts/bad%20name", "{}", "integrationAccounts/write",
+                        "account", "bad name", "400"},
+                new String[] {"DELETE", "integrationAccounts/bad%20name2", null, "integrationAccounts/delete",
+                        "account", "bad name2", "400"},
+                new String[] {"PUT", "integrationAccounts/refusals/certificates/c1", "{\"properties\": []}",
+                        "certificates/write", "certificate", "c1", "400"},
+                new String[] {"DELETE", "integrationAccounts/refusals/certificates/bad%20c", null,
+                        "certificates/delete", "certificate", "bad c", "400"},
+                new String[] {"PUT", "vaults/default/keys/refused-k", "{\"key\": ", "keys/import", "key",
+                        "refused-k", "400"},
+                new String[] {"POST", "vaults/default/keys/refused-c/create", "{\"kty\": 1}", "keys/create", "key",
+                        "refused-c", "400"},
+                new String[] {"DELETE", "vaults/default/keys/bad%20k", null, "keys/delete", "key", "bad k", "400"},
+                new String[] {"PUT", "users/refused-u", "[]", "users/write", "resource", "users/refused-u", "400"},
+                new String[] {"POST", "users/admin/password", "{\"currentPassword\": true}", "users/password",
+                        "resource", "users/admin", "400"},
+                new String[] {"DELETE", "users/bad%20u", null, "users/delete", "resource", "users/bad u", "400"},
+                new String[] {"PUT", "roleAssignments/refused-r", "{\"properties\": {\"scope\": 7}}",
+                        "roleAssignments/write", "resource", "roleAssignments/refused-r", "400"},
+                new String[] {"DELETE", "roleAssignments/bad%20r", null, "roleAssignments/delete", "resource",
+                        "roleAssignments/bad r", "400"});
+        for (String[] refusal : refusals) {
+            var request = java.net.http.HttpRequest.newBuilder(api.uri(refusal[1]));
+            var answer = api.send(refusal[2] == null ? request.DELETE() : request.header("Content-Type", "application/json")
+                    .method(refusal[0], java.net.http.HttpRequest.BodyPublishers.ofString(refusal[2])));
+            String what = refusal[0] + " " + refusal[1] + " " + refusal[2];
+            assertThat(answer.status()).as(what + ": " + answer.body()).isEqualTo(Integer.parseInt(refusal[6]));
+            var events = api.get("auditEvents?operation=" + refusal[3] + "&outcome=Failed&$top=20").json()
+                    .getJsonArray("value").stream().map(v -> v.asJsonObject().getJsonObject("properties"))
+                    .filter(p -> refusal[5].equals(p.getString(refusal[4], null))).toList();
+            assertThat(events).as(what + " on record").hasSize(1);
+            assertThat(events.get(0).getString("errorCode")).as(what).isEqualTo(answer.errorCode());
+        }
+        // A value of the wrong JSON type is named, and nothing was made of it.
+        var shape = api.put("integrationAccounts/refused-b", wrongShape);
+        assertThat(shape.errorMessage()).isEqualTo("location must be a JSON string.");
+        assertThat(api.get("integrationAccounts/refused-b").status()).isEqualTo(404);
+        // A name far beyond what a name may be is recorded shortened, and the trail is still intact.
+        String longName = "x".repeat(300);
+        assertError(api.put("integrationAccounts/" + longName, "{}"), 400, "InvalidName");
+        var shortened = api.get("auditEvents?operation=integrationAccounts/write&outcome=Failed&$top=1").json()
+                .getJsonArray("value").getJsonObject(0).getJsonObject("properties").getString("account");
+        assertThat(shortened).hasSize(80).startsWith("xxxx").endsWith("...");
+        assertThat(api.get("auditEvents/verification").json().getBoolean("intact")).isTrue();
     }
 
     @Test

@@ -17,6 +17,11 @@ public record AuditTarget(String account, String certificate, String vault, Stri
         return new AuditTarget(account, certificate, null, null, null, null);
     }
 
+    /** A resource of an account other than a certificate, e.g. {@code partners/<name>}. */
+    public static AuditTarget ofAccount(String account, String resource) {
+        return new AuditTarget(account, null, null, null, null, resource);
+    }
+
     public static AuditTarget key(String vault, String key) {
         return new AuditTarget(null, null, vault, key, null, null);
     }

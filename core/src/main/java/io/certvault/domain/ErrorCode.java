@@ -36,6 +36,10 @@ public enum ErrorCode {
     USER_EXISTS("UserExists", Kind.CONFLICT),
     ACCOUNT_NOT_FOUND("IntegrationAccountNotFound", Kind.NOT_FOUND),
     CERTIFICATE_NOT_FOUND("CertificateNotFound", Kind.NOT_FOUND),
+    PARTNER_NOT_FOUND("PartnerNotFound", Kind.NOT_FOUND),
+    PARTNER_EXISTS("PartnerExists", Kind.CONFLICT),
+    /** Another partner of the account has the business identity (qualifier and value). */
+    BUSINESS_IDENTITY_IN_USE("BusinessIdentityInUse", Kind.CONFLICT),
     VAULT_NOT_FOUND("VaultNotFound", Kind.NOT_FOUND),
     KEY_NOT_FOUND("KeyNotFound", Kind.NOT_FOUND),
     KEY_IN_USE("KeyInUse", Kind.CONFLICT),

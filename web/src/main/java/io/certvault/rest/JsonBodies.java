@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.List;
 
 /**
  * Reads the API's JSON request bodies strictly, where JSON-B alone is lenient: exactly one JSON value (no
@@ -54,7 +55,7 @@ public class JsonBodies implements MessageBodyReader<Record> {
             // Whatever the parser finds wrong (an encoding, a number beyond its limits): not valid JSON.
             throw new JsonbException("Not valid JSON.", e);
         }
-        requireShape(value, genericType, "The request body");
+        requireShape(value, genericType, BODY);
         return jsonb.fromJson(value.toString(), genericType);
     }
 
@@ -63,8 +64,22 @@ public class JsonBodies implements MessageBodyReader<Record> {
      * string, "true" into a boolean, and truncates 2048.5 and accepts "2048" for an int. Walks the record
      * components the body maps to; a JSON null is "not given" for any of them.
      */
+    private static final String BODY = "The request body";
+
     private static void requireShape(JsonValue value, Type type, String where) {
-        if (!(type instanceof Class<?> target) || value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return;
+        }
+        if (type instanceof java.lang.reflect.ParameterizedType list && list.getRawType() == List.class) {
+            if (!(value instanceof jakarta.json.JsonArray array)) {
+                throw new WrongShape(where + " must be a JSON array.");
+            }
+            for (int i = 0; i < array.size(); i++) {
+                requireShape(array.get(i), list.getActualTypeArguments()[0], where + "[" + i + "]");
+            }
+            return;
+        }
+        if (!(type instanceof Class<?> target)) {
             return;
         }
         if (target.isRecord() || target == JsonObject.class) {
@@ -73,8 +88,9 @@ public class JsonBodies implements MessageBodyReader<Record> {
             }
             if (target.isRecord()) {
                 for (RecordComponent component : target.getRecordComponents()) {
+                    // The JSON path of the property, e.g. properties.content.b2b.businessIdentities[0].value.
                     requireShape(object.get(component.getName()), component.getGenericType(),
-                            component.getName());
+                            where.equals(BODY) ? component.getName() : where + "." + component.getName());
                 }
             }
         } else if (target == String.class) {

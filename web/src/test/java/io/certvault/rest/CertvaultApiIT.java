@@ -160,6 +160,120 @@ class CertvaultApiIT {
                 .contains("paged-0", "paged-1", "paged-2", "paged-3", "paged-4");
     }
 
+    // ---- partners -------------------------------------------------------------------------------
+
+    private static String partnerBody(String... qualifierValuePairs) {
+        var identities = Json.createArrayBuilder();
+        for (int i = 0; i < qualifierValuePairs.length; i += 2) {
+            identities.add(Json.createObjectBuilder().add("qualifier", qualifierValuePairs[i])
+                    .add("value", qualifierValuePairs[i + 1]));
+        }
+        return Json.createObjectBuilder().add("properties", Json.createObjectBuilder().add("partnerType", "B2B")
+                .add("content", Json.createObjectBuilder().add("b2b", Json.createObjectBuilder()
+                        .add("businessIdentities", identities)))
+                .add("metadata", Json.createObjectBuilder().add("contact", "edi@fabrikam.example"))).build().toString();
+    }
+
+    @Test
+    void partnersAreKnownByTheirBusinessIdentitiesEachOfWhichNamesOnePartner() {
+        createAccount("trading");
+        String base = "integrationAccounts/trading/partners/";
+        var created = record(api.put(base + "fabrikam", partnerBody("AS2Identity", "Fabrikam AS2", "ZZ", "FABRIKAM")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonObject body = created.json();
+        assertThat(body.getString("id")).isEqualTo("/integrationAccounts/trading/partners/fabrikam");
+        assertThat(body.getString("type")).isEqualTo("Microsoft.Logic/integrationAccounts/partners");
+        JsonObject properties = body.getJsonObject("properties");
+        assertThat(properties.getString("partnerType")).isEqualTo("B2B");
+        assertThat(properties.getJsonObject("metadata").getString("contact")).isEqualTo("edi@fabrikam.example");
+        assertThat(properties.getJsonObject("content").getJsonObject("b2b").getJsonArray("businessIdentities")
+                .getValuesAs(JsonObject.class)).extracting(i -> i.getString("qualifier") + "=" + i.getString("value"))
+                .containsExactly("AS2Identity=Fabrikam AS2", "ZZ=FABRIKAM");
+        assertThat(properties.getString("createdTime")).isNotBlank();
+
+        // Replaced as a whole: the identities are those of the last PUT; partnerType left out is B2B.
+        var replaced = record(api.put(base + "fabrikam", "{\"properties\": {\"content\": {\"b2b\": "
+                + "{\"businessIdentities\": [{\"qualifier\": \"AS2Identity\", \"value\": \"FabrikamAS2\"}]}}}}"));
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+        assertThat(replaced.json().getJsonObject("properties").getString("partnerType")).isEqualTo("B2B");
+        assertThat(record(api.get(base + "fabrikam")).json().getJsonObject("properties").getJsonObject("content")
+                .getJsonObject("b2b").getJsonArray("businessIdentities")).hasSize(1);
+
+        // An identity names one partner of the account: the answer says which.
+        assertThat(record(api.put(base + "contoso", partnerBody("AS2Identity", "Contoso"))).status()).isEqualTo(201);
+        var taken = record(api.put(base + "impostor", partnerBody("AS2Identity", "FabrikamAS2")));
+        assertError(taken, 409, "BusinessIdentityInUse");
+        assertThat(taken.errorMessage()).contains("'fabrikam'");
+        assertError(api.get(base + "impostor"), 404, "PartnerNotFound");
+        // The old identity is free again, another account may use the same one, the same qualifier is another thing.
+        assertThat(record(api.put(base + "zz-holder", partnerBody("ZZ", "FABRIKAM"))).status()).isEqualTo(201);
+        createAccount("trading-2");
+        assertThat(record(api.put("integrationAccounts/trading-2/partners/fabrikam",
+                partnerBody("AS2Identity", "FabrikamAS2"))).status()).isEqualTo(201);
+        assertThat(record(api.put(base + "x12", partnerBody("01", "FabrikamAS2"))).status()).isEqualTo(201);
+
+        // Every refusal names the JSON path of what is wrong.
+        String[][] refused = {
+                {partnerBody(), "properties.content.b2b.businessIdentities is required"},
+                {"{}", "properties.content.b2b.businessIdentities is required"},
+                {partnerBody("AS2Identity", "x".repeat(129)), "businessIdentities[0].value"},
+                {partnerBody("AS2Identity", "caf\u00e9"), "businessIdentities[0].value is not an AS2 name"},
+                {partnerBody("ZZ", "A", "ZZ", "A"), "businessIdentities[1] repeats"},
+                {partnerBody("", "A"), "businessIdentities[0].qualifier is required"},
+                {partnerBody("ZZ", " A"), "businessIdentities[0].value must be"},
+                {"{\"properties\": {\"partnerType\": \"X12\", \"content\": {\"b2b\": {\"businessIdentities\": "
+                        + "[{\"qualifier\": \"ZZ\", \"value\": \"A\"}]}}}}", "properties.partnerType"},
+                {"{\"properties\": {\"content\": {\"b2b\": {\"businessIdentities\": {}}}}}",
+                        "businessIdentities must be a JSON array"},
+                {"{\"properties\": {\"content\": {\"b2b\": {\"businessIdentities\": [{\"qualifier\": 1}]}}}}",
+                        "properties.content.b2b.businessIdentities[0].qualifier must be a JSON string"},
+        };
+        for (String[] refusal : refused) {
+            var answer = record(api.put(base + "refused", refusal[0]));
+            assertError(answer, 400, "InvalidRequestContent");
+            assertThat(answer.errorMessage()).as(refusal[0]).contains(refusal[1]);
+        }
+        assertError(api.get(base + "refused"), 404, "PartnerNotFound");
+        assertError(api.put("integrationAccounts/nowhere/partners/p", partnerBody("ZZ", "P")), 404,
+                "IntegrationAccountNotFound");
+        assertError(api.get("integrationAccounts/nowhere/partners"), 404, "IntegrationAccountNotFound");
+        assertError(api.put(base + "bad%20name", partnerBody("ZZ", "P")), 400, "InvalidName");
+
+        // Listed by name in pages; conditional requests as for the other resources.
+        List<String> names = new ArrayList<>();
+        var page = record(api.get(base.substring(0, base.length() - 1) + "?$top=2"));
+        while (true) {
+            page.json().getJsonArray("value").getValuesAs(JsonObject.class).forEach(o -> names.add(o.getString("name")));
+            if (!page.json().containsKey("nextLink")) {
+                break;
+            }
+            page = api.getAbsolute(page.json().getString("nextLink"));
+        }
+        assertThat(names).containsExactly("contoso", "fabrikam", "x12", "zz-holder");
+        String etag = conditional("GET", base + "contoso", null, null, null).headers().firstValue("ETag").orElseThrow();
+        assertThat(conditional("PUT", base + "contoso", partnerBody("AS2Identity", "Contoso2"), "If-Match", etag)
+                .statusCode()).isEqualTo(200);
+        assertThat(conditional("DELETE", base + "contoso", null, "If-Match", etag).statusCode()).isEqualTo(412);
+        assertThat(conditional("PUT", base + "contoso", partnerBody("ZZ", "C"), "If-None-Match", "*").statusCode())
+                .isEqualTo(412);
+
+        assertThat(api.delete(base + "contoso").status()).isEqualTo(200);
+        assertThat(api.delete(base + "contoso").status()).isEqualTo(204);
+        assertThat(record(api.put(base + "contoso-again", partnerBody("AS2Identity", "Contoso2"))).status())
+                .as("a deleted partner's identities are free").isEqualTo(201);
+
+        // Changes and refusals are on record; deleting the account takes its partners with it.
+        var writes = api.get("auditEvents?operation=partners/write&account=trading&$top=100").json()
+                .getJsonArray("value").getValuesAs(JsonObject.class);
+        assertThat(writes).extracting(e -> e.getJsonObject("properties").getString("outcome"))
+                .contains("Succeeded", "Failed");
+        assertThat(api.delete("integrationAccounts/trading").status()).isEqualTo(200);
+        createAccount("trading");
+        assertThat(api.get(base.substring(0, base.length() - 1)).json().getJsonArray("value")).isEmpty();
+        assertThat(record(api.put(base + "fabrikam", partnerBody("AS2Identity", "FabrikamAS2"))).status())
+                .isEqualTo(201);
+    }
+
     // ---- certificates ---------------------------------------------------------------------------
 
     @Test

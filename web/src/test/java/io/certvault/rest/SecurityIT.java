@@ -363,12 +363,15 @@ class SecurityIT {
         KeyPair partner = TestCertificates.rsa(2048);
         Map<String, Function<ApiClient, List<ApiClient.Reply>>> all = new LinkedHashMap<>();
         all.put("read", c -> List.of(c.get("integrationAccounts/matrix"),
-                c.get("integrationAccounts/matrix/certificates")));
+                c.get("integrationAccounts/matrix/certificates"), c.get("integrationAccounts/matrix/partners")));
         // Vaults serve every account: whoever may read somewhere sees their keys' public facts.
         all.put("read vaults", c -> List.of(c.get("vaults"), c.get("vaults/default/keys")));
         all.put("write", c -> List.of(c.put("integrationAccounts/matrix", "{\"location\":\"here\"}"),
                 c.put("integrationAccounts/matrix/certificates/partner", certificate(partner, null)),
-                c.delete("integrationAccounts/matrix/certificates/partner")));
+                c.delete("integrationAccounts/matrix/certificates/partner"),
+                c.put("integrationAccounts/matrix/partners/fabrikam", "{\"properties\": {\"content\": {\"b2b\": "
+                        + "{\"businessIdentities\": [{\"qualifier\": \"AS2Identity\", \"value\": \"Fabrikam\"}]}}}}"),
+                c.delete("integrationAccounts/matrix/partners/fabrikam")));
         all.put("use keys", c -> List.of(encode(c)));
         all.put("manage keys", c -> List.of(c.post("vaults/default/keys/spare/create",
                 Json.createObjectBuilder().add("kty", "EC").add("crv", "P-256").build()),

@@ -1,0 +1,69 @@
+package io.certvault.infrastructure.persistence;
+
+import io.certvault.domain.BusinessIdentity;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import io.certvault.domain.Page;
+import io.certvault.domain.Partner;
+import io.certvault.domain.PartnerRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+
+@ApplicationScoped
+public class JpaPartnerRepository implements PartnerRepository {
+
+    @Inject
+    Database database;
+
+    @Override
+    public Optional<Partner> find(String accountName, String name) {
+        return database.transaction(manager -> manager.createQuery(
+                "SELECT p FROM Partner p WHERE p.accountName = :account AND p.name = :name", Partner.class)
+                .setParameter("account", accountName).setParameter("name", name)
+                .getResultStream().findFirst());
+    }
+
+    @Override
+    public Page<Partner> list(String accountName, String afterName, int limit) {
+        return database.transaction(manager -> Page.of(manager.createQuery(
+                "SELECT p FROM Partner p WHERE p.accountName = :account AND p.name > :after ORDER BY p.name",
+                Partner.class)
+                .setParameter("account", accountName)
+                .setParameter("after", afterName == null ? "" : afterName)
+                .setMaxResults(limit + 1)
+                .getResultList(), limit, Partner::name));
+    }
+
+    @Override
+    public Optional<String> ownerOf(String accountName, BusinessIdentity identity) {
+        return database.transaction(manager -> manager.createQuery(
+                "SELECT p.name FROM Partner p JOIN p.businessIdentities i WHERE p.accountName = :account"
+                        + " AND i.qualifier = :qualifier AND i.value = :value", String.class)
+                .setParameter("account", accountName)
+                .setParameter("qualifier", identity.qualifier())
+                .setParameter("value", identity.value())
+                .getResultStream().findFirst());
+    }
+
+    @Override
+    public void save(Partner partner) {
+        database.saving(manager -> Database.store(manager, partner),
+                () -> new CertvaultException(ErrorCode.PARTNER_EXISTS, "Another request created partner '"
+                        + partner.name() + "' at the same time: read it and try again."),
+                () -> new CertvaultException(ErrorCode.ACCOUNT_NOT_FOUND, "Integration account '"
+                        + partner.accountName() + "' was deleted at the same time."));
+    }
+
+    @Override
+    public boolean delete(String accountName, String name) {
+        return database.writing(manager -> {
+            Optional<Partner> partner = manager.createQuery(
+                    "SELECT p FROM Partner p WHERE p.accountName = :account AND p.name = :name", Partner.class)
+                    .setParameter("account", accountName).setParameter("name", name)
+                    .getResultStream().findFirst();
+            partner.ifPresent(manager::remove);
+            return partner.isPresent();
+        });
+    }
+}

@@ -134,7 +134,7 @@ public class PartnerService {
             requireText(at + ".qualifier", identity.qualifier());
             requireText(at + ".value", identity.value());
             if (BusinessIdentity.AS2_IDENTITY.equals(identity.qualifier())
-                    && (!AS2_NAME.matcher(identity.value()).matches() || identity.value().isBlank())) {
+                    && !AS2_NAME.matcher(identity.value()).matches()) {
                 throw invalid(at + ".value is not an AS2 name: RFC 4130 allows 1 to 128 printable ASCII "
                         + "characters (AS2-From / AS2-To).");
             }

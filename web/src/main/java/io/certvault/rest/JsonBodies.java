@@ -59,13 +59,14 @@ public class JsonBodies implements MessageBodyReader<Record> {
         return jsonb.fromJson(value.toString(), genericType);
     }
 
+    /** Where a shape error is when it is the whole body; inner values are named by their JSON path. */
+    private static final String BODY = "The request body";
+
     /**
      * Checks that each value has the JSON type of what it binds to, which JSON-B does not: it reads 5 into a
      * string, "true" into a boolean, and truncates 2048.5 and accepts "2048" for an int. Walks the record
      * components the body maps to; a JSON null is "not given" for any of them.
      */
-    private static final String BODY = "The request body";
-
     private static void requireShape(JsonValue value, Type type, String where) {
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return;

@@ -11,13 +11,14 @@ CREATE TABLE partner (
     CONSTRAINT partner_account_name UNIQUE (account_name, name)
 );
 
+-- An identity names one partner of an account: the database holds that even for concurrent changes, and its
+-- index finds the partner an identity names (AS2-From / AS2-To of a message).
 CREATE TABLE partner_business_identity (
     partner_id      VARCHAR(36)   NOT NULL REFERENCES partner (id) ON DELETE CASCADE,
     list_position   INTEGER       NOT NULL,
+    account_name    VARCHAR(80)   NOT NULL,
     qualifier       VARCHAR(128)  NOT NULL,
     identity_value  VARCHAR(128)  NOT NULL,
-    PRIMARY KEY (partner_id, list_position)
+    PRIMARY KEY (partner_id, list_position),
+    CONSTRAINT partner_business_identity_unique UNIQUE (account_name, qualifier, identity_value)
 );
-
--- Finding the partner an identity names (AS2-From / AS2-To of a message).
-CREATE INDEX partner_business_identity_value ON partner_business_identity (identity_value, qualifier);

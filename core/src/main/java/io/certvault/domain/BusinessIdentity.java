@@ -13,6 +13,10 @@ public class BusinessIdentity {
     /** The qualifier whose values are AS2 names (AS2-From / AS2-To). */
     public static final String AS2_IDENTITY = "AS2Identity";
 
+    /** The account of the partner, so that the database keeps an identity to one partner of an account. */
+    @Column(name = "account_name", nullable = false, length = 80)
+    private String accountName;
+
     @Column(name = "qualifier", nullable = false, length = 128)
     private String qualifier;
 
@@ -25,6 +29,13 @@ public class BusinessIdentity {
     public BusinessIdentity(String qualifier, String value) {
         this.qualifier = qualifier;
         this.value = value;
+    }
+
+    /** This identity as a partner of the account holds it. */
+    BusinessIdentity of(String account) {
+        BusinessIdentity held = new BusinessIdentity(qualifier, value);
+        held.accountName = account;
+        return held;
     }
 
     public String qualifier() {

@@ -67,9 +67,18 @@ public class Partner implements Versioned {
 
     public void update(List<BusinessIdentity> identities, String metadataJson, Instant now) {
         this.partnerType = B2B;
-        this.businessIdentities = new ArrayList<>(identities);
+        replaceIdentities(identities);
         this.metadataJson = metadataJson;
         this.changedTime = now.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /**
+     * Sets the identities alone. The repository empties them and writes that first when it updates a partner,
+     * so that the old rows are gone before the new ones go in: JPA rewrites an ordered collection row by row, and
+     * a swap of two identities would break their unique key in between.
+     */
+    public void replaceIdentities(List<BusinessIdentity> identities) {
+        this.businessIdentities = new ArrayList<>(identities.stream().map(i -> i.of(accountName)).toList());
     }
 
     public String accountName() {

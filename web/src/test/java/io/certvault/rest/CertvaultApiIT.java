@@ -274,6 +274,47 @@ class CertvaultApiIT {
                 .isEqualTo(201);
     }
 
+    @Test
+    void concurrentPartnersClaimingOneIdentityGetItOnceAndIdentitiesMayBeReordered() throws Exception {
+        createAccount("claims");
+        String base = "integrationAccounts/claims/partners/";
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<java.net.http.HttpResponse<String>>> replies = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String path = base + "claimant-" + i;
+                replies.add(pool.submit(() -> {
+                    start.await();
+                    return conditional("PUT", path, partnerBody("AS2Identity", "Contested"), null, null);
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (var reply : replies) {
+                var answer = reply.get();
+                RESPONSES.add(answer.body());
+                statuses.add(answer.statusCode());
+                if (answer.statusCode() == 409) {
+                    assertThat(answer.body()).contains("BusinessIdentityInUse");
+                }
+            }
+            // The service's check and the database's constraint together: one partner has it, whatever the timing.
+            assertThat(statuses).containsOnlyOnce(201).containsOnly(201, 409);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(api.get(base.substring(0, base.length() - 1)).json().getJsonArray("value")).hasSize(1);
+
+        // Swapping two identities of one partner is no conflict with itself.
+        assertThat(record(api.put(base + "two", partnerBody("ZZ", "A", "ZZ", "B"))).status()).isEqualTo(201);
+        var swapped = record(api.put(base + "two", partnerBody("ZZ", "B", "ZZ", "A")));
+        assertThat(swapped.status()).as(swapped.body()).isEqualTo(200);
+        assertThat(record(api.get(base + "two")).json().getJsonObject("properties").getJsonObject("content")
+                .getJsonObject("b2b").getJsonArray("businessIdentities").getValuesAs(JsonObject.class))
+                .extracting(i -> i.getString("value")).containsExactly("B", "A");
+    }
+
     // ---- certificates ---------------------------------------------------------------------------
 
     @Test

@@ -214,6 +214,15 @@ public class Database {
      */
     public void saving(Consumer<EntityManager> save, Supplier<? extends RuntimeException> taken,
             Supplier<? extends RuntimeException> missingParent) {
+        saving(save, constraint -> taken.get(), missingParent);
+    }
+
+    /**
+     * As {@link #saving(Consumer, Supplier, Supplier)}, for a row with more than one unique key: {@code taken}
+     * gets the text the database named the broken constraint in (H2 and PostgreSQL both name it), in lower case.
+     */
+    public void saving(Consumer<EntityManager> save, Function<String, ? extends RuntimeException> taken,
+            Supplier<? extends RuntimeException> missingParent) {
         try {
             writing(manager -> {
                 save.accept(manager);
@@ -224,7 +233,7 @@ public class Database {
             String state = sqlState(e);
             LOG.log(Level.FINE, "save failed with SQLSTATE " + state, e);
             if ("23505".equals(state)) {
-                throw taken.get();
+                throw taken.apply(failureText(e));
             }
             // H2 says 23506 for a missing parent row, PostgreSQL 23503.
             if ("23503".equals(state) || "23506".equals(state)) {
@@ -270,6 +279,15 @@ public class Database {
             }
         }
         return e;
+    }
+
+    /** The messages of the failure and its causes, in lower case: where the database names the constraint. */
+    private static String failureText(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            text.append(cause.getMessage()).append('\n');
+        }
+        return text.toString().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String sqlState(Throwable e) {

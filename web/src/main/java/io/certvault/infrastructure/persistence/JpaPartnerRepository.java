@@ -48,9 +48,22 @@ public class JpaPartnerRepository implements PartnerRepository {
 
     @Override
     public void save(Partner partner) {
-        database.saving(manager -> Database.store(manager, partner),
-                () -> new CertvaultException(ErrorCode.PARTNER_EXISTS, "Another request created partner '"
-                        + partner.name() + "' at the same time: read it and try again."),
+        database.saving(manager -> {
+                    if (manager.contains(partner)) {
+                        // An update: the old identity rows go first (see Partner.replaceIdentities).
+                        var identities = partner.businessIdentities();
+                        partner.replaceIdentities(java.util.List.of());
+                        manager.flush();
+                        partner.replaceIdentities(identities);
+                    }
+                    Database.store(manager, partner);
+                },
+                constraint -> constraint.contains("partner_business_identity_unique")
+                        ? new CertvaultException(ErrorCode.BUSINESS_IDENTITY_IN_USE, "Another request gave one of "
+                                + "the business identities of partner '" + partner.name() + "' to another partner "
+                                + "at the same time: an identity names one partner; read the partners and try again.")
+                        : new CertvaultException(ErrorCode.PARTNER_EXISTS, "Another request created partner '"
+                                + partner.name() + "' at the same time: read it and try again."),
                 () -> new CertvaultException(ErrorCode.ACCOUNT_NOT_FOUND, "Integration account '"
                         + partner.accountName() + "' was deleted at the same time."));
     }

@@ -71,10 +71,8 @@ public class JpaPartnerRepository implements PartnerRepository {
     @Override
     public boolean delete(String accountName, String name) {
         return database.writing(manager -> {
-            Optional<Partner> partner = manager.createQuery(
-                    "SELECT p FROM Partner p WHERE p.accountName = :account AND p.name = :name", Partner.class)
-                    .setParameter("account", accountName).setParameter("name", name)
-                    .getResultStream().findFirst();
+            // find joins this transaction, so what it returns is managed here.
+            Optional<Partner> partner = find(accountName, name);
             partner.ifPresent(manager::remove);
             return partner.isPresent();
         });

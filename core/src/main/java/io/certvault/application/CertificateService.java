@@ -213,8 +213,6 @@ public class CertificateService {
     }
 
     private void requireAccount(String accountName) {
-        if (accounts.find(accountName).isEmpty()) {
-            throw IntegrationAccountService.notFound(accountName);
-        }
+        IntegrationAccountService.requireExisting(accounts, accountName);
     }
 }

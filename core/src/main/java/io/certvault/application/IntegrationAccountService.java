@@ -94,6 +94,13 @@ public class IntegrationAccountService {
         });
     }
 
+    /** Fails with {@code IntegrationAccountNotFound} unless the account exists (for the services of its resources). */
+    static void requireExisting(IntegrationAccountRepository accounts, String name) {
+        if (accounts.find(name).isEmpty()) {
+            throw notFound(name);
+        }
+    }
+
     static CertvaultException notFound(String name) {
         return new CertvaultException(ErrorCode.ACCOUNT_NOT_FOUND, "There is no integration account '" + name + "'.");
     }

@@ -206,9 +206,7 @@ public class MessageSecurityService {
     private Caller requireAccount(String accountName, String operation) {
         ResourceName.require("integration account", accountName);
         Caller caller = guard.require(operation, Permission.USE_KEYS, AuditTarget.account(accountName));
-        if (accounts.find(accountName).isEmpty()) {
-            throw IntegrationAccountService.notFound(accountName);
-        }
+        IntegrationAccountService.requireExisting(accounts, accountName);
         return caller;
     }
 }

@@ -55,7 +55,7 @@ public class PartnerService {
      */
     public Saved<Partner> put(String accountName, String name, String partnerType, List<BusinessIdentity> identities,
             String metadataJson, Precondition precondition) {
-        return guard.change("partners/write", Permission.WRITE, target(accountName, name), () -> {
+        return guard.change("partners/write", Permission.WRITE, AuditTarget.partner(accountName, name), () -> {
             requireAccount(accountName);
             ResourceName.require("partner", name);
             if (partnerType != null && !Partner.B2B.equals(partnerType)) {
@@ -95,7 +95,7 @@ public class PartnerService {
 
     /** False when there was no such partner. */
     public boolean delete(String accountName, String name, Precondition precondition) {
-        return guard.change("partners/delete", Permission.WRITE, target(accountName, name), () -> {
+        return guard.change("partners/delete", Permission.WRITE, AuditTarget.partner(accountName, name), () -> {
             requireAccount(accountName);
             ResourceName.require("partner", name);
             precondition.check("partner '" + name + "'", partners.find(accountName, name).orElse(null));
@@ -103,15 +103,9 @@ public class PartnerService {
         });
     }
 
-    private static AuditTarget target(String accountName, String name) {
-        return AuditTarget.ofAccount(accountName, "partners/" + name);
-    }
-
     private void requireAccount(String accountName) {
         ResourceName.require("integration account", accountName);
-        if (accounts.find(accountName).isEmpty()) {
-            throw IntegrationAccountService.notFound(accountName);
-        }
+        IntegrationAccountService.requireExisting(accounts, accountName);
     }
 
     /** At least one identity, each with a qualifier and a value, none twice; AS2 names as RFC 4130 has them. */

@@ -17,9 +17,9 @@ public record AuditTarget(String account, String certificate, String vault, Stri
         return new AuditTarget(account, certificate, null, null, null, null);
     }
 
-    /** A resource of an account other than a certificate, e.g. {@code partners/<name>}. */
-    public static AuditTarget ofAccount(String account, String resource) {
-        return new AuditTarget(account, null, null, null, null, resource);
+    /** A partner of an account: the account, and {@code partners/<name>} as the resource. */
+    public static AuditTarget partner(String account, String partner) {
+        return new AuditTarget(account, null, null, null, null, "partners/" + partner);
     }
 
     public static AuditTarget key(String vault, String key) {

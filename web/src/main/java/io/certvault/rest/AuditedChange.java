@@ -34,7 +34,7 @@ public @interface AuditedChange {
             return switch (this) {
                 case ACCOUNT -> AuditTarget.account(path.getFirst("account"));
                 case CERTIFICATE -> AuditTarget.certificate(path.getFirst("account"), path.getFirst("name"));
-                case PARTNER -> AuditTarget.ofAccount(path.getFirst("account"), "partners/" + path.getFirst("partner"));
+                case PARTNER -> AuditTarget.partner(path.getFirst("account"), path.getFirst("partner"));
                 case KEY -> AuditTarget.key(path.getFirst("vault"), path.getFirst("key"));
                 case USER -> AuditTarget.resource("users/" + path.getFirst("user"));
                 case ROLE_ASSIGNMENT -> AuditTarget.resource("roleAssignments/" + path.getFirst("assignment"));

@@ -82,7 +82,8 @@ public class DecodeAmongManyCertificatesBenchmark {
                 new MessageSecurityBenchmark.DroppingAuditTrail(), io.certvault.application.UnitOfWork.NONE);
         var certificateKeys = TestCallers.keys(vaults, guard);
         new IntegrationAccountService(repositories, guard).put(ACCOUNT, null, null, null);
-        CertificateService service = new CertificateService(repositories, repositories, certificateKeys, guard);
+        CertificateService service = new CertificateService(repositories, repositories,
+                repositories.agreements(), certificateKeys, guard);
 
         KeyPair ours = TestCertificates.rsa(2048);
         X509Certificate oursCertificate = TestCertificates.selfSigned(ours, "ours");

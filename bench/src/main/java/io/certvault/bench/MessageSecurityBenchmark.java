@@ -99,7 +99,8 @@ public class MessageSecurityBenchmark {
         keyPair = TestCertificates.rsa(2048);
         certificate = TestCertificates.selfSigned(keyPair, "bench");
         vaults.vault("default").importKey("bench-key", keyPair);
-        new CertificateService(repositories, repositories, certificateKeys, guard).put(ACCOUNT, "bench",
+        new CertificateService(repositories, repositories,
+                repositories.agreements(), certificateKeys, guard).put(ACCOUNT, "bench",
                 TestCertificates.base64(certificate), new KeyReference("default", "bench-key", null), null);
         messages = new MessageSecurityService(repositories, repositories, certificateKeys,
                 new FixedMessageSettings(directory.resolve("spool"), 1024 * 1024, false), guard);

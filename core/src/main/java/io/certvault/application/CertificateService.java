@@ -1,6 +1,7 @@
 package io.certvault.application;
 
 import io.certvault.audit.AuditTarget;
+import io.certvault.domain.AgreementRepository;
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertificateQuery;
 import io.certvault.domain.CertificateRepository;
@@ -28,6 +29,7 @@ import java.util.function.Supplier;
 public class CertificateService {
     private IntegrationAccountRepository accounts;
     private CertificateRepository certificates;
+    private AgreementRepository agreements;
     private CertificateKeys keys;
     private Guard guard;
     private Clock clock;
@@ -38,14 +40,15 @@ public class CertificateService {
 
     @Inject
     public CertificateService(IntegrationAccountRepository accounts, CertificateRepository certificates,
-            CertificateKeys keys, Guard guard) {
-        this(accounts, certificates, keys, guard, Clock.systemUTC());
+            AgreementRepository agreements, CertificateKeys keys, Guard guard) {
+        this(accounts, certificates, agreements, keys, guard, Clock.systemUTC());
     }
 
     public CertificateService(IntegrationAccountRepository accounts, CertificateRepository certificates,
-            CertificateKeys keys, Guard guard, Clock clock) {
+            AgreementRepository agreements, CertificateKeys keys, Guard guard, Clock clock) {
         this.accounts = accounts;
         this.certificates = certificates;
+        this.agreements = agreements;
         this.keys = keys;
         this.guard = guard;
         this.clock = clock;
@@ -176,6 +179,14 @@ public class CertificateService {
                     ResourceName.require("certificate", name);
                     requireAccount(accountName);
                     precondition.check("certificate '" + name + "'", certificates.find(accountName, name).orElse(null));
+                    List<String> users = agreements.usingCertificate(accountName, name);
+                    if (!users.isEmpty()) {
+                        throw new CertvaultException(ErrorCode.CERTIFICATE_IN_USE, "Certificate '" + name
+                                + "' is used by agreement" + (users.size() > 1 ? "s '" : " '")
+                                + String.join("', '", users) + "': change or delete "
+                                + (users.size() > 1 ? "them" : "it") + " first (a certificate can be replaced "
+                                + "under its name at any time).");
+                    }
                     return certificates.delete(accountName, name);
                 });
     }

@@ -8,6 +8,7 @@ import io.certvault.domain.ErrorCode;
 import io.certvault.domain.IntegrationAccountRepository;
 import io.certvault.domain.ResourceName;
 import io.certvault.messaging.ContentEncryption;
+import io.certvault.messaging.MicAlgorithm;
 import io.certvault.messaging.SigningAlgorithm;
 import io.certvault.messaging.SmimeDecoder;
 import io.certvault.messaging.SmimeEncoder;
@@ -55,9 +56,22 @@ public class MessageSecurityService {
         this.guard = guard;
     }
 
-    /** What to do to an outbound message; names are certificates of the account. */
+    /**
+     * What to do to an outbound message; names are certificates of the account. {@code micAlgorithm} is the hash
+     * the receiver is asked to return the MIC in (null: the signature's).
+     */
     public record EncodeOptions(String signingCertificateName, String signingAlgorithm,
-            String encryptionCertificateName, String encryptionAlgorithm, boolean compress) {
+            String encryptionCertificateName, String encryptionAlgorithm, boolean compress,
+            MicAlgorithm micAlgorithm) {
+        public EncodeOptions(String signingCertificateName, String signingAlgorithm,
+                String encryptionCertificateName, String encryptionAlgorithm, boolean compress) {
+            this(signingCertificateName, signingAlgorithm, encryptionCertificateName, encryptionAlgorithm, compress,
+                    null);
+        }
+
+        boolean nothing() {
+            return signingCertificateName == null && encryptionCertificateName == null && !compress;
+        }
     }
 
     /** An encoded message: its Content-Type, its AS2 MIC, and its body to send. Close it when sent. */
@@ -71,15 +85,33 @@ public class MessageSecurityService {
     public Encoded encode(String accountName, InputStream payload, String payloadContentType, EncodeOptions options)
             throws IOException {
         Caller caller = requireAccount(accountName, "messages/encode");
+        if (options.nothing()) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST, "Say what to do: signingCertificateName, "
+                    + "encryptionCertificateName and/or compressMessage=true.");
+        }
+        return encode(caller, accountName, payload, payloadContentType, options);
+    }
+
+    /**
+     * Encodes for a caller already allowed to; with nothing to do (an AS2 agreement that neither signs, encrypts
+     * nor compresses) the payload goes as it is, without a MIC.
+     */
+    Encoded encode(Caller caller, String accountName, InputStream payload, String payloadContentType,
+            EncodeOptions options) throws IOException {
         String contentType = payloadContentType == null || payloadContentType.isBlank() ? "application/octet-stream"
                 : payloadContentType.trim();
         if (!HEADER_VALUE.matcher(contentType).matches()) {
             throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The payload's Content-Type is not a valid header.");
         }
-        if (options.signingCertificateName() == null && options.encryptionCertificateName() == null
-                && !options.compress()) {
-            throw new CertvaultException(ErrorCode.INVALID_REQUEST, "Say what to do: signingCertificateName, "
-                    + "encryptionCertificateName and/or compressMessage=true.");
+        if (options.nothing()) {
+            Spool body = spool();
+            try (OutputStream out = body.output()) {
+                payload.transferTo(out);
+            } catch (IOException | RuntimeException e) {
+                body.close();
+                throw e;
+            }
+            return new Encoded(contentType, null, body);
         }
         SmimeEncoder.Signing signing = null;
         if (options.signingCertificateName() != null) {
@@ -102,7 +134,7 @@ public class MessageSecurityService {
         Spool body = new Spool(settings.spoolDirectory(), settings.memoryThreshold(), encryption == null);
         try (OutputStream out = body.output()) {
             SmimeEncoder.Result result = SmimeEncoder.encode(payload, contentType, signing, encryption,
-                    options.compress(), out);
+                    options.compress(), options.micAlgorithm(), out);
             return new Encoded(result.contentType(), result.mic(), body);
         } catch (IOException | RuntimeException e) {
             body.close();
@@ -117,14 +149,21 @@ public class MessageSecurityService {
      */
     public SmimeDecoder.Result decode(String accountName, InputStream body, String contentType, String transferEncoding,
             String verificationCertificateName) throws IOException {
-        Caller caller = requireAccount(accountName, "messages/decode");
+        return decode(requireAccount(accountName, "messages/decode"), accountName, body, contentType,
+                transferEncoding, verificationCertificateName, null);
+    }
+
+    /** Decodes for a caller already allowed to, with the MIC in the hash asked for (null: the signature's). */
+    SmimeDecoder.Result decode(Caller caller, String accountName, InputStream body, String contentType,
+            String transferEncoding, String verificationCertificateName, MicAlgorithm micAlgorithm)
+            throws IOException {
         if (contentType == null || contentType.isBlank()) {
             throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The message's Content-Type is required.");
         }
         Certificate verification = verificationCertificateName == null ? null
                 : certificate(accountName, verificationCertificateName);
         return new SmimeDecoder(new AccountCertificates(caller, accountName, verification), this::checkValidity,
-                this::spool).decode(body, contentType, transferEncoding);
+                this::spool).micIn(micAlgorithm).decode(body, contentType, transferEncoding);
     }
 
     /**
@@ -170,7 +209,7 @@ public class MessageSecurityService {
         }
     }
 
-    private Spool spool() {
+    Spool spool() {
         return new Spool(settings.spoolDirectory(), settings.memoryThreshold());
     }
 
@@ -203,7 +242,7 @@ public class MessageSecurityService {
     }
 
     /** Message security uses the account's keys, so it needs the signer role there (refusals recorded). */
-    private Caller requireAccount(String accountName, String operation) {
+    Caller requireAccount(String accountName, String operation) {
         ResourceName.require("integration account", accountName);
         Caller caller = guard.require(operation, Permission.USE_KEYS, AuditTarget.account(accountName));
         IntegrationAccountService.requireExisting(accounts, accountName);

@@ -14,6 +14,11 @@ public interface MessageSettings {
     /** Whether certificates outside their validity period may still sign, encrypt, verify and decrypt. */
     boolean allowExpiredCertificates();
 
+    /** How long before its expiry a certificate "expires soon": agreements that use it are warned. */
+    default java.time.Duration expiryWarning() {
+        return java.time.Duration.ofDays(30);
+    }
+
     /**
      * How long the key version a certificate resolved to is remembered, so that a key use costs one request to
      * a remote vault; changes made through Certvault are seen at once, changes behind its back after this.

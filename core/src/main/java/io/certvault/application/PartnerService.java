@@ -1,6 +1,8 @@
 package io.certvault.application;
 
 import io.certvault.audit.AuditTarget;
+import io.certvault.domain.Agreement;
+import io.certvault.domain.AgreementRepository;
 import io.certvault.domain.BusinessIdentity;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
@@ -28,6 +30,7 @@ public class PartnerService {
     private static final int MAX_IDENTITIES = 100;
 
     private PartnerRepository partners;
+    private AgreementRepository agreements;
     private IntegrationAccountRepository accounts;
     private Guard guard;
     private Clock clock;
@@ -37,13 +40,15 @@ public class PartnerService {
     }
 
     @Inject
-    public PartnerService(PartnerRepository partners, IntegrationAccountRepository accounts, Guard guard) {
-        this(partners, accounts, guard, Clock.systemUTC());
+    public PartnerService(PartnerRepository partners, AgreementRepository agreements,
+            IntegrationAccountRepository accounts, Guard guard) {
+        this(partners, agreements, accounts, guard, Clock.systemUTC());
     }
 
-    public PartnerService(PartnerRepository partners, IntegrationAccountRepository accounts, Guard guard,
-            Clock clock) {
+    public PartnerService(PartnerRepository partners, AgreementRepository agreements,
+            IntegrationAccountRepository accounts, Guard guard, Clock clock) {
         this.partners = partners;
+        this.agreements = agreements;
         this.accounts = accounts;
         this.guard = guard;
         this.clock = clock;
@@ -71,6 +76,7 @@ public class PartnerService {
                             + "' of integration account '" + accountName + "': an identity names one partner.");
                 });
             }
+            existing.ifPresent(partner -> requireIdentitiesKept(partner, checked));
             Partner partner = existing.orElseGet(() -> new Partner(accountName, name, clock.instant()));
             partner.update(checked, metadataJson, clock.instant());
             partners.save(partner);
@@ -99,8 +105,29 @@ public class PartnerService {
             requireAccount(accountName);
             ResourceName.require("partner", name);
             precondition.check("partner '" + name + "'", partners.find(accountName, name).orElse(null));
+            List<String> users = agreements.withPartner(accountName, name).stream().map(Agreement::name).toList();
+            if (!users.isEmpty()) {
+                throw inUse(name, users, "delete those agreements first");
+            }
             return partners.delete(accountName, name);
         });
+    }
+
+    /** An identity that an agreement knows the partner by stays while the agreement does. */
+    private void requireIdentitiesKept(Partner partner, List<BusinessIdentity> identities) {
+        for (Agreement agreement : agreements.withPartner(partner.accountName(), partner.name())) {
+            BusinessIdentity used = partner.name().equals(agreement.hostPartner()) ? agreement.hostIdentity()
+                    : agreement.guestIdentity();
+            if (!identities.contains(used)) {
+                throw inUse(partner.name(), List.of(agreement.name()), "the partner is known by " + used
+                        + " there; change the agreement first");
+            }
+        }
+    }
+
+    private static CertvaultException inUse(String partner, List<String> agreements, String advice) {
+        return new CertvaultException(ErrorCode.PARTNER_IN_USE, "Partner '" + partner + "' is in agreement"
+                + (agreements.size() > 1 ? "s '" : " '") + String.join("', '", agreements) + "': " + advice + ".");
     }
 
     private void requireAccount(String accountName) {

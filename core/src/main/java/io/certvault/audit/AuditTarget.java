@@ -22,6 +22,11 @@ public record AuditTarget(String account, String certificate, String vault, Stri
         return new AuditTarget(account, null, null, null, null, "partners/" + partner);
     }
 
+    /** An agreement of an account: the account, and {@code agreements/<name>} as the resource. */
+    public static AuditTarget agreement(String account, String agreement) {
+        return new AuditTarget(account, null, null, null, null, "agreements/" + agreement);
+    }
+
     public static AuditTarget key(String vault, String key) {
         return new AuditTarget(null, null, vault, key, null, null);
     }

@@ -16,6 +16,8 @@ public enum ErrorCode {
     /** An authentication tag or a checksum inside the message does not verify: the content was altered. */
     INTEGRITY_CHECK_FAILED("IntegrityCheckFailed", Kind.INVALID),
     MALFORMED_MESSAGE("MalformedMessage", Kind.INVALID),
+    /** The message is not signed or not encrypted where its agreement says it must be. */
+    INSUFFICIENT_MESSAGE_SECURITY("InsufficientMessageSecurity", Kind.INVALID),
     SIGNATURE_INVALID("SignatureInvalid", Kind.INVALID),
     SIGNER_UNKNOWN("SignerUnknown", Kind.INVALID),
     NO_MATCHING_RECIPIENT("NoMatchingPrivateCertificate", Kind.INVALID),
@@ -40,6 +42,16 @@ public enum ErrorCode {
     PARTNER_EXISTS("PartnerExists", Kind.CONFLICT),
     /** Another partner of the account has the business identity (qualifier and value). */
     BUSINESS_IDENTITY_IN_USE("BusinessIdentityInUse", Kind.CONFLICT),
+    /** A partner that an agreement names cannot be deleted, nor lose an identity the agreement uses. */
+    PARTNER_IN_USE("PartnerInUse", Kind.CONFLICT),
+    /** A certificate that an agreement names cannot be deleted (it can be replaced). */
+    CERTIFICATE_IN_USE("CertificateInUse", Kind.CONFLICT),
+    AGREEMENT_NOT_FOUND("AgreementNotFound", Kind.NOT_FOUND),
+    AGREEMENT_EXISTS("AgreementExists", Kind.CONFLICT),
+    /** Another agreement of the account is between the same two identities (either way round). */
+    AGREEMENT_IDENTITIES_IN_USE("AgreementIdentitiesInUse", Kind.CONFLICT),
+    /** X12 and EDIFACT agreements exist in Azure but not here. */
+    AGREEMENT_TYPE_NOT_SUPPORTED("AgreementTypeNotSupported", Kind.INVALID),
     VAULT_NOT_FOUND("VaultNotFound", Kind.NOT_FOUND),
     KEY_NOT_FOUND("KeyNotFound", Kind.NOT_FOUND),
     KEY_IN_USE("KeyInUse", Kind.CONFLICT),

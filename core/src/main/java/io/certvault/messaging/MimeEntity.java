@@ -71,6 +71,14 @@ public record MimeEntity(Map<String, String> headers, ContentType contentType, I
         }
     }
 
+    /**
+     * A Content-Type as one line: jakarta.mail folds a long one (CRLF and a tab), which is right inside MIME but
+     * not in the HTTP header it is answered in.
+     */
+    public static String headerValue(ContentType type) {
+        return type.toString().replaceAll("\\r?\\n[ \\t]+", " ");
+    }
+
     /** Writes the header block of an entity: its Content-Type, a transfer encoding, and the blank line. */
     public static void writeHeaders(OutputStream out, String contentType, String transferEncoding) throws IOException {
         out.write(("Content-Type: " + contentType + "\r\nContent-Transfer-Encoding: " + transferEncoding + "\r\n\r\n")

@@ -166,6 +166,7 @@ public final class SmimeDecoder {
     private String signedBy;
     private String decryptedWith;
     private String mic;
+    private MicAlgorithm micAlgorithm;
     private boolean decompressed;
     /** Whether content was decrypted with authenticated encryption, whose failures mean altered content. */
     private boolean authenticated;
@@ -174,6 +175,15 @@ public final class SmimeDecoder {
         this.certificates = certificates;
         this.policy = policy;
         this.spools = spools;
+    }
+
+    /**
+     * Computes the MIC in this hash, the one the sender asked the receipt to carry, where it is not the
+     * signature's own (null: the signature's).
+     */
+    public SmimeDecoder micIn(MicAlgorithm algorithm) {
+        this.micAlgorithm = algorithm;
+        return this;
     }
 
     /**
@@ -209,7 +219,7 @@ public final class SmimeDecoder {
                         throw MimeEntity.malformed("The message is neither signed, encrypted nor compressed: its "
                                 + "Content-Type is " + type.getBaseType() + ".");
                     }
-                    return new Result(type.toString(), payload, signedBy, decryptedWith, mic, decompressed);
+                    return new Result(MimeEntity.headerValue(type), payload, signedBy, decryptedWith, mic, decompressed);
                 }
                 type = inner.contentType();
                 in = inner.body();
@@ -353,6 +363,7 @@ public final class SmimeDecoder {
         CMSSignedDataParser parser = new CMSSignedDataParser(DIGEST_CALCULATORS, new CMSTypedStream(content.input()), signature);
         parser.getSignedContent().drain();
         verify(parser.getSignerInfos());
+        micOver(content);
         return MimeEntity.read(content.input());
     }
 
@@ -367,7 +378,26 @@ public final class SmimeDecoder {
             signed.getContentStream().transferTo(out);
         }
         verify(parser.getSignerInfos());
+        micOver(content);
         return MimeEntity.read(content.input());
+    }
+
+    /** The MIC in the hash asked for, over the signed entity, when that is not the signature's hash. */
+    private void micOver(Spool content) throws IOException {
+        if (micAlgorithm == null || mic.endsWith(", " + micAlgorithm.rfcName())) {
+            return;
+        }
+        try (InputStream in = content.input()) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance(micAlgorithm.jcaName());
+            byte[] buffer = new byte[64 * 1024];
+            int count;
+            while ((count = in.read(buffer)) != -1) {
+                digest.update(buffer, 0, count);
+            }
+            mic = Base64.getEncoder().encodeToString(digest.digest()) + ", " + micAlgorithm.rfcName();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(micAlgorithm.jcaName() + " is part of every Java platform", e);
+        }
     }
 
     private void verify(SignerInformationStore signers) {

@@ -65,6 +65,15 @@ public final class SmimeEncoder {
 
     public static Result encode(InputStream payload, String payloadContentType, Signing signing,
             Encryption encryption, boolean compress, OutputStream body) throws IOException {
+        return encode(payload, payloadContentType, signing, encryption, compress, null, body);
+    }
+
+    /**
+     * As {@link #encode(InputStream, String, Signing, Encryption, boolean, OutputStream)}, with the MIC in the
+     * hash the receiver is asked to return it in (null: the signature's, or SHA-256 when not signed).
+     */
+    public static Result encode(InputStream payload, String payloadContentType, Signing signing,
+            Encryption encryption, boolean compress, MicAlgorithm micAlgorithm, OutputStream body) throws IOException {
         if (signing == null && encryption == null && !compress) {
             throw new IllegalArgumentException("sign, encrypt or compress");
         }
@@ -73,10 +82,12 @@ public final class SmimeEncoder {
         // Each layer's stream, outermost first; they are closed innermost first, each finishing its own layer
         // (BouncyCastle's generators do not close the stream they write into).
         java.util.Deque<OutputStream> layers = new java.util.ArrayDeque<>();
-        // Signed messages take the MIC from the signature's own content digest; others digest what is wrapped.
-        MessageDigest micDigest = digest("SHA-256");
-        String micalg = signing == null ? "sha-256" : signing.algorithm().micalg();
-        SignStage signStage = null;
+        // The MIC digests the signed entity, or what is wrapped when nothing is signed.
+        String micHash = micAlgorithm != null ? micAlgorithm.jcaName()
+                : signing == null ? "SHA-256" : signing.algorithm().hash();
+        MessageDigest micDigest = digest(micHash);
+        String micalg = micAlgorithm != null ? micAlgorithm.rfcName()
+                : signing == null ? "sha-256" : signing.algorithm().micalg();
         try {
             if (encryption != null) {
                 outerType = "application/pkcs7-mime; smime-type="
@@ -97,9 +108,9 @@ public final class SmimeEncoder {
                 } else {
                     MimeEntity.writeHeaders(sink, type, "binary");
                 }
-                signStage = sign(sink, boundary, signing);
-                sink = signStage;
+                sink = sign(sink, boundary, signing);
                 layers.push(sink);
+                sink = new Tee(sink, null, micDigest);
             }
             // What is signed travels as lines (base64 unless text), since peers such as openssl re-read
             // multipart/signed line by line and would change bare line breaks inside binary content.
@@ -125,7 +136,9 @@ public final class SmimeEncoder {
                     sink = new Tee(sink, null, micDigest);
                 }
             }
-            boolean text = payloadContentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/");
+            // An MDN (multipart/report) is text too, and a multipart's own transfer encoding may not be base64.
+            String lowerType = payloadContentType.toLowerCase(java.util.Locale.ROOT);
+            boolean text = lowerType.startsWith("text/") || lowerType.startsWith("multipart/report");
             MimeEntity.writeHeaders(sink, payloadContentType, lines && !text ? "base64" : "binary");
             if (lines && text) {
                 // Text is signed in canonical form (CRLF line ends), so that every receiver digests the same bytes.
@@ -145,7 +158,7 @@ public final class SmimeEncoder {
         } catch (CMSException | OperatorCreationException | GeneralSecurityException e) {
             throw new IOException("S/MIME encoding failed: " + e.getMessage(), e);
         }
-        byte[] mic = signStage != null ? signStage.contentDigest() : micDigest.digest();
+        byte[] mic = micDigest.digest();
         return new Result(outerType, Base64.getEncoder().encodeToString(mic) + ", " + micalg);
     }
 
@@ -192,22 +205,19 @@ public final class SmimeEncoder {
         ByteArrayOutputStream signature = new ByteArrayOutputStream();
         OutputStream signed = generator.open(signature, false);
         target.write(("--" + boundary + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        return new SignStage(target, signed, generator, signature, boundary);
+        return new SignStage(target, signed, signature, boundary);
     }
 
     /** The signing layer: content goes to the first part and into the signature's digest. */
     private static final class SignStage extends Tee {
         private final OutputStream signed;
-        private final CMSSignedDataStreamGenerator generator;
         private final ByteArrayOutputStream signature;
         private final String boundary;
         private boolean closed;
 
-        SignStage(OutputStream target, OutputStream signed, CMSSignedDataStreamGenerator generator,
-                ByteArrayOutputStream signature, String boundary) {
+        SignStage(OutputStream target, OutputStream signed, ByteArrayOutputStream signature, String boundary) {
             super(target, signed, null);
             this.signed = signed;
-            this.generator = generator;
             this.signature = signature;
             this.boundary = boundary;
         }
@@ -225,11 +235,6 @@ public final class SmimeEncoder {
                     + "Content-Transfer-Encoding: base64\r\n"
                     + "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n\r\n"
                     + lines + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        }
-
-        /** The digest of the signed content, which the signature covers: the AS2 MIC. */
-        byte[] contentDigest() {
-            return (byte[]) generator.getGeneratedDigests().values().iterator().next();
         }
     }
 

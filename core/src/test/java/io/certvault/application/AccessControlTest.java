@@ -41,7 +41,8 @@ class AccessControlTest {
     private final VaultRegistry vaults = InMemoryVault.registry();
     private final CertificateKeys certificateKeys = TestCallers.keys(vaults, guard);
     private final IntegrationAccountService accounts = new IntegrationAccountService(repositories, guard);
-    private final CertificateService certificates = new CertificateService(repositories, repositories, certificateKeys, guard);
+    private final CertificateService certificates = new CertificateService(repositories, repositories,
+            repositories.agreements(), certificateKeys, guard);
     private final VaultKeyService keys = new VaultKeyService(vaults, repositories, certificateKeys, guard);
     private final AccessService access = new AccessService(security, security, security, guard);
     @TempDir

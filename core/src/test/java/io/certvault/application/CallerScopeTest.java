@@ -41,7 +41,8 @@ class CallerScopeTest {
     private final VaultRegistry vaults = InMemoryVault.registry();
     private final CertificateKeys certificateKeys = io.certvault.testing.TestCallers.keys(vaults, guard);
     private final IntegrationAccountService accounts = new IntegrationAccountService(repositories, guard);
-    private final CertificateService certificates = new CertificateService(repositories, repositories, certificateKeys, guard);
+    private final CertificateService certificates = new CertificateService(repositories, repositories,
+            repositories.agreements(), certificateKeys, guard);
     private final ExecutorService worker = Executors.newSingleThreadExecutor();
     @TempDir
     Path spool;

@@ -39,7 +39,8 @@ class CertificateServiceTest {
         vaults = InMemoryVault.registry();
         CertificateKeys certificateKeys = TestCallers.keys(vaults, guard);
         accounts = new IntegrationAccountService(repositories, guard);
-        certificates = new CertificateService(repositories, repositories, certificateKeys, guard);
+        certificates = new CertificateService(repositories, repositories,
+                repositories.agreements(), certificateKeys, guard);
         keys = new VaultKeyService(vaults, repositories, certificateKeys, guard);
         accounts.put("contoso", null, null, null);
     }

@@ -73,7 +73,8 @@ public abstract class KeyRotationContractTest {
         vaults = VaultRegistry.of(vault);
         CertificateKeys certificateKeys = TestCallers.keys(vaults, guard);
         IntegrationAccountService accounts = new IntegrationAccountService(repositories, guard);
-        certificates = new CertificateService(repositories, repositories, certificateKeys, guard);
+        certificates = new CertificateService(repositories, repositories,
+                repositories.agreements(), certificateKeys, guard);
         keys = new VaultKeyService(vaults, repositories, certificateKeys, guard);
         messages = new MessageSecurityService(repositories, repositories, certificateKeys,
                 new FixedMessageSettings(spool, 64 * 1024, false), guard);

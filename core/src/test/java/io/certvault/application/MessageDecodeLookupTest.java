@@ -66,7 +66,8 @@ class MessageDecodeLookupTest {
     @BeforeEach
     void setUp() {
         new IntegrationAccountService(repositories, guard).put("contoso", null, null, null);
-        CertificateService certificates = new CertificateService(repositories, repositories, certificateKeys, guard);
+        CertificateService certificates = new CertificateService(repositories, repositories,
+                repositories.agreements(), certificateKeys, guard);
         for (int i = 0; i < PARTNERS; i++) {
             KeyPair pair = TestCertificates.ec("secp256r1");
             partnerVault.importKey("partner-" + i, pair);

@@ -109,6 +109,26 @@ class SmimeRoundTripTest {
     }
 
     @Test
+    void aSignedMdnKeepsItsReportUnencodedAndAnswersItsLongContentTypeOnOneLine() throws Exception {
+        var report = DispositionNotification.report("Received.", "Certvault", "Contoso", "<1@fabrikam>",
+                "abc=, sha-256", DispositionNotification.PROCESSED);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        var encoded = SmimeEncoder.encode(new ByteArrayInputStream(report.body()), report.contentType(),
+                new SmimeEncoder.Signing(RSA_CERT, key("rsa"), SigningAlgorithm.DEFAULT), null, false,
+                MicAlgorithm.SHA1, body);
+        assertThat(encoded.mic()).endsWith(", sha1");
+        // A multipart may not be base64 (RFC 2045 6.4): the report is signed as the text it is.
+        assertThat(body.toString(StandardCharsets.US_ASCII)).contains("Original-Message-ID: <1@fabrikam>");
+        try (var decoded = decoder(known()).micIn(MicAlgorithm.SHA1).decode(new ByteArrayInputStream(
+                body.toByteArray()), encoded.contentType(), null)) {
+            assertThat(decoded.contentType()).startsWith("multipart/report").doesNotContain("\r").doesNotContain("\n")
+                    .contains("report-type=disposition-notification");
+            assertThat(decoded.mic()).as("the MIC in the hash asked for, not the signature's").isEqualTo(encoded.mic());
+            assertThat(decoded.payload().input().readAllBytes()).isEqualTo(report.body());
+        }
+    }
+
+    @Test
     void aTamperedSignedMessageIsRefused() throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         var encoded = SmimeEncoder.encode(new ByteArrayInputStream("ISA*00*payload".getBytes(StandardCharsets.US_ASCII)),

@@ -25,11 +25,17 @@ import java.util.function.Function;
  */
 public final class InMemoryRepositories implements IntegrationAccountRepository, CertificateRepository {
     private final Map<String, IntegrationAccount> accounts = new TreeMap<>();
+    private final InMemoryAgreements agreements = new InMemoryAgreements();
     private final Map<String, Certificate> certificates = new TreeMap<>();
     private final Map<String, Set<String>> byIssuerAndSerialNumber = new HashMap<>();
     private final Map<String, Set<String>> bySubjectKeyIdentifier = new HashMap<>();
     /** Each certificate's entries in the two indexes, to take them out when it changes (its details have by then). */
     private final Map<String, List<String>> indexedAs = new HashMap<>();
+
+    /** The agreements of these accounts (a repository of its own: its find is the certificates' find). */
+    public InMemoryAgreements agreements() {
+        return agreements;
+    }
 
     private static String key(String account, String name) {
         return account + "\u0000" + name;

@@ -28,13 +28,14 @@ public @interface AuditedChange {
     Kind target();
 
     enum Kind {
-        ACCOUNT, CERTIFICATE, PARTNER, KEY, USER, ROLE_ASSIGNMENT;
+        ACCOUNT, CERTIFICATE, PARTNER, AGREEMENT, KEY, USER, ROLE_ASSIGNMENT;
 
         AuditTarget of(MultivaluedMap<String, String> path) {
             return switch (this) {
                 case ACCOUNT -> AuditTarget.account(path.getFirst("account"));
                 case CERTIFICATE -> AuditTarget.certificate(path.getFirst("account"), path.getFirst("name"));
                 case PARTNER -> AuditTarget.partner(path.getFirst("account"), path.getFirst("partner"));
+                case AGREEMENT -> AuditTarget.agreement(path.getFirst("account"), path.getFirst("agreement"));
                 case KEY -> AuditTarget.key(path.getFirst("vault"), path.getFirst("key"));
                 case USER -> AuditTarget.resource("users/" + path.getFirst("user"));
                 case ROLE_ASSIGNMENT -> AuditTarget.resource("roleAssignments/" + path.getFirst("assignment"));

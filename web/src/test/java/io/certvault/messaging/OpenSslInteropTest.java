@@ -65,7 +65,8 @@ class OpenSslInteropTest {
         var certificateKeys = TestCallers.keys(vaults, guard);
         new IntegrationAccountService(repositories, guard).put(ACCOUNT, null, null, null);
         VaultKeyService keys = new VaultKeyService(vaults, repositories, certificateKeys, guard);
-        CertificateService certificates = new CertificateService(repositories, repositories, certificateKeys, guard);
+        CertificateService certificates = new CertificateService(repositories, repositories,
+                repositories.agreements(), certificateKeys, guard);
         for (var entry : Map.of("rsa", TestCertificates.rsa(2048), "ec", TestCertificates.ec("secp256r1")).entrySet()) {
             String name = entry.getKey();
             KeyPair pair = entry.getValue();

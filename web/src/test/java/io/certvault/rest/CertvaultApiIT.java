@@ -315,6 +315,452 @@ class CertvaultApiIT {
                 .extracting(i -> i.getString("value")).containsExactly("B", "A");
     }
 
+    // ---- agreements -------------------------------------------------------------------------------
+
+    /** An AS2 agreement between two partners by their AS2 names, with the four certificates (null: none). */
+    private static JsonObject agreementBody(String host, String hostName, String guest, String guestName,
+            String sendSigning, String sendEncryption, String receiveVerification, String receiveDecryption) {
+        JsonObject body = Json.createObjectBuilder().add("properties", Json.createObjectBuilder()
+                .add("agreementType", "AS2").add("hostPartner", host).add("guestPartner", guest)
+                .add("hostIdentity", Json.createObjectBuilder().add("qualifier", "AS2Identity").add("value", hostName))
+                .add("guestIdentity", Json.createObjectBuilder().add("qualifier", "AS2Identity").add("value", guestName))
+                .add("metadata", Json.createObjectBuilder().add("owner", "edi team"))).build();
+        String send = "properties.content.aS2.sendAgreement.protocolSettings.securitySettings.";
+        String receive = "properties.content.aS2.receiveAgreement.protocolSettings.securitySettings.";
+        String[][] certificates = {{send + "signingCertificateName", sendSigning},
+                {send + "encryptionCertificateName", sendEncryption},
+                {receive + "signingCertificateName", receiveVerification},
+                {receive + "encryptionCertificateName", receiveDecryption}};
+        for (String[] certificate : certificates) {
+            if (certificate[1] != null) {
+                body = with(body, certificate[0], Json.createValue(certificate[1]));
+            }
+        }
+        return body;
+    }
+
+    /** The object with the value at the dotted path, objects on the way made as needed. */
+    private static JsonObject with(JsonObject object, String path, jakarta.json.JsonValue value) {
+        int dot = path.indexOf('.');
+        if (dot < 0) {
+            return Json.createObjectBuilder(object).add(path, value).build();
+        }
+        String head = path.substring(0, dot);
+        JsonObject inner = object.containsKey(head) ? object.getJsonObject(head) : JsonObject.EMPTY_JSON_OBJECT;
+        return Json.createObjectBuilder(object).add(head, with(inner, path.substring(dot + 1), value)).build();
+    }
+
+    /** An account with partners contoso (us) and fabrikam, our private certificates rsa and ec, theirs public. */
+    private void tradingAccount(String account) {
+        messagingAccount(account);
+        assertThat(putCertificate(account, "fabrikam", TestCertificates.base64(TestCertificates.selfSigned(
+                TestCertificates.rsa(2048), "fabrikam")), null).status()).isEqualTo(201);
+        String partners = "integrationAccounts/" + account + "/partners/";
+        assertThat(record(api.put(partners + "contoso", partnerBody("AS2Identity", "Contoso", "ZZ", "CONTOSO")))
+                .status()).isEqualTo(201);
+        assertThat(record(api.put(partners + "fabrikam", partnerBody("AS2Identity", "Fabrikam"))).status())
+                .isEqualTo(201);
+    }
+
+    @Test
+    void agreementsAreAzuresWithItsDefaultsAndCheckedWhole() {
+        tradingAccount("agreements");
+        String base = "integrationAccounts/agreements/agreements/";
+        JsonObject full = agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam", "rsa", "fabrikam", "fabrikam",
+                "rsa");
+        var created = record(api.put(base + "contoso-fabrikam", full));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonObject body = created.json();
+        assertThat(body.getString("id")).isEqualTo("/integrationAccounts/agreements/agreements/contoso-fabrikam");
+        assertThat(body.getString("type")).isEqualTo("Microsoft.Logic/integrationAccounts/agreements");
+        assertThat(body.containsKey("warnings")).as("no certificate expires soon").isFalse();
+        JsonObject properties = body.getJsonObject("properties");
+        assertThat(properties.getString("hostPartner")).isEqualTo("contoso");
+        assertThat(properties.getJsonObject("metadata").getString("owner")).isEqualTo("edi team");
+        // What was left out has the portal's defaults, and the answer shows every setting.
+        JsonObject send = properties.getJsonObject("content").getJsonObject("aS2").getJsonObject("sendAgreement");
+        JsonObject receive = properties.getJsonObject("content").getJsonObject("aS2").getJsonObject("receiveAgreement");
+        assertThat(send.getJsonObject("senderBusinessIdentity").getString("value")).isEqualTo("Contoso");
+        assertThat(send.getJsonObject("receiverBusinessIdentity").getString("value")).isEqualTo("Fabrikam");
+        assertThat(receive.getJsonObject("senderBusinessIdentity").getString("value")).isEqualTo("Fabrikam");
+        JsonObject validation = send.getJsonObject("protocolSettings").getJsonObject("validationSettings");
+        assertThat(validation.getBoolean("signMessage")).isTrue();
+        assertThat(validation.getBoolean("encryptMessage")).isTrue();
+        assertThat(validation.getBoolean("compressMessage")).isFalse();
+        assertThat(validation.getString("signingAlgorithm")).isEqualTo("SHA2256");
+        assertThat(validation.getString("encryptionAlgorithm")).isEqualTo("AES256");
+        assertThat(validation.getInt("interchangeDuplicatesValidityDays")).isEqualTo(5);
+        JsonObject mdn = send.getJsonObject("protocolSettings").getJsonObject("mdnSettings");
+        assertThat(mdn.getBoolean("needMDN")).isTrue();
+        assertThat(mdn.getBoolean("signMDN")).isTrue();
+        assertThat(mdn.getString("micHashingAlgorithm")).isEqualTo("SHA2256");
+        for (String group : List.of("messageConnectionSettings", "acknowledgementConnectionSettings", "mdnSettings",
+                "securitySettings", "validationSettings", "envelopeSettings", "errorSettings")) {
+            assertThat(receive.getJsonObject("protocolSettings").getJsonObject(group)).as(group).isNotEmpty();
+        }
+        assertThat(receive.getJsonObject("protocolSettings").getJsonObject("securitySettings")
+                .getString("sha2AlgorithmFormat")).isEqualTo("ShaHyphenHashSize");
+        assertThat(record(api.get(base + "contoso-fabrikam")).json().getJsonObject("properties"))
+                .isEqualTo(properties);
+
+        // What a request sets is kept; the identities may be spelled out if they are the right ones.
+        String validationPath = "properties.content.aS2.sendAgreement.protocolSettings.validationSettings.";
+        JsonObject tuned = with(with(with(full, validationPath + "signingAlgorithm", Json.createValue("SHA2512")),
+                validationPath + "compressMessage", jakarta.json.JsonValue.TRUE),
+                "properties.content.aS2.sendAgreement.senderBusinessIdentity",
+                Json.createObjectBuilder().add("qualifier", "AS2Identity").add("value", "Contoso").build());
+        var replaced = record(api.put(base + "contoso-fabrikam", tuned));
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+        JsonObject kept = replaced.json().getJsonObject("properties").getJsonObject("content").getJsonObject("aS2")
+                .getJsonObject("sendAgreement").getJsonObject("protocolSettings").getJsonObject("validationSettings");
+        assertThat(kept.getString("signingAlgorithm")).isEqualTo("SHA2512");
+        assertThat(kept.getBoolean("compressMessage")).isTrue();
+        assertThat(kept.getBoolean("signMessage")).as("defaults stay for the rest").isTrue();
+
+        // Each refusal names the JSON path of what is wrong, with a code for the kind of wrong.
+        String sendAt = "properties.content.aS2.sendAgreement.";
+        String receiveAt = "properties.content.aS2.receiveAgreement.";
+        JsonObject unsigned = agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam", null, "fabrikam", "fabrikam",
+                "rsa");
+        Object[][] refused = {
+                {with(full, "properties.agreementType", Json.createValue("X12")), "AgreementTypeNotSupported",
+                        "properties.agreementType"},
+                {with(full, "properties.agreementType", Json.createValue("Edifact")), "AgreementTypeNotSupported",
+                        "properties.agreementType"},
+                {with(full, "properties.agreementType", Json.createValue("AS3")), "InvalidRequestContent",
+                        "properties.agreementType"},
+                {Json.createObjectBuilder().build(), "InvalidRequestContent", "properties.agreementType is required"},
+                {with(full, "properties.hostPartner", Json.createValue("northwind")), "InvalidRequestContent",
+                        "properties.hostPartner names partner 'northwind'"},
+                {with(full, "properties.guestPartner", Json.createValue("contoso")), "InvalidRequestContent",
+                        "properties.guestPartner must be another partner"},
+                {with(full, "properties.hostIdentity.value", Json.createValue("Fabrikam")), "InvalidRequestContent",
+                        "properties.hostIdentity AS2Identity 'Fabrikam' is not a business identity of partner"},
+                {with(with(full, "properties.hostIdentity.qualifier", Json.createValue("ZZ")),
+                        "properties.hostIdentity.value", Json.createValue("CONTOSO")), "InvalidRequestContent",
+                        "properties.hostIdentity.qualifier must be AS2Identity"},
+                {with(full, sendAt + "receiverBusinessIdentity.value", Json.createValue("Contoso")),
+                        "InvalidRequestContent", sendAt + "receiverBusinessIdentity must be the guest's"},
+                {with(full, sendAt + "protocolSettings.mdnSettings.micHashingAlgorithm", Json.createValue("sha256")),
+                        "InvalidRequestContent", sendAt + "protocolSettings.mdnSettings.micHashingAlgorithm must be"},
+                {with(full, sendAt + "protocolSettings.validationSettings.encryptionAlgorithm",
+                        Json.createValue("RC2")), "AlgorithmNotAllowed", "encryptionAlgorithm RC2 is not offered"},
+                {with(full, receiveAt + "protocolSettings.validationSettings.signingAlgorithm",
+                        Json.createValue("MD5")), "InvalidRequestContent",
+                        receiveAt + "protocolSettings.validationSettings.signingAlgorithm"},
+                {with(full, sendAt + "protocolSettings.validationSettings.interchangeDuplicatesValidityDays",
+                        Json.createValue(0)), "InvalidRequestContent", "interchangeDuplicatesValidityDays"},
+                {with(full, sendAt + "protocolSettings.validationSettings.signMessage", Json.createValue("yes")),
+                        "InvalidRequestContent", sendAt + "protocolSettings.validationSettings.signMessage must be "
+                        + "true or false"},
+                {with(full, sendAt + "protocolSettings.mdnSettings.receiptDeliveryUrl",
+                        Json.createValue("ftp://example.com/mdn")), "InvalidRequestContent", "receiptDeliveryUrl"},
+                {with(full, sendAt + "protocolSettings.envelopeSettings.messageContentType",
+                        Json.createValue("x12")), "InvalidRequestContent", "messageContentType"},
+                {unsigned, "InvalidRequestContent",
+                        sendAt + "protocolSettings.securitySettings.signingCertificateName is required"},
+                {agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam", "fabrikam", "fabrikam", "fabrikam",
+                        "rsa"), "CertificateNotPrivate", sendAt + "protocolSettings.securitySettings.signingCertificateName"},
+                {agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam", "rsa", "fabrikam", "fabrikam",
+                        "fabrikam"), "CertificateNotPrivate",
+                        receiveAt + "protocolSettings.securitySettings.encryptionCertificateName"},
+                {agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam", "rsa", "nobody", "fabrikam", "rsa"),
+                        "InvalidRequestContent", "encryptionCertificateName names certificate 'nobody'"},
+        };
+        for (Object[] refusal : refused) {
+            var answer = record(api.put(base + "refused", (JsonObject) refusal[0]));
+            assertError(answer, 400, (String) refusal[1]);
+            assertThat(answer.errorMessage()).as(refusal[0].toString()).contains((String) refusal[2]);
+        }
+        assertError(api.get(base + "refused"), 404, "AgreementNotFound");
+        assertError(api.put("integrationAccounts/nowhere/agreements/a", full), 404, "IntegrationAccountNotFound");
+        assertError(api.put(base + "bad%20name", full), 400, "InvalidName");
+
+        // An agreement without security names no certificate; unsigned MDNs then, since nothing signs them.
+        String none = "protocolSettings.validationSettings.";
+        JsonObject plain = agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam", null, null, null, null);
+        for (String side : List.of(sendAt, receiveAt)) {
+            plain = with(with(with(plain, side + none + "signMessage", jakarta.json.JsonValue.FALSE),
+                    side + none + "encryptMessage", jakarta.json.JsonValue.FALSE),
+                    side + "protocolSettings.mdnSettings.signMDN", jakarta.json.JsonValue.FALSE);
+        }
+        assertError(api.put(base + "plain", plain), 409, "AgreementIdentitiesInUse");
+        assertThat(api.delete(base + "contoso-fabrikam").status()).isEqualTo(200);
+        var plainCreated = record(api.put(base + "plain", plain));
+        assertThat(plainCreated.status()).as(plainCreated.body()).isEqualTo(201);
+        JsonObject receiveMdn = with(plain, receiveAt + "protocolSettings.mdnSettings.signMDN",
+                jakarta.json.JsonValue.TRUE);
+        var unsignable = record(api.put(base + "plain", receiveMdn));
+        assertError(unsignable, 400, "InvalidRequestContent");
+        assertThat(unsignable.errorMessage()).contains(receiveAt + "protocolSettings.mdnSettings.signMDN needs");
+
+        // A certificate that has expired is refused; one that expires soon is a warning in the answer.
+        putExpiring("agreements", "expired", TestCertificates.rsa(2048), Instant.now().minus(java.time.Duration.ofDays(1)));
+        putExpiring("agreements", "soon", TestCertificates.rsa(2048), Instant.now().plus(java.time.Duration.ofDays(3)));
+        var expired = record(api.put(base + "plain", with(plain, receiveAt + "protocolSettings.securitySettings."
+                + "signingCertificateName", Json.createValue("expired"))));
+        assertError(expired, 400, "CertificateExpired");
+        assertThat(expired.errorMessage()).contains(receiveAt + "protocolSettings.securitySettings.signingCertificateName");
+        var soon = record(api.put(base + "plain", with(plain, receiveAt + "protocolSettings.securitySettings."
+                + "signingCertificateName", Json.createValue("soon"))));
+        assertThat(soon.status()).as(soon.body()).isEqualTo(200);
+        assertThat(soon.json().getJsonArray("warnings").getString(0)).contains("'soon'").contains("expires");
+    }
+
+    @Test
+    void whatAnAgreementUsesCannotGoAwayAndOnePairOfIdentitiesHasOneAgreement() {
+        tradingAccount("in-use");
+        String base = "integrationAccounts/in-use/";
+        JsonObject agreement = agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam", "rsa", "fabrikam",
+                "fabrikam", "ec");
+        assertThat(record(api.put(base + "agreements/fabrikam", agreement)).status()).isEqualTo(201);
+
+        // Another agreement between the same identities, or the same the other way round: a message would find two.
+        assertError(api.put(base + "agreements/again", agreement), 409, "AgreementIdentitiesInUse");
+        var reversed = record(api.put(base + "agreements/reversed", agreementBody("fabrikam", "Fabrikam", "contoso",
+                "Contoso", "rsa", "fabrikam", "fabrikam", "ec")));
+        assertError(reversed, 409, "AgreementIdentitiesInUse");
+        assertThat(reversed.errorMessage()).contains("'fabrikam'");
+
+        // Certificates and partners in use: 409 naming the agreement; replacing a certificate stays possible.
+        for (String certificate : List.of("rsa", "ec", "fabrikam")) {
+            var refused = record(api.delete(base + "certificates/" + certificate));
+            assertError(refused, 409, "CertificateInUse");
+            assertThat(refused.errorMessage()).contains("'fabrikam'");
+        }
+        assertThat(putCertificate("in-use", "fabrikam", TestCertificates.base64(TestCertificates.selfSigned(
+                TestCertificates.rsa(2048), "fabrikam-2027")), null).status()).isEqualTo(200);
+        for (String partner : List.of("contoso", "fabrikam")) {
+            var refused = record(api.delete(base + "partners/" + partner));
+            assertError(refused, 409, "PartnerInUse");
+            assertThat(refused.errorMessage()).contains("'fabrikam'");
+        }
+        // A partner may change, but not lose the identity the agreement knows it by.
+        assertError(api.put(base + "partners/contoso", partnerBody("ZZ", "CONTOSO")), 409, "PartnerInUse");
+        assertThat(record(api.put(base + "partners/contoso", partnerBody("ZZ", "CONTOSO", "AS2Identity", "Contoso",
+                "AS2Identity", "Contoso Ltd"))).status()).isEqualTo(200);
+
+        // Listed by name, filtered by partner, in pages.
+        assertThat(record(api.put(base + "partners/northwind", partnerBody("AS2Identity", "Northwind"))).status())
+                .isEqualTo(201);
+        assertThat(record(api.put(base + "agreements/northwind", agreementBody("contoso", "Contoso Ltd", "northwind",
+                "Northwind", "rsa", "fabrikam", "fabrikam", "ec"))).status()).isEqualTo(201);
+        assertThat(record(api.put(base + "agreements/northwind-hosts", agreementBody("northwind", "Northwind",
+                "fabrikam", "Fabrikam", "rsa", "fabrikam", "fabrikam", "ec"))).status()).isEqualTo(201);
+        assertThat(names(base + "agreements?$top=2")).containsExactly("fabrikam", "northwind", "northwind-hosts");
+        assertThat(names(base + "agreements?hostPartner=contoso&$top=1")).containsExactly("fabrikam", "northwind");
+        assertThat(names(base + "agreements?guestPartner=fabrikam")).containsExactly("fabrikam", "northwind-hosts");
+        assertThat(names(base + "agreements?hostPartner=northwind&guestPartner=fabrikam"))
+                .containsExactly("northwind-hosts");
+        assertError(api.get(base + "agreements?hostPartner=no%20such"), 400, "InvalidName");
+
+        // Conditional requests as for the other resources.
+        String etag = conditional("GET", base + "agreements/fabrikam", null, null, null).headers().firstValue("ETag")
+                .orElseThrow();
+        assertThat(conditional("PUT", base + "agreements/fabrikam", agreement.toString(), "If-Match", etag)
+                .statusCode()).isEqualTo(200);
+        assertThat(conditional("DELETE", base + "agreements/fabrikam", null, "If-Match", etag).statusCode())
+                .isEqualTo(412);
+        assertThat(conditional("PUT", base + "agreements/fabrikam", agreement.toString(), "If-None-Match", "*")
+                .statusCode()).isEqualTo(412);
+
+        // Once the agreements are gone, so may be what they used; the account goes with its agreements.
+        assertThat(api.delete(base + "agreements/fabrikam").status()).isEqualTo(200);
+        assertThat(api.delete(base + "agreements/fabrikam").status()).isEqualTo(204);
+        assertError(api.delete(base + "certificates/ec"), 409, "CertificateInUse");
+        assertThat(api.delete(base + "agreements/northwind").status()).isEqualTo(200);
+        assertThat(api.delete(base + "agreements/northwind-hosts").status()).isEqualTo(200);
+        assertThat(api.delete(base + "certificates/ec").status()).isEqualTo(200);
+        assertThat(api.delete(base + "partners/northwind").status()).isEqualTo(200);
+        assertThat(record(api.put(base + "agreements/fabrikam", agreementBody("contoso", "Contoso", "fabrikam",
+                "Fabrikam", "rsa", "fabrikam", "fabrikam", "rsa"))).status()).isEqualTo(201);
+        var writes = api.get("auditEvents?operation=agreements/write&account=in-use&$top=100").json()
+                .getJsonArray("value").getValuesAs(JsonObject.class);
+        assertThat(writes).extracting(e -> e.getJsonObject("properties").getString("outcome"))
+                .contains("Succeeded", "Failed");
+        assertThat(api.delete("integrationAccounts/in-use").status()).isEqualTo(200);
+        assertError(api.get(base + "agreements"), 404, "IntegrationAccountNotFound");
+    }
+
+    /** Two accounts that trade with each other: each has its private rsa certificate and the other's public one. */
+    private void as2Peers() {
+        messagingAccount("as2-contoso");
+        messagingAccount("as2-fabrikam");
+        String contosoCertificate = api.get("integrationAccounts/as2-contoso/certificates/rsa").json()
+                .getJsonObject("properties").getString("publicCertificate");
+        String fabrikamCertificate = api.get("integrationAccounts/as2-fabrikam/certificates/rsa").json()
+                .getJsonObject("properties").getString("publicCertificate");
+        assertThat(putCertificate("as2-contoso", "fabrikam", fabrikamCertificate, null).status()).isEqualTo(201);
+        assertThat(putCertificate("as2-fabrikam", "contoso", contosoCertificate, null).status()).isEqualTo(201);
+        for (String account : List.of("as2-contoso", "as2-fabrikam")) {
+            String partners = "integrationAccounts/" + account + "/partners/";
+            assertThat(record(api.put(partners + "contoso", partnerBody("AS2Identity", "Contoso"))).status())
+                    .isEqualTo(201);
+            assertThat(record(api.put(partners + "fabrikam", partnerBody("AS2Identity", "Fabrikam Inc"))).status())
+                    .isEqualTo(201);
+        }
+        // Fabrikam checks duplicates; each side signs its MDNs with its own certificate.
+        JsonObject fabrikam = with(agreementBody("fabrikam", "Fabrikam Inc", "contoso", "Contoso", "rsa", "contoso",
+                "contoso", "rsa"), "properties.content.aS2.receiveAgreement.protocolSettings.validationSettings."
+                + "checkDuplicateMessage", jakarta.json.JsonValue.TRUE);
+        assertThat(record(api.put("integrationAccounts/as2-fabrikam/agreements/contoso", fabrikam)).status())
+                .isEqualTo(201);
+    }
+
+    /** Contoso's agreement with Fabrikam, sending with these algorithms (Azure's names). */
+    private void contosoSends(String signing, String encryption, String mic, boolean sign, boolean compress) {
+        String at = "properties.content.aS2.sendAgreement.protocolSettings.";
+        JsonObject body = agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam Inc", "rsa", "fabrikam",
+                "fabrikam", "rsa");
+        body = with(body, at + "validationSettings.signingAlgorithm", Json.createValue(signing));
+        body = with(body, at + "validationSettings.encryptionAlgorithm", Json.createValue(encryption));
+        body = with(body, at + "validationSettings.signMessage", sign ? jakarta.json.JsonValue.TRUE
+                : jakarta.json.JsonValue.FALSE);
+        body = with(body, at + "validationSettings.compressMessage", compress ? jakarta.json.JsonValue.TRUE
+                : jakarta.json.JsonValue.FALSE);
+        body = with(body, at + "mdnSettings.micHashingAlgorithm", Json.createValue(mic));
+        body = with(body, at + "envelopeSettings.transmitFileNameInMimeHeader", jakarta.json.JsonValue.TRUE);
+        var saved = record(api.put("integrationAccounts/as2-contoso/agreements/fabrikam", body));
+        assertThat(saved.status()).as(saved.body()).isIn(200, 201);
+    }
+
+    /** What as2/encode answered: the body to send and the headers to send it with. */
+    private java.net.http.HttpResponse<byte[]> as2Encode(String account, String from, String to, String payload) {
+        var encoded = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/" + account
+                + "/as2/encode?fileName=order-4711.edi")).header("Content-Type", "application/edi-x12")
+                .header("AS2-From", from).header("AS2-To", to)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(payload)));
+        assertThat(encoded.statusCode()).as(new String(encoded.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        return encoded;
+    }
+
+    /** Posts a message to as2/decode with the AS2 headers encode gave it. */
+    private ApiClient.Reply as2Decode(String account, java.net.http.HttpResponse<byte[]> encoded, byte[] body) {
+        var request = java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/" + account + "/as2/decode"));
+        for (String header : List.of("AS2-Version", "AS2-From", "AS2-To", "Message-ID", "Subject", "MIME-Version",
+                "Content-Type", "Content-Disposition", "Disposition-Notification-To",
+                "Disposition-Notification-Options")) {
+            encoded.headers().firstValue(header).ifPresent(value -> request.header(header, value));
+        }
+        return record(api.send(request.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))));
+    }
+
+    @Test
+    void as2MessagesAreSecuredAndOpenedAsTheAgreementsSayWithMdnsBothWays() {
+        as2Peers();
+        String payload = "ISA*00*          *00*          *ZZ*CONTOSO        *ZZ*FABRIKAM       *~\n";
+        String[][] algorithms = {{"SHA1", "DES3", "SHA1"}, {"SHA2256", "AES128", "SHA2256"},
+                {"SHA2384", "AES192", "SHA2384"}, {"Default", "AES256", "SHA2512"}};
+        for (String[] algorithm : algorithms) {
+            contosoSends(algorithm[0], algorithm[1], algorithm[2], true, algorithm[1].equals("AES192"));
+            var encoded = as2Encode("as2-contoso", "Contoso", "Fabrikam Inc", payload);
+            var sent = encoded.headers();
+            assertThat(sent.firstValue("AS2-Version")).hasValue("1.2");
+            assertThat(sent.firstValue("AS2-From")).hasValue("Contoso");
+            assertThat(sent.firstValue("AS2-To")).hasValue("\"Fabrikam Inc\"");
+            assertThat(sent.firstValue("Message-ID").orElseThrow()).startsWith("<").endsWith(">");
+            assertThat(sent.firstValue("Content-Type").orElseThrow()).startsWith("application/pkcs7-mime");
+            assertThat(sent.firstValue("Content-Disposition").orElseThrow()).contains("order-4711.edi");
+            assertThat(sent.firstValue("Disposition-Notification-To")).isPresent();
+            String micalg = algorithm[2].equals("SHA1") ? "sha1" : "sha-" + algorithm[2].substring(4);
+            assertThat(sent.firstValue("Disposition-Notification-Options").orElseThrow())
+                    .contains("pkcs7-signature").endsWith("signed-receipt-micalg=optional, " + micalg);
+            String mic = sent.firstValue("X-Certvault-MIC").orElseThrow();
+            assertThat(mic).endsWith(", " + micalg);
+
+            // Fabrikam opens it with its agreement: the payload, who signed it, the MIC Contoso expects back.
+            var decoded = as2Decode("as2-fabrikam", encoded, encoded.body());
+            assertThat(decoded.status()).as(decoded.body()).isEqualTo(200);
+            JsonObject answer = decoded.json();
+            assertThat(answer.getString("agreementName")).isEqualTo("contoso");
+            assertThat(answer.getString("as2From")).isEqualTo("Contoso");
+            assertThat(answer.getString("as2To")).isEqualTo("Fabrikam Inc");
+            assertThat(new String(Base64.getDecoder().decode(answer.getJsonObject("payload").getString("content")),
+                    java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(payload);
+            assertThat(answer.getJsonObject("payload").getString("contentType")).isEqualTo("application/edi-x12");
+            assertThat(answer.getString("signedBy")).isEqualTo("contoso");
+            assertThat(answer.getString("decryptedWith")).isEqualTo("rsa");
+            assertThat(answer.getBoolean("decompressed")).isEqualTo(algorithm[1].equals("AES192"));
+            assertThat(answer.getString("disposition")).isEqualTo("automatic-action/MDN-sent-automatically; processed");
+            assertThat(answer.getString("mic").split(",")[0]).as(algorithm[0]).isEqualTo(mic.split(",")[0]);
+
+            // The MDN is signed by Fabrikam: Contoso verifies it with Fabrikam's certificate and finds its MIC.
+            JsonObject mdn = answer.getJsonObject("mdn");
+            assertThat(mdn.getBoolean("signed")).isTrue();
+            assertThat(mdn.getJsonObject("headers").getString("AS2-From")).isEqualTo("\"Fabrikam Inc\"");
+            String mdnType = mdn.getJsonObject("headers").getString("Content-Type");
+            assertThat(mdnType).startsWith("multipart/signed");
+            var report = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri(
+                    "integrationAccounts/as2-contoso/messages/decode?verificationCertificateName=fabrikam"))
+                    .header("Content-Type", mdnType).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                            Base64.getDecoder().decode(mdn.getString("content")))));
+            assertThat(report.statusCode()).isEqualTo(200);
+            String text = new String(report.body(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(report.headers().firstValue("Content-Type").orElseThrow()).startsWith("multipart/report");
+            assertThat(text).contains("Original-Message-ID: " + sent.firstValue("Message-ID").orElseThrow())
+                    .contains("Disposition: automatic-action/MDN-sent-automatically; processed")
+                    .contains("Received-Content-MIC: " + answer.getString("mic"));
+        }
+
+        // The same message again: an MDN again, the payload not delivered twice.
+        var encoded = as2Encode("as2-contoso", "Contoso", "Fabrikam Inc", payload);
+        assertThat(as2Decode("as2-fabrikam", encoded, encoded.body()).json().getBoolean("isDuplicate")).isFalse();
+        var again = as2Decode("as2-fabrikam", encoded, encoded.body());
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().getBoolean("isDuplicate")).isTrue();
+        assertThat(again.json().containsKey("payload")).isFalse();
+        assertThat(again.json().getJsonObject("mdn").getString("content")).isNotEmpty();
+
+        // A message that must be signed and is not: refused with a code, and the MDN says why.
+        contosoSends("SHA2256", "AES256", "SHA2256", false, false);
+        var unsigned = as2Encode("as2-contoso", "Contoso", "Fabrikam Inc", payload);
+        var refused = as2Decode("as2-fabrikam", unsigned, unsigned.body());
+        assertError(refused, 400, "InsufficientMessageSecurity");
+        assertThat(refused.json().getString("disposition"))
+                .isEqualTo("automatic-action/MDN-sent-automatically; processed/error: insufficient-message-security");
+        assertThat(refused.json().containsKey("payload")).isFalse();
+        assertThat(refused.json().getJsonObject("mdn").getBoolean("signed")).isTrue();
+
+        // Altered on the way: the decryption or the signature fails, and the MDN says which.
+        contosoSends("SHA2256", "AES256", "SHA2256", true, false);
+        var good = as2Encode("as2-contoso", "Contoso", "Fabrikam Inc", payload);
+        byte[] altered = good.body().clone();
+        altered[altered.length / 2] ^= 0x55;
+        var alteredAnswer = as2Decode("as2-fabrikam", good, altered);
+        assertThat(alteredAnswer.status()).as(alteredAnswer.body()).isEqualTo(400);
+        assertThat(alteredAnswer.json().getString("disposition")).contains("processed/error: ");
+
+        // No agreement between the names, or no names: the caller's mistake, no MDN.
+        assertError(record(api.send(java.net.http.HttpRequest.newBuilder(api.uri(
+                "integrationAccounts/as2-fabrikam/as2/decode")).header("AS2-From", "Northwind")
+                .header("AS2-To", "Fabrikam Inc").header("Message-ID", "<1@northwind>")
+                .header("Content-Type", "application/pkcs7-mime; smime-type=enveloped-data")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(good.body())))), 404, "AgreementNotFound");
+        assertError(record(api.send(java.net.http.HttpRequest.newBuilder(api.uri(
+                "integrationAccounts/as2-fabrikam/as2/decode")).header("AS2-From", "Contoso")
+                .header("Content-Type", "application/pkcs7-mime")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(good.body())))), 400, "InvalidRequestContent");
+        assertError(record(api.send(java.net.http.HttpRequest.newBuilder(api.uri(
+                "integrationAccounts/as2-contoso/as2/encode?as2From=Contoso&as2To=Northwind"))
+                .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.ofString("x")))),
+                404, "AgreementNotFound");
+    }
+
+    /** The names a list answers, following its nextLinks. */
+    private List<String> names(String path) {
+        List<String> names = new ArrayList<>();
+        var page = record(api.get(path));
+        while (true) {
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            page.json().getJsonArray("value").getValuesAs(JsonObject.class).forEach(o -> names.add(o.getString("name")));
+            if (!page.json().containsKey("nextLink")) {
+                return names;
+            }
+            page = api.getAbsolute(page.json().getString("nextLink"));
+        }
+    }
+
     // ---- certificates ---------------------------------------------------------------------------
 
     @Test

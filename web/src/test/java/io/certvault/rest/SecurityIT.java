@@ -358,19 +358,38 @@ class SecurityIT {
         return new ApiClient.Reply(reply.statusCode(), new String(reply.body(), StandardCharsets.ISO_8859_1));
     }
 
+    private static String partner(String as2Name) {
+        return "{\"properties\": {\"content\": {\"b2b\": {\"businessIdentities\": [{\"qualifier\": "
+                + "\"AS2Identity\", \"value\": \"" + as2Name + "\"}]}}}}";
+    }
+
+    /** An agreement that names no certificate: nothing signed, encrypted or asked for. */
+    private static final String UNSECURED_AGREEMENT = "{\"properties\": {\"agreementType\": \"AS2\", "
+            + "\"hostPartner\": \"contoso\", \"guestPartner\": \"fabrikam\", "
+            + "\"hostIdentity\": {\"qualifier\": \"AS2Identity\", \"value\": \"Contoso\"}, "
+            + "\"guestIdentity\": {\"qualifier\": \"AS2Identity\", \"value\": \"Fabrikam\"}, \"content\": {\"aS2\": {"
+            + "\"sendAgreement\": {\"protocolSettings\": {\"validationSettings\": {\"signMessage\": false, "
+            + "\"encryptMessage\": false}, \"mdnSettings\": {\"needMDN\": false}}}, "
+            + "\"receiveAgreement\": {\"protocolSettings\": {\"validationSettings\": {\"signMessage\": false, "
+            + "\"encryptMessage\": false}, \"mdnSettings\": {\"signMDN\": false}}}}}}}";
+
     /** The operations of the matrix; each must answer 2xx when allowed and 403 AuthorizationFailed when not. */
     private Map<String, Function<ApiClient, List<ApiClient.Reply>>> operations() {
         KeyPair partner = TestCertificates.rsa(2048);
         Map<String, Function<ApiClient, List<ApiClient.Reply>>> all = new LinkedHashMap<>();
         all.put("read", c -> List.of(c.get("integrationAccounts/matrix"),
-                c.get("integrationAccounts/matrix/certificates"), c.get("integrationAccounts/matrix/partners")));
+                c.get("integrationAccounts/matrix/certificates"), c.get("integrationAccounts/matrix/partners"),
+                c.get("integrationAccounts/matrix/agreements")));
         // Vaults serve every account: whoever may read somewhere sees their keys' public facts.
         all.put("read vaults", c -> List.of(c.get("vaults"), c.get("vaults/default/keys")));
         all.put("write", c -> List.of(c.put("integrationAccounts/matrix", "{\"location\":\"here\"}"),
                 c.put("integrationAccounts/matrix/certificates/partner", certificate(partner, null)),
                 c.delete("integrationAccounts/matrix/certificates/partner"),
-                c.put("integrationAccounts/matrix/partners/fabrikam", "{\"properties\": {\"content\": {\"b2b\": "
-                        + "{\"businessIdentities\": [{\"qualifier\": \"AS2Identity\", \"value\": \"Fabrikam\"}]}}}}"),
+                c.put("integrationAccounts/matrix/partners/fabrikam", partner("Fabrikam")),
+                c.put("integrationAccounts/matrix/partners/contoso", partner("Contoso")),
+                c.put("integrationAccounts/matrix/agreements/fabrikam", UNSECURED_AGREEMENT),
+                c.delete("integrationAccounts/matrix/agreements/fabrikam"),
+                c.delete("integrationAccounts/matrix/partners/contoso"),
                 c.delete("integrationAccounts/matrix/partners/fabrikam")));
         all.put("use keys", c -> List.of(encode(c)));
         all.put("manage keys", c -> List.of(c.post("vaults/default/keys/spare/create",

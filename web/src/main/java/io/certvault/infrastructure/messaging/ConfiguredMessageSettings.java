@@ -69,4 +69,9 @@ public class ConfiguredMessageSettings implements MessageSettings {
     public java.time.Duration keyCacheTime() {
         return keyCacheTime;
     }
+
+    @Override
+    public java.time.Duration expiryWarning() {
+        return config.expiryWarning();
+    }
 }

@@ -244,6 +244,26 @@ public class Database {
     }
 
     /**
+     * {@link #writing} for a delete, flushed so that a row still referring to the deleted one (a foreign key,
+     * written by a concurrent request after the service looked) answers {@code inUse}.
+     */
+    public <T> T removing(Function<EntityManager, T> delete, Supplier<? extends RuntimeException> inUse) {
+        try {
+            return writing(manager -> {
+                T result = delete.apply(manager);
+                manager.flush();
+                return result;
+            });
+        } catch (PersistenceException e) {
+            String state = sqlState(e);
+            if ("23503".equals(state) || "23504".equals(state)) {
+                throw inUse.get();
+            }
+            throw conflict(e);
+        }
+    }
+
+    /**
      * Stores an entity in the transaction: a new one is persisted (so that it, not a copy, gets its first
      * version), one read in this transaction is already managed, one read earlier is merged (its version is
      * checked against the row's then).

@@ -91,11 +91,11 @@ public class JpaCertificateRepository implements CertificateRepository {
     @Override
     public boolean delete(String accountName, String name) {
         // Removed as an entity, so that its version is checked: a change made meanwhile is not deleted unseen.
-        return database.writing(manager -> find(accountName, name).map(certificate -> {
+        return database.removing(manager -> find(accountName, name).map(certificate -> {
             manager.remove(manager.contains(certificate) ? certificate : manager.merge(certificate));
-            manager.flush();
             return true;
-        }).orElse(false));
+        }).orElse(false), () -> new CertvaultException(ErrorCode.CERTIFICATE_IN_USE, "An agreement that uses "
+                + "certificate '" + name + "' was written at the same time: read the agreements and try again."));
     }
 
     @Override

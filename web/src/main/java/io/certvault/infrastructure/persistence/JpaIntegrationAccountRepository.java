@@ -44,6 +44,9 @@ public class JpaIntegrationAccountRepository implements IntegrationAccountReposi
             if (account == null) {
                 return false;
             }
+            // Agreements first: they refer to the certificates and partners that go with the account.
+            manager.createQuery("DELETE FROM Agreement a WHERE a.accountName = :account")
+                    .setParameter("account", name).executeUpdate();
             manager.createQuery("DELETE FROM Certificate c WHERE c.accountName = :account")
                     .setParameter("account", name).executeUpdate();
             manager.remove(account);

@@ -70,11 +70,12 @@ public class JpaPartnerRepository implements PartnerRepository {
 
     @Override
     public boolean delete(String accountName, String name) {
-        return database.writing(manager -> {
+        return database.removing(manager -> {
             // find joins this transaction, so what it returns is managed here.
             Optional<Partner> partner = find(accountName, name);
             partner.ifPresent(manager::remove);
             return partner.isPresent();
-        });
+        }, () -> new CertvaultException(ErrorCode.PARTNER_IN_USE, "An agreement with partner '" + name
+                + "' was written at the same time: read the agreements and try again."));
     }
 }

@@ -46,6 +46,8 @@ class UseCaseTransactionTest {
         accounts.database = database;
         certificates = new JpaCertificateRepository();
         certificates.database = database;
+        JpaAgreementRepository agreements = new JpaAgreementRepository();
+        agreements.database = database;
         audit.trail = new JpaAuditTrail();
         audit.trail.database = database;
         JpaUnitOfWork unitOfWork = new JpaUnitOfWork();
@@ -53,7 +55,8 @@ class UseCaseTransactionTest {
         Caller admin = new Caller("tester", List.of(new Grant(Role.ADMIN, Scope.GLOBAL)), "192.0.2.1");
         Guard guard = new Guard(() -> admin, audit, unitOfWork);
         new IntegrationAccountService(accounts, guard).put("contoso", null, null, null);
-        certificateService = new CertificateService(accounts, certificates, TestCallers.keys(InMemoryVault.registry(), guard), guard);
+        certificateService = new CertificateService(accounts, certificates, agreements,
+                TestCallers.keys(InMemoryVault.registry(), guard), guard);
     }
 
     @AfterEach

@@ -1,0 +1,151 @@
+package io.certvault.domain;
+
+/**
+ * {@code properties.content.aS2} of an AS2 agreement, with Azure's names (Microsoft.Logic 2019-05-01): the
+ * settings for what the host receives from the guest and for what it sends to the guest. The API reads and
+ * answers these records as they are; a setting a request leaves out is null until {@link #withDefaults} fills
+ * it, so that a stored agreement always shows every setting.
+ */
+public record As2AgreementContent(OneWay receiveAgreement, OneWay sendAgreement) {
+
+    /** The defaults of Azure's portal: signed and encrypted, SHA-256 and AES-256, a signed MDN requested. */
+    public As2AgreementContent withDefaults(Identity host, Identity guest) {
+        return new As2AgreementContent(OneWay.filled(receiveAgreement, guest, host),
+                OneWay.filled(sendAgreement, host, guest));
+    }
+
+    /** One direction: who sends, who receives, and how. */
+    public record OneWay(Identity senderBusinessIdentity, Identity receiverBusinessIdentity,
+            ProtocolSettings protocolSettings) {
+
+        static OneWay filled(OneWay given, Identity sender, Identity receiver) {
+            OneWay g = given == null ? new OneWay(null, null, null) : given;
+            return new OneWay(or(g.senderBusinessIdentity, sender), or(g.receiverBusinessIdentity, receiver),
+                    ProtocolSettings.filled(g.protocolSettings));
+        }
+    }
+
+    public record Identity(String qualifier, String value) {
+        public static Identity of(BusinessIdentity identity) {
+            return new Identity(identity.qualifier(), identity.value());
+        }
+
+        public BusinessIdentity toBusinessIdentity() {
+            return new BusinessIdentity(qualifier, value);
+        }
+    }
+
+    public record ProtocolSettings(ConnectionSettings messageConnectionSettings,
+            ConnectionSettings acknowledgementConnectionSettings, MdnSettings mdnSettings,
+            SecuritySettings securitySettings, ValidationSettings validationSettings,
+            EnvelopeSettings envelopeSettings, ErrorSettings errorSettings) {
+
+        static ProtocolSettings filled(ProtocolSettings given) {
+            ProtocolSettings g = given == null ? new ProtocolSettings(null, null, null, null, null, null, null) : given;
+            return new ProtocolSettings(ConnectionSettings.filled(g.messageConnectionSettings, true),
+                    ConnectionSettings.filled(g.acknowledgementConnectionSettings, false),
+                    MdnSettings.filled(g.mdnSettings), SecuritySettings.filled(g.securitySettings),
+                    ValidationSettings.filled(g.validationSettings), EnvelopeSettings.filled(g.envelopeSettings),
+                    ErrorSettings.filled(g.errorSettings));
+        }
+    }
+
+    /** HTTP behaviour towards the partner; Azure keeps the message connection alive and the MDN one not. */
+    public record ConnectionSettings(Boolean ignoreCertificateNameMismatch, Boolean keepHttpConnectionAlive,
+            Boolean supportHttpStatusCodeContinue, Boolean unfoldHttpHeaders) {
+
+        static ConnectionSettings filled(ConnectionSettings given, boolean forMessages) {
+            ConnectionSettings g = given == null ? new ConnectionSettings(null, null, null, null) : given;
+            return new ConnectionSettings(or(g.ignoreCertificateNameMismatch, false),
+                    or(g.keepHttpConnectionAlive, forMessages), or(g.supportHttpStatusCodeContinue, forMessages),
+                    or(g.unfoldHttpHeaders, forMessages));
+        }
+    }
+
+    /** Values of {@code micHashingAlgorithm}. */
+    public static final java.util.List<String> MIC_ALGORITHMS = java.util.List.of("MD5", "SHA1", "SHA2256", "SHA2384",
+            "SHA2512", "None");
+
+    public record MdnSettings(Boolean needMDN, Boolean signMDN, Boolean sendMDNAsynchronously,
+            String receiptDeliveryUrl, String dispositionNotificationTo, Boolean signOutboundMDNIfOptional,
+            String mdnText, Boolean sendInboundMDNToMessageBox, String micHashingAlgorithm) {
+
+        static MdnSettings filled(MdnSettings given) {
+            MdnSettings g = given == null ? new MdnSettings(null, null, null, null, null, null, null, null, null)
+                    : given;
+            return new MdnSettings(or(g.needMDN, true), or(g.signMDN, true), or(g.sendMDNAsynchronously, false),
+                    g.receiptDeliveryUrl, g.dispositionNotificationTo, or(g.signOutboundMDNIfOptional, false),
+                    g.mdnText, or(g.sendInboundMDNToMessageBox, true), or(g.micHashingAlgorithm, "SHA2256"));
+        }
+    }
+
+    /** Values of {@code sha2AlgorithmFormat}: how a SHA-2 MIC algorithm is spelled in what Certvault sends. */
+    public static final java.util.List<String> SHA2_FORMATS = java.util.List.of("NotSpecified", "Sha2",
+            "ShaHashSize", "ShaHyphenHashSize", "Sha2UnderscoreHashSize");
+
+    /**
+     * The certificates: on the send side the host's private certificate that signs and the guest's that
+     * encrypts; on the receive side the guest's that verifies and the host's private certificate that decrypts.
+     */
+    public record SecuritySettings(String signingCertificateName, String encryptionCertificateName,
+            Boolean overrideGroupSigningCertificate, Boolean enableNRRForInboundEncodedMessages,
+            Boolean enableNRRForInboundDecodedMessages, Boolean enableNRRForOutboundMDN,
+            Boolean enableNRRForOutboundEncodedMessages, Boolean enableNRRForOutboundDecodedMessages,
+            Boolean enableNRRForInboundMDN, String sha2AlgorithmFormat) {
+
+        static SecuritySettings filled(SecuritySettings given) {
+            SecuritySettings g = given == null
+                    ? new SecuritySettings(null, null, null, null, null, null, null, null, null, null) : given;
+            return new SecuritySettings(g.signingCertificateName, g.encryptionCertificateName,
+                    or(g.overrideGroupSigningCertificate, false), or(g.enableNRRForInboundEncodedMessages, false),
+                    or(g.enableNRRForInboundDecodedMessages, false), or(g.enableNRRForOutboundMDN, false),
+                    or(g.enableNRRForOutboundEncodedMessages, false), or(g.enableNRRForOutboundDecodedMessages, false),
+                    or(g.enableNRRForInboundMDN, false), or(g.sha2AlgorithmFormat, "ShaHyphenHashSize"));
+        }
+    }
+
+    /** Values of {@code encryptionAlgorithm} and {@code signingAlgorithm}, as Azure names them. */
+    public static final java.util.List<String> ENCRYPTION_ALGORITHMS = java.util.List.of("DES3", "RC2", "AES128",
+            "AES192", "AES256");
+    public static final java.util.List<String> SIGNING_ALGORITHMS = java.util.List.of("Default", "SHA1", "SHA2256",
+            "SHA2384", "SHA2512");
+
+    public record ValidationSettings(Boolean overrideMessageProperties, Boolean encryptMessage, Boolean signMessage,
+            Boolean compressMessage, Boolean checkDuplicateMessage, Integer interchangeDuplicatesValidityDays,
+            Boolean checkCertificateRevocationListOnSend, Boolean checkCertificateRevocationListOnReceive,
+            String encryptionAlgorithm, String signingAlgorithm) {
+
+        static ValidationSettings filled(ValidationSettings given) {
+            ValidationSettings g = given == null
+                    ? new ValidationSettings(null, null, null, null, null, null, null, null, null, null) : given;
+            return new ValidationSettings(or(g.overrideMessageProperties, false), or(g.encryptMessage, true),
+                    or(g.signMessage, true), or(g.compressMessage, false), or(g.checkDuplicateMessage, false),
+                    or(g.interchangeDuplicatesValidityDays, 5), or(g.checkCertificateRevocationListOnSend, false),
+                    or(g.checkCertificateRevocationListOnReceive, false), or(g.encryptionAlgorithm, "AES256"),
+                    or(g.signingAlgorithm, "SHA2256"));
+        }
+    }
+
+    public record EnvelopeSettings(String messageContentType, Boolean transmitFileNameInMimeHeader,
+            String fileNameTemplate, Boolean suspendMessageOnFileNameGenerationError, Boolean autogenerateFileName) {
+
+        static EnvelopeSettings filled(EnvelopeSettings given) {
+            EnvelopeSettings g = given == null ? new EnvelopeSettings(null, null, null, null, null) : given;
+            return new EnvelopeSettings(or(g.messageContentType, "text/plain"),
+                    or(g.transmitFileNameInMimeHeader, false), or(g.fileNameTemplate, "%FILE().ReceivedFileName%"),
+                    or(g.suspendMessageOnFileNameGenerationError, true), or(g.autogenerateFileName, false));
+        }
+    }
+
+    public record ErrorSettings(Boolean suspendDuplicateMessage, Boolean resendIfMDNNotReceived) {
+
+        static ErrorSettings filled(ErrorSettings given) {
+            ErrorSettings g = given == null ? new ErrorSettings(null, null) : given;
+            return new ErrorSettings(or(g.suspendDuplicateMessage, false), or(g.resendIfMDNNotReceived, false));
+        }
+    }
+
+    private static <T> T or(T given, T otherwise) {
+        return given != null ? given : otherwise;
+    }
+}

@@ -747,6 +747,71 @@ class CertvaultApiIT {
                 404, "AgreementNotFound");
     }
 
+    @Test
+    void as2LibSendsToCertvaultAndOpensWhatCertvaultSendsForEveryAlgorithm() throws Exception {
+        messagingAccount("interop");
+        KeyPair libKey = TestCertificates.rsa(2048);
+        X509Certificate libCertificate = TestCertificates.selfSigned(libKey, "as2-lib peer");
+        X509Certificate ours = io.certvault.pki.CertificateParser.parse(api.get(
+                "integrationAccounts/interop/certificates/rsa").json().getJsonObject("properties")
+                .getString("publicCertificate"));
+        assertThat(putCertificate("interop", "as2lib", TestCertificates.base64(libCertificate), null).status())
+                .isEqualTo(201);
+        String partners = "integrationAccounts/interop/partners/";
+        assertThat(record(api.put(partners + "contoso", partnerBody("AS2Identity", "Contoso"))).status())
+                .isEqualTo(201);
+        assertThat(record(api.put(partners + "as2lib", partnerBody("AS2Identity", "AS2LIB"))).status())
+                .isEqualTo(201);
+        byte[] payload = "UNB+UNOC:3+AS2LIB+CONTOSO+261207:1200+1'UNH+1+ORDERS:D:96A:UN'\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String[] digests = {"SHA1", "SHA2256", "SHA2384", "SHA2512"};
+        String[] micalgs = {"sha1", "sha-256", "sha384", "SHA-512"};
+        String[] encryptions = {"DES3", "AES128", "AES192", "AES256"};
+
+        try (As2LibPeer peer = new As2LibPeer("AS2LIB", libKey, libCertificate, api,
+                "integrationAccounts/interop/as2/decode")) {
+            for (int i = 0; i < digests.length; i++) {
+                String at = "properties.content.aS2.sendAgreement.protocolSettings.";
+                JsonObject agreement = agreementBody("contoso", "Contoso", "as2lib", "AS2LIB", "rsa", "as2lib",
+                        "as2lib", "rsa");
+                agreement = with(agreement, at + "validationSettings.signingAlgorithm", Json.createValue(digests[i]));
+                agreement = with(agreement, at + "validationSettings.encryptionAlgorithm",
+                        Json.createValue(encryptions[i]));
+                agreement = with(agreement, at + "validationSettings.compressMessage",
+                        i == 2 ? jakarta.json.JsonValue.TRUE : jakarta.json.JsonValue.FALSE);
+                agreement = with(agreement, at + "mdnSettings.micHashingAlgorithm", Json.createValue(digests[i]));
+                var saved = record(api.put("integrationAccounts/interop/agreements/as2lib", agreement));
+                assertThat(saved.status()).as(saved.body()).isIn(200, 201);
+
+                // as2-lib sends; Certvault opens it and answers a signed MDN, whose signature and MIC as2-lib checks.
+                var sent = peer.send("Contoso", ours, payload, As2LibPeer.digest(digests[i]),
+                        As2LibPeer.CRYPTS.get(i), micalgs[i], i == 1);
+                assertThat(sent.response().hasException()).as(digests[i] + "/" + encryptions[i] + ": "
+                        + sent.response().getAsString()).isFalse();
+                assertThat(sent.response().getMDNDisposition()).as(sent.response().getAsString())
+                        .endsWith("processed");
+                assertThat(sent.micMismatch()).as("as2-lib's MIC check").isNull();
+                assertThat(sent.micMatched()).as("as2-lib's MIC check").isNotNull();
+                JsonObject decoded = peer.lastDecode.get();
+                assertThat(decoded.getString("signedBy")).isEqualTo("as2lib");
+                assertThat(decoded.getString("decryptedWith")).isEqualTo("rsa");
+                assertThat(decoded.getBoolean("decompressed")).isEqualTo(i == 1);
+                assertThat(Base64.getDecoder().decode(decoded.getJsonObject("payload").getString("content")))
+                        .isEqualTo(payload);
+
+                // Certvault encodes; as2-lib decrypts, verifies and computes the MIC Certvault said to expect.
+                var encoded = as2Encode("interop", "Contoso", "AS2LIB",
+                        new String(payload, java.nio.charset.StandardCharsets.US_ASCII));
+                var opened = peer.open(encoded.headers().firstValue("Content-Type").orElseThrow(), encoded.body(),
+                        ours, As2LibPeer::digest, digests[i]);
+                assertThat(opened.payload()).as(digests[i] + "/" + encryptions[i]).isEqualTo(payload);
+                assertThat(opened.contentType()).startsWith("application/edi-x12");
+                assertThat(opened.mic().split(",")[0]).as("the MIC as2-lib computes")
+                        .isEqualTo(encoded.headers().firstValue("X-Certvault-MIC").orElseThrow().split(",")[0]);
+            }
+        }
+    }
+
     /** The names a list answers, following its nextLinks. */
     private List<String> names(String path) {
         List<String> names = new ArrayList<>();

@@ -1,0 +1,185 @@
+package io.certvault.rest;
+
+import com.helger.as2lib.client.AS2Client;
+import com.helger.as2lib.client.AS2ClientRequest;
+import com.helger.as2lib.client.AS2ClientResponse;
+import com.helger.as2lib.client.AS2ClientSettings;
+import com.helger.as2lib.crypto.BCCryptoHelper;
+import com.helger.as2lib.crypto.ECompressionType;
+import com.helger.as2lib.crypto.ECryptoAlgorithmCrypt;
+import com.helger.as2lib.crypto.ECryptoAlgorithmSign;
+import com.helger.as2lib.crypto.IMICMatchingHandler;
+import com.helger.as2lib.crypto.MIC;
+import com.helger.as2lib.message.IMessage;
+import com.helger.as2lib.processor.sender.AS2SenderModule;
+import com.helger.as2lib.util.AS2ResourceHelper;
+import com.helger.security.keystore.EKeyStoreType;
+import com.sun.net.httpserver.HttpServer;
+import jakarta.json.JsonObject;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeBodyPart;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpRequest;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * A trading partner running as2-lib (com.helger.as2, an independent AS2 implementation): its client sends to
+ * Certvault through a relay that hands each message to {@code as2/decode} and answers the MDN decode made, as an
+ * AS2 gateway in front of Certvault would; its crypto helper opens what {@code as2/encode} made.
+ */
+final class As2LibPeer implements AutoCloseable {
+    private static final String PASSWORD = "interop";
+    /** Headers a relay does not pass on: the HTTP client sets them itself. */
+    private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect",
+            "upgrade", "transfer-encoding", "keep-alive", "te");
+
+    private final String as2Name;
+    private final KeyPair key;
+    private final X509Certificate certificate;
+    private final HttpServer relay;
+    /** What as2/decode answered for the last message the relay passed on. */
+    final AtomicReference<JsonObject> lastDecode = new AtomicReference<>();
+
+    /** A peer with its own key, relaying to {@code decodePath} through {@code api}. */
+    As2LibPeer(String as2Name, KeyPair key, X509Certificate certificate, ApiClient api, String decodePath)
+            throws IOException {
+        this.as2Name = as2Name;
+        this.key = key;
+        this.certificate = certificate;
+        relay = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        relay.createContext("/as2", exchange -> {
+            try (exchange) {
+                var request = HttpRequest.newBuilder(api.uri(decodePath));
+                exchange.getRequestHeaders().forEach((name, values) -> {
+                    if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                        values.forEach(value -> request.header(name, value));
+                    }
+                });
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                ApiClient.Reply decoded = api.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+                JsonObject answer = decoded.json();
+                lastDecode.set(answer);
+                JsonObject mdn = answer.getJsonObject("mdn");
+                if (mdn == null) {
+                    exchange.sendResponseHeaders(decoded.status(), -1);
+                    return;
+                }
+                mdn.getJsonObject("headers").forEach((name, value) -> exchange.getResponseHeaders()
+                        .add(name, ((jakarta.json.JsonString) value).getString()));
+                byte[] content = Base64.getDecoder().decode(mdn.getString("content"));
+                exchange.sendResponseHeaders(200, content.length);
+                exchange.getResponseBody().write(content);
+            }
+        });
+        relay.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + relay.getAddress().getPort() + "/as2";
+    }
+
+    /** What the MIC check of as2-lib's sender found: the MIC returned, or why it did not match. */
+    record Sent(AS2ClientResponse response, String micMatched, String micMismatch) {
+    }
+
+    /** Sends a payload signed, encrypted (and maybe compressed) to the partner {@code to}, asking for a signed MDN. */
+    Sent send(String to, X509Certificate toCertificate, byte[] payload, ECryptoAlgorithmSign sign,
+            ECryptoAlgorithmCrypt crypt, String micalg, boolean compress) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("me", key.getPrivate(), PASSWORD.toCharArray(), new X509Certificate[] {certificate});
+        store.setCertificateEntry("partner", toCertificate);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        store.store(bytes, PASSWORD.toCharArray());
+
+        AS2ClientSettings settings = new AS2ClientSettings();
+        settings.setKeyStore(EKeyStoreType.PKCS12, bytes.toByteArray(), PASSWORD);
+        settings.setSaveKeyStoreChangesToFile(false);
+        settings.setSenderData(as2Name, "as2@" + as2Name.toLowerCase(Locale.ROOT) + ".example", "me");
+        settings.setReceiverData(to, "partner", url());
+        settings.setReceiverCertificate(toCertificate);
+        settings.setPartnershipName(as2Name + "-" + to);
+        settings.setEncryptAndSign(crypt, sign);
+        if (compress) {
+            settings.setCompress(ECompressionType.ZLIB, true);
+        }
+        settings.setMDNRequested(true);
+        settings.setMDNOptions("signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, "
+                + micalg);
+        settings.setRetryCount(0);
+
+        AtomicReference<String> matched = new AtomicReference<>();
+        AtomicReference<String> mismatch = new AtomicReference<>();
+        AS2Client client = new AS2Client().setAS2SenderModuleFactory(() -> new AS2SenderModule()
+                .setMICMatchingHandler(new IMICMatchingHandler() {
+                    @Override
+                    public void onMICMatch(IMessage message, String mic) {
+                        matched.set(mic);
+                    }
+
+                    @Override
+                    public void onMICMismatch(IMessage message, String original, String returned) {
+                        mismatch.set("sent " + original + ", returned " + returned);
+                    }
+                }));
+        AS2ClientRequest request = new AS2ClientRequest("interop").setData(payload)
+                .setContentType("application/edi-x12");
+        return new Sent(client.sendSynchronous(settings, request), matched.get(), mismatch.get());
+    }
+
+    /** A message as2/encode made, opened by as2-lib: the payload, and the MIC as2-lib computes over what was signed. */
+    record Opened(byte[] payload, String contentType, String mic) {
+    }
+
+    Opened open(String contentType, byte[] body, X509Certificate senderCertificate,
+            Function<String, ECryptoAlgorithmSign> micAlgorithm, String micalg) throws Exception {
+        BCCryptoHelper crypto = new BCCryptoHelper();
+        InternetHeaders headers = new InternetHeaders();
+        headers.addHeader("Content-Type", contentType);
+        MimeBodyPart part = new MimeBodyPart(headers, body);
+        try (AS2ResourceHelper resources = new AS2ResourceHelper()) {
+            if (crypto.isEncrypted(part)) {
+                part = crypto.decrypt(part, certificate, key.getPrivate(), false, resources);
+            }
+            MimeBodyPart signed = part;
+            // As as2-lib's receiver does: the MIC over the signed content, its headers included.
+            var parts = (jakarta.mail.internet.MimeMultipart) signed.getContent();
+            MIC mic = crypto.calculateMIC((MimeBodyPart) parts.getBodyPart(0), micAlgorithm.apply(micalg), true);
+            MimeBodyPart content = crypto.verify(signed, senderCertificate, false, false, null, resources);
+            if (content.getContentType().toLowerCase(Locale.ROOT).contains("compressed-data")) {
+                var compressed = new org.bouncycastle.mail.smime.SMIMECompressed(content);
+                content = new MimeBodyPart(new java.io.ByteArrayInputStream(compressed.getContent(
+                        new org.bouncycastle.cms.jcajce.ZlibExpanderProvider())));
+            }
+            return new Opened(content.getInputStream().readAllBytes(), content.getContentType(), mic.getAsAS2String());
+        }
+    }
+
+    static ECryptoAlgorithmSign digest(String azureName) {
+        return switch (azureName) {
+            case "SHA1" -> ECryptoAlgorithmSign.DIGEST_SHA_1;
+            case "SHA2384" -> ECryptoAlgorithmSign.DIGEST_SHA_384;
+            case "SHA2512" -> ECryptoAlgorithmSign.DIGEST_SHA_512;
+            default -> ECryptoAlgorithmSign.DIGEST_SHA_256;
+        };
+    }
+
+    static final List<ECryptoAlgorithmCrypt> CRYPTS = List.of(ECryptoAlgorithmCrypt.CRYPT_3DES,
+            ECryptoAlgorithmCrypt.CRYPT_AES128_CBC, ECryptoAlgorithmCrypt.CRYPT_AES192_CBC,
+            ECryptoAlgorithmCrypt.CRYPT_AES256_CBC);
+
+    @Override
+    public void close() {
+        relay.stop(0);
+    }
+}

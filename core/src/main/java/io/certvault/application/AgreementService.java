@@ -134,6 +134,18 @@ public class AgreementService {
         return agreements.list(accountName, hostPartner, guestPartner, afterName, Paging.top(top));
     }
 
+    /** The names of the account's agreements that use the certificate, for showing what refers to it. */
+    public List<String> usingCertificate(String accountName, String certificateName) {
+        readAccount(accountName);
+        return agreements.usingCertificate(accountName, certificateName);
+    }
+
+    /** The account's agreements in which the partner is host or guest. */
+    public List<Agreement> withPartner(String accountName, String partnerName) {
+        readAccount(accountName);
+        return agreements.withPartner(accountName, partnerName);
+    }
+
     /** False when there was no such agreement. */
     public boolean delete(String accountName, String name, Precondition precondition) {
         return guard.change("agreements/delete", Permission.WRITE, AuditTarget.agreement(accountName, name), () -> {

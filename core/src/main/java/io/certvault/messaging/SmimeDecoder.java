@@ -167,6 +167,8 @@ public final class SmimeDecoder {
     private String decryptedWith;
     private String mic;
     private MicAlgorithm micAlgorithm;
+    /** The MIC of an unsigned message: over the decrypted entity, headers included (RFC 4130 7.3.1). */
+    private java.security.MessageDigest unsignedMic;
     private boolean decompressed;
     /** Whether content was decrypted with authenticated encryption, whose failures mean altered content. */
     private boolean authenticated;
@@ -218,6 +220,9 @@ public final class SmimeDecoder {
                     if (signedBy == null && decryptedWith == null && !decompressed) {
                         throw MimeEntity.malformed("The message is neither signed, encrypted nor compressed: its "
                                 + "Content-Type is " + type.getBaseType() + ".");
+                    }
+                    if (mic == null && unsignedMic != null) {
+                        mic = Base64.getEncoder().encodeToString(unsignedMic.digest()) + ", " + micAlgorithm.rfcName();
                     }
                     return new Result(MimeEntity.headerValue(type), payload, signedBy, decryptedWith, mic, decompressed);
                 }
@@ -343,7 +348,13 @@ public final class SmimeDecoder {
                 policy.check(candidate.name(), certificate, "decrypt");
                 decryptedWith = candidate.name();
                 this.authenticated |= authenticated;
-                return recipient.getContentStream(vaultRecipient).getContentStream();
+                InputStream content = recipient.getContentStream(vaultRecipient).getContentStream();
+                if (micAlgorithm != null && unsignedMic == null) {
+                    // Used only if no signature inside gives the MIC.
+                    unsignedMic = digest(micAlgorithm);
+                    content = new java.security.DigestInputStream(content, unsignedMic);
+                }
+                return content;
             }
         }
         List<String> named = new ArrayList<>();
@@ -388,15 +399,21 @@ public final class SmimeDecoder {
             return;
         }
         try (InputStream in = content.input()) {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance(micAlgorithm.jcaName());
+            java.security.MessageDigest digest = digest(micAlgorithm);
             byte[] buffer = new byte[64 * 1024];
             int count;
             while ((count = in.read(buffer)) != -1) {
                 digest.update(buffer, 0, count);
             }
             mic = Base64.getEncoder().encodeToString(digest.digest()) + ", " + micAlgorithm.rfcName();
+        }
+    }
+
+    private static java.security.MessageDigest digest(MicAlgorithm algorithm) {
+        try {
+            return java.security.MessageDigest.getInstance(algorithm.jcaName());
         } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(micAlgorithm.jcaName() + " is part of every Java platform", e);
+            throw new IllegalStateException(algorithm.jcaName() + " is part of every Java platform", e);
         }
     }
 

@@ -129,6 +129,25 @@ class SmimeRoundTripTest {
     }
 
     @Test
+    void anUnsignedMessageHasItsMicOverTheDecryptedEntityOnBothSides() throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        var encoded = SmimeEncoder.encode(new ByteArrayInputStream("UNB+UNOC:3'".getBytes(StandardCharsets.US_ASCII)),
+                "application/edifact", null, new SmimeEncoder.Encryption(RSA_CERT, ContentEncryption.AES128), false,
+                MicAlgorithm.SHA384, body);
+        assertThat(encoded.mic()).endsWith(", sha-384");
+        try (var decoded = decoder(known()).micIn(MicAlgorithm.SHA384).decode(new ByteArrayInputStream(
+                body.toByteArray()), encoded.contentType(), null)) {
+            assertThat(decoded.signedBy()).isNull();
+            assertThat(decoded.mic()).isEqualTo(encoded.mic());
+        }
+        // Without a MIC asked for, an unsigned message has none.
+        try (var decoded = decoder(known()).decode(new ByteArrayInputStream(body.toByteArray()),
+                encoded.contentType(), null)) {
+            assertThat(decoded.mic()).isNull();
+        }
+    }
+
+    @Test
     void aTamperedSignedMessageIsRefused() throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         var encoded = SmimeEncoder.encode(new ByteArrayInputStream("ISA*00*payload".getBytes(StandardCharsets.US_ASCII)),

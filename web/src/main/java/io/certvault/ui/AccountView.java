@@ -1,7 +1,9 @@
 package io.certvault.ui;
 
+import io.certvault.application.AgreementService;
 import io.certvault.application.CertificateService;
 import io.certvault.application.IntegrationAccountService;
+import io.certvault.application.PartnerService;
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.IntegrationAccount;
@@ -18,11 +20,17 @@ public class AccountView {
     IntegrationAccountService accounts;
     @Inject
     CertificateService certificates;
+    @Inject
+    PartnerService partners;
+    @Inject
+    AgreementService agreements;
 
     private String name;
     private IntegrationAccount account;
     private int certificateCount;
     private int privateCount;
+    private int partnerCount;
+    private int agreementCount;
 
     public String load() {
         try {
@@ -30,6 +38,8 @@ public class AccountView {
             var all = certificates.all(name);
             certificateCount = all.size();
             privateCount = (int) all.stream().filter(Certificate::isPrivate).count();
+            partnerCount = partners.list(name, null, "1000").items().size();
+            agreementCount = agreements.list(name, null, null, null, "1000").items().size();
             return null;
         } catch (CertvaultException e) {
             Ui.error(null, e.getMessage());
@@ -55,5 +65,13 @@ public class AccountView {
 
     public int getPrivateCount() {
         return privateCount;
+    }
+
+    public int getPartnerCount() {
+        return partnerCount;
+    }
+
+    public int getAgreementCount() {
+        return agreementCount;
     }
 }

@@ -1,5 +1,6 @@
 package io.certvault.ui;
 
+import io.certvault.application.AgreementService;
 import io.certvault.application.CertificateService;
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertvaultException;
@@ -25,6 +26,8 @@ public class CertificateView implements Serializable {
     CertificateService certificates;
     @Inject
     CertvaultConfig config;
+    @Inject
+    AgreementService agreements;
 
     private String account;
     private String name;
@@ -32,12 +35,14 @@ public class CertificateView implements Serializable {
     private CertificateDetails details;
     private byte[] der;
     private boolean confirming;
+    private java.util.List<String> usedBy = java.util.List.of();
 
     public String load() {
         try {
             certificate = certificates.get(account, name);
             der = certificate.der();
             details = certificate.details();
+            usedBy = agreements.usingCertificate(account, name);
             return null;
         } catch (CertvaultException e) {
             Ui.error(null, e.getMessage());
@@ -73,7 +78,14 @@ public class CertificateView implements Serializable {
     }
 
     public String delete() {
-        certificates.delete(account, name);
+        try {
+            certificates.delete(account, name);
+        } catch (CertvaultException e) {
+            // CertificateInUse names the agreements; the page stays.
+            Ui.error(null, e.getMessage());
+            confirming = false;
+            return null;
+        }
         Ui.info("Certificate '" + name + "' deleted.");
         return Ui.redirect("certificates", "account", account);
     }
@@ -112,6 +124,15 @@ public class CertificateView implements Serializable {
 
     public boolean isExpiringSoon() {
         return certificate != null && certificate.expiresSoon(Instant.now(), config.expiryWarning());
+    }
+
+    /** The agreements that use the certificate. */
+    public java.util.List<String> getUsedBy() {
+        return usedBy;
+    }
+
+    public String getUsedByText() {
+        return String.join(", ", usedBy);
     }
 
     public boolean isConfirming() {

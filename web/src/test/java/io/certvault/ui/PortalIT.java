@@ -97,6 +97,9 @@ class PortalIT {
     /** Every test starts signed in as the admin, through the sign-in form. */
     @BeforeEach
     void signInAsAdmin() {
+        // Each test answers for its own pages: what an earlier one left in the browser's log (one opens the
+        // favicon as a page, whose image viewer styles itself inline) is not this test's.
+        browser.manage().logs().get(LogType.BROWSER);
         signIn("admin", System.getProperty("certvault.it.admin-password"));
         assertThat(waitFor(By.className("user"), "admin")).isEqualTo("admin");
     }
@@ -320,6 +323,95 @@ class PortalIT {
     }
 
     @Test
+    void partnersAndAnAgreementInThePortalsStepsAndWhatItUsesStays() throws Exception {
+        createAccount("portal-trading");
+        KeyPair ours = TestCertificates.rsa(2048);
+        clickThrough(By.linkText("Vault keys"), By.tagName("h1"), "Vault keys");
+        type(By.id("import:importName"), "portal-trading-key");
+        type(By.id("import:keyFile"), write("trading.key", TestCertificates.pkcs8Pem(ours.getPrivate())).toString());
+        clickThrough(By.id("import:importButton"), By.id("keys"), "portal-trading-key");
+        X509Certificate partner = TestCertificates.selfSigned(TestCertificates.rsa(2048), "fabrikam");
+        Path partnerFile = files.resolve("trading-fabrikam.cer");
+        Files.write(partnerFile, partner.getEncoded());
+        openAddCertificate("portal-trading");
+        type(By.id("add:name"), "fabrikam");
+        type(By.id("add:file"), partnerFile.toString());
+        clickThrough(By.id("add:ok"), By.tagName("main"), "'fabrikam' added");
+        addPrivate("portal-trading", "contoso", write("trading-contoso.pem", TestCertificates.pem(
+                TestCertificates.selfSigned(ours, "contoso"))), "portal-trading-key", By.tagName("main"),
+                "'contoso' added");
+
+        // 1. Partners, from the account's tile: ourselves and the guest, by their business identities.
+        open("account.xhtml?name=portal-trading", "portal-trading");
+        clickThrough(By.id("partners"), By.tagName("h1"), "Partners");
+        for (String[] p : new String[][] {{"contoso", "AS2Identity: Contoso"},
+                {"fabrikam", "AS2Identity: Fabrikam\nZZ: FABRIKAM"}}) {
+            type(By.id("partner:name"), p[0]);
+            element(By.id("partner:identities")).clear();
+            type(By.id("partner:identities"), p[1]);
+            clickThrough(By.id("partner:save"), By.id("globalMessages"), "'" + p[0] + "' added");
+        }
+        assertThat(waitFor(By.id("partners:list"), "fabrikam")).contains("AS2Identity: Fabrikam")
+                .contains("ZZ: FABRIKAM");
+        // An identity another partner has is refused next to the identities.
+        type(By.id("partner:name"), "impostor");
+        element(By.id("partner:identities")).clear();
+        type(By.id("partner:identities"), "AS2Identity: Fabrikam");
+        assertThat(clickThrough(By.id("partner:save"), By.id("partner"), "belongs to partner"))
+                .contains("belongs to partner 'fabrikam'");
+        shot("7-partners");
+
+        // 2. An AS2 agreement: host and guest with their identities, then Receive and Send Settings.
+        open("account.xhtml?name=portal-trading", "portal-trading");
+        clickThrough(By.id("agreements"), By.tagName("h1"), "Agreements");
+        type(By.id("agreement:name"), "contoso-fabrikam");
+        select(By.id("agreement:hostPartner"), "contoso");
+        select(By.id("agreement:hostIdentity"), "Contoso");
+        select(By.id("agreement:guestPartner"), "fabrikam");
+        select(By.id("agreement:guestIdentity"), "Fabrikam");
+        select(By.id("agreement:verificationCertificate"), "fabrikam");
+        select(By.id("agreement:decryptionCertificate"), "contoso");
+        select(By.id("agreement:signingAlgorithm"), "SHA2384");
+        select(By.id("agreement:signingCertificate"), "contoso");
+        select(By.id("agreement:encryptionCertificate"), "fabrikam");
+        // Only private certificates are offered for what signs and decrypts.
+        assertThat(new Select(element(By.id("agreement:signingCertificate"))).getOptions())
+                .extracting(WebElement::getText).containsExactly("None", "contoso");
+        shot("8-add-agreement");
+        assertThat(clickThrough(By.id("agreement:save"), By.id("agreements:list"), "contoso-fabrikam"))
+                .contains("signed SHA2384, encrypted AES256");
+        shot("8-agreements");
+        open("account.xhtml?name=portal-trading", "portal-trading");
+        assertThat(element(By.id("agreementCount")).getText()).isEqualTo("1");
+        assertThat(element(By.id("partnerCount")).getText()).isEqualTo("2");
+
+        // 3. The certificate says which agreements use it, and cannot be deleted while one does.
+        openCertificates("portal-trading");
+        assertThat(clickThrough(By.linkText("fabrikam"), By.id("usedBy"), "contoso-fabrikam"))
+                .isEqualTo("contoso-fabrikam");
+        assertThat(clickThrough(By.id("actions:delete"), By.id("actions"), "Delete certificate"))
+                .contains("contoso-fabrikam");
+        assertThat(clickThrough(By.id("actions:confirmDelete"), By.id("globalMessages"), "used by"))
+                .contains("is used by agreement 'contoso-fabrikam'");
+        assertThat(element(By.id("thumbprint")).getText()).isEqualTo(thumbprint(partner));
+        shot("9-certificate-in-use");
+
+        // 4. Nor can a partner in it; the agreement itself can go, after confirmation.
+        open("partners.xhtml?account=portal-trading", "Partners");
+        assertThat(clickThrough(By.cssSelector("input[title='Delete fabrikam']"), By.id("partners:confirm"),
+                "contoso-fabrikam")).contains("delete them first");
+        assertThat(clickThrough(By.id("partners:confirmDelete"), By.id("globalMessages"), "is in agreement"))
+                .contains("'contoso-fabrikam'");
+        open("agreements.xhtml?account=portal-trading", "Agreements");
+        clickThrough(By.cssSelector("input[title='Delete contoso-fabrikam']"), By.id("agreements:confirm"),
+                "contoso-fabrikam");
+        clickThrough(By.id("agreements:confirmDelete"), By.id("globalMessages"), "'contoso-fabrikam' deleted");
+        open("partners.xhtml?account=portal-trading", "Partners");
+        clickThrough(By.cssSelector("input[title='Delete fabrikam']"), By.id("partners:confirm"), "fabrikam");
+        clickThrough(By.id("partners:confirmDelete"), By.id("globalMessages"), "'fabrikam' deleted");
+    }
+
+    @Test
     void theUploadLimitIsSaidPlainly() throws Exception {
         createAccount("portal-limits");
         Path big = files.resolve("big.cer");
@@ -354,7 +446,11 @@ class PortalIT {
 
     /** Fills in the form for a private certificate, sends it, and waits until the element shows the text. */
     private String addPrivate(String name, Path file, String key, By shows, String text) {
-        openAddCertificate("portal-contoso");
+        return addPrivate("portal-contoso", name, file, key, shows, text);
+    }
+
+    private String addPrivate(String account, String name, Path file, String key, By shows, String text) {
+        openAddCertificate(account);
         type(By.id("add:name"), name);
         select(By.id("add:type"), "private");
         // The vault's keys arrive by Ajax once the type is Private.

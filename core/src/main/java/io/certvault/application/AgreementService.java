@@ -349,6 +349,12 @@ public class AgreementService {
         throw invalid(path + " must be an absolute http or https URL.");
     }
 
+    /** "agreement 'a'" or "agreements 'a', 'b'": what refers to a certificate or partner, for its refusal. */
+    static String named(List<String> agreementNames) {
+        return (agreementNames.size() > 1 ? "agreements '" : "agreement '") + String.join("', '", agreementNames)
+                + "'";
+    }
+
     static CertvaultException identitiesInUse(String accountName, String other, BusinessIdentity host,
             BusinessIdentity guest) {
         return new CertvaultException(ErrorCode.AGREEMENT_IDENTITIES_IN_USE, "Agreement '" + other + "' of "

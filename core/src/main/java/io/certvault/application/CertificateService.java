@@ -182,8 +182,7 @@ public class CertificateService {
                     List<String> users = agreements.usingCertificate(accountName, name);
                     if (!users.isEmpty()) {
                         throw new CertvaultException(ErrorCode.CERTIFICATE_IN_USE, "Certificate '" + name
-                                + "' is used by agreement" + (users.size() > 1 ? "s '" : " '")
-                                + String.join("', '", users) + "': change or delete "
+                                + "' is used by " + AgreementService.named(users) + ": change or delete "
                                 + (users.size() > 1 ? "them" : "it") + " first (a certificate can be replaced "
                                 + "under its name at any time).");
                     }

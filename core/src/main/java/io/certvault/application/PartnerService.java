@@ -126,8 +126,8 @@ public class PartnerService {
     }
 
     private static CertvaultException inUse(String partner, List<String> agreements, String advice) {
-        return new CertvaultException(ErrorCode.PARTNER_IN_USE, "Partner '" + partner + "' is in agreement"
-                + (agreements.size() > 1 ? "s '" : " '") + String.join("', '", agreements) + "': " + advice + ".");
+        return new CertvaultException(ErrorCode.PARTNER_IN_USE, "Partner '" + partner + "' is in "
+                + AgreementService.named(agreements) + ": " + advice + ".");
     }
 
     private void requireAccount(String accountName) {

@@ -87,7 +87,10 @@ class SecurityIT {
         return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("certvault.war")));
     }
 
-    /** Every test has the account 'matrix' with a private certificate 'ours' on the vault key 'matrix-key'. */
+    /**
+     * Every test has the account 'matrix' with a private certificate 'ours' on the vault key 'matrix-key', and an
+     * agreement that signs with it.
+     */
     @BeforeEach
     void clients() throws Exception {
         api = ApiClient.api(deploymentUrl);
@@ -328,6 +331,30 @@ class SecurityIT {
                 .add("key", TestCertificates.pkcs8Pem(pair.getPrivate())).build()).status()).isIn(200, 201);
         assertThat(admin.put("integrationAccounts/matrix/certificates/ours", certificate(pair, "matrix-key"))
                 .status()).isIn(200, 201);
+        // An agreement that signs with 'ours', for AS2 encode.
+        assertThat(admin.put("integrationAccounts/matrix/partners/matrix-host", partner("MatrixHost")).status())
+                .isIn(200, 201);
+        assertThat(admin.put("integrationAccounts/matrix/partners/matrix-guest", partner("MatrixGuest")).status())
+                .isIn(200, 201);
+        assertThat(admin.put("integrationAccounts/matrix/agreements/matrix", SIGNING_AGREEMENT).status())
+                .isIn(200, 201);
+    }
+
+    private static final String SIGNING_AGREEMENT = "{\"properties\": {\"agreementType\": \"AS2\", "
+            + "\"hostPartner\": \"matrix-host\", \"guestPartner\": \"matrix-guest\", "
+            + "\"hostIdentity\": {\"qualifier\": \"AS2Identity\", \"value\": \"MatrixHost\"}, "
+            + "\"guestIdentity\": {\"qualifier\": \"AS2Identity\", \"value\": \"MatrixGuest\"}, "
+            + "\"content\": {\"aS2\": {\"sendAgreement\": {\"protocolSettings\": {\"validationSettings\": "
+            + "{\"encryptMessage\": false}, \"mdnSettings\": {\"needMDN\": false}, \"securitySettings\": "
+            + "{\"signingCertificateName\": \"ours\"}}}, "
+            + "\"receiveAgreement\": {\"protocolSettings\": {\"validationSettings\": {\"signMessage\": false, "
+            + "\"encryptMessage\": false}, \"mdnSettings\": {\"signMDN\": false}}}}}}}";
+
+    private ApiClient.Reply as2Encode(ApiClient client) {
+        var reply = client.sendBytes(HttpRequest.newBuilder(api.resolve(
+                "integrationAccounts/matrix/as2/encode?as2From=MatrixHost&as2To=MatrixGuest"))
+                .header("Content-Type", "application/edi-x12").POST(HttpRequest.BodyPublishers.ofString("UNB+")));
+        return new ApiClient.Reply(reply.statusCode(), new String(reply.body(), StandardCharsets.ISO_8859_1));
     }
 
     private static JsonObject certificate(KeyPair pair, String key) {
@@ -391,7 +418,7 @@ class SecurityIT {
                 c.delete("integrationAccounts/matrix/agreements/fabrikam"),
                 c.delete("integrationAccounts/matrix/partners/contoso"),
                 c.delete("integrationAccounts/matrix/partners/fabrikam")));
-        all.put("use keys", c -> List.of(encode(c)));
+        all.put("use keys", c -> List.of(encode(c), as2Encode(c)));
         all.put("manage keys", c -> List.of(c.post("vaults/default/keys/spare/create",
                 Json.createObjectBuilder().add("kty", "EC").add("crv", "P-256").build()),
                 c.delete("vaults/default/keys/spare")));

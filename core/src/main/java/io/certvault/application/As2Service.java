@@ -117,14 +117,8 @@ public class As2Service {
             throw invalid("The file name must be 1 to 128 printable ASCII characters.");
         }
         var encoded = messages.encode(caller, accountName, payload, payloadType, options);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("AS2-Version", AS2_VERSION);
-        headers.put("AS2-From", quoted(from));
-        headers.put("AS2-To", quoted(to));
-        headers.put("Message-ID", "<" + UUID.randomUUID() + "@" + token(from) + ".certvault>");
-        headers.put("Subject", subject != null ? subject : "AS2 message from " + from + " to " + to);
-        headers.put("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().atZone(ZoneOffset.UTC)));
-        headers.put("MIME-Version", "1.0");
+        Map<String, String> headers = as2Headers(from, to,
+                subject != null ? subject : "AS2 message from " + from + " to " + to);
         headers.put("Content-Type", encoded.contentType());
         if (send.envelopeSettings().transmitFileNameInMimeHeader() && fileName != null && !fileName.isEmpty()) {
             headers.put("Content-Disposition", "attachment; filename=\"" + fileName.replace("\"", "") + "\"");
@@ -277,14 +271,7 @@ public class As2Service {
                 : "The AS2 message " + messageId + " has been received" + (duplicate ? " again (a duplicate)" : "")
                         + " and processed. This does not say that its content was read or understood.";
         var report = DispositionNotification.report(text, REPORTING_UA, host, messageId, mic, disposition);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("AS2-Version", AS2_VERSION);
-        headers.put("AS2-From", quoted(host));
-        headers.put("AS2-To", quoted(guest));
-        headers.put("Message-ID", "<" + UUID.randomUUID() + "@" + token(host) + ".certvault>");
-        headers.put("Subject", "Message Disposition Notification");
-        headers.put("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().atZone(ZoneOffset.UTC)));
-        headers.put("MIME-Version", "1.0");
+        Map<String, String> headers = as2Headers(host, guest, "Message Disposition Notification");
         byte[] body = report.body();
         String contentType = report.contentType();
         if (sign) {
@@ -301,6 +288,19 @@ public class As2Service {
         }
         headers.put("Content-Type", contentType);
         return new Mdn(headers, body, sign, h.get("Receipt-Delivery-Option"));
+    }
+
+    /** The headers every AS2 message and MDN Certvault makes starts with: a new Message-ID from the sender. */
+    private Map<String, String> as2Headers(String from, String to, String subject) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("AS2-Version", AS2_VERSION);
+        headers.put("AS2-From", quoted(from));
+        headers.put("AS2-To", quoted(to));
+        headers.put("Message-ID", "<" + UUID.randomUUID() + "@" + token(from) + ".certvault>");
+        headers.put("Subject", subject);
+        headers.put("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().atZone(ZoneOffset.UTC)));
+        headers.put("MIME-Version", "1.0");
+        return headers;
     }
 
     private Agreement agreement(String accountName, String hostName, String guestName, String hostRole,

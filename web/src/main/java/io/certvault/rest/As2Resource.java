@@ -29,7 +29,6 @@ import java.util.Map;
 @Path("integrationAccounts/{account}/as2")
 @Consumes("*/*")
 public class As2Resource {
-    static final String MIC = "X-Certvault-MIC";
 
     @Inject
     As2Service as2;
@@ -58,7 +57,7 @@ public class As2Resource {
         outbound.headers().forEach(response::header);
         response.header("X-Certvault-Agreement", outbound.agreementName());
         if (outbound.mic() != null) {
-            response.header(MIC, outbound.mic());
+            response.header(MessagesResource.MIC, outbound.mic());
         }
         return response.build();
     }

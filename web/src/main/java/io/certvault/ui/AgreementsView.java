@@ -255,52 +255,191 @@ public class AgreementsView implements Serializable {
         return words.isEmpty() ? "plain" : String.join(", ", words);
     }
 
-    // Getters and setters for the form.
-    public String getAccount() { return account; }
-    public void setAccount(String account) { this.account = account; }
-    public String getEdit() { return edit; }
-    public void setEdit(String edit) { this.edit = edit; }
-    public String getName() { return name; }
-    public void setName(String name) { this.name = name; }
-    public String getHostPartner() { return hostPartner; }
-    public void setHostPartner(String hostPartner) { this.hostPartner = hostPartner; }
-    public String getHostIdentity() { return hostIdentity; }
-    public void setHostIdentity(String hostIdentity) { this.hostIdentity = hostIdentity; }
-    public String getGuestPartner() { return guestPartner; }
-    public void setGuestPartner(String guestPartner) { this.guestPartner = guestPartner; }
-    public String getGuestIdentity() { return guestIdentity; }
-    public void setGuestIdentity(String guestIdentity) { this.guestIdentity = guestIdentity; }
-    public boolean isReceiveSigned() { return receiveSigned; }
-    public void setReceiveSigned(boolean receiveSigned) { this.receiveSigned = receiveSigned; }
-    public boolean isReceiveEncrypted() { return receiveEncrypted; }
-    public void setReceiveEncrypted(boolean receiveEncrypted) { this.receiveEncrypted = receiveEncrypted; }
-    public String getVerificationCertificate() { return verificationCertificate; }
-    public void setVerificationCertificate(String value) { this.verificationCertificate = value; }
-    public String getDecryptionCertificate() { return decryptionCertificate; }
-    public void setDecryptionCertificate(String value) { this.decryptionCertificate = value; }
-    public boolean isReceiveSignMdn() { return receiveSignMdn; }
-    public void setReceiveSignMdn(boolean receiveSignMdn) { this.receiveSignMdn = receiveSignMdn; }
-    public boolean isCheckDuplicates() { return checkDuplicates; }
-    public void setCheckDuplicates(boolean checkDuplicates) { this.checkDuplicates = checkDuplicates; }
-    public boolean isSendSigned() { return sendSigned; }
-    public void setSendSigned(boolean sendSigned) { this.sendSigned = sendSigned; }
-    public boolean isSendEncrypted() { return sendEncrypted; }
-    public void setSendEncrypted(boolean sendEncrypted) { this.sendEncrypted = sendEncrypted; }
-    public boolean isSendCompressed() { return sendCompressed; }
-    public void setSendCompressed(boolean sendCompressed) { this.sendCompressed = sendCompressed; }
-    public String getSigningAlgorithm() { return signingAlgorithm; }
-    public void setSigningAlgorithm(String value) { this.signingAlgorithm = value; }
-    public String getEncryptionAlgorithm() { return encryptionAlgorithm; }
-    public void setEncryptionAlgorithm(String value) { this.encryptionAlgorithm = value; }
-    public String getSigningCertificate() { return signingCertificate; }
-    public void setSigningCertificate(String value) { this.signingCertificate = value; }
-    public String getEncryptionCertificate() { return encryptionCertificate; }
-    public void setEncryptionCertificate(String value) { this.encryptionCertificate = value; }
-    public boolean isNeedMdn() { return needMdn; }
-    public void setNeedMdn(boolean needMdn) { this.needMdn = needMdn; }
-    public boolean isSignMdn() { return signMdn; }
-    public void setSignMdn(boolean signMdn) { this.signMdn = signMdn; }
-    public String getMicAlgorithm() { return micAlgorithm; }
-    public void setMicAlgorithm(String micAlgorithm) { this.micAlgorithm = micAlgorithm; }
-    public String getConfirming() { return confirming; }
+    public String getAccount() {
+        return account;
+    }
+
+    public void setAccount(String account) {
+        this.account = account;
+    }
+
+    public String getEdit() {
+        return edit;
+    }
+
+    public void setEdit(String edit) {
+        this.edit = edit;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getHostPartner() {
+        return hostPartner;
+    }
+
+    public void setHostPartner(String hostPartner) {
+        this.hostPartner = hostPartner;
+    }
+
+    public String getHostIdentity() {
+        return hostIdentity;
+    }
+
+    public void setHostIdentity(String hostIdentity) {
+        this.hostIdentity = hostIdentity;
+    }
+
+    public String getGuestPartner() {
+        return guestPartner;
+    }
+
+    public void setGuestPartner(String guestPartner) {
+        this.guestPartner = guestPartner;
+    }
+
+    public String getGuestIdentity() {
+        return guestIdentity;
+    }
+
+    public void setGuestIdentity(String guestIdentity) {
+        this.guestIdentity = guestIdentity;
+    }
+
+    public boolean isReceiveSigned() {
+        return receiveSigned;
+    }
+
+    public void setReceiveSigned(boolean receiveSigned) {
+        this.receiveSigned = receiveSigned;
+    }
+
+    public boolean isReceiveEncrypted() {
+        return receiveEncrypted;
+    }
+
+    public void setReceiveEncrypted(boolean receiveEncrypted) {
+        this.receiveEncrypted = receiveEncrypted;
+    }
+
+    public String getVerificationCertificate() {
+        return verificationCertificate;
+    }
+
+    public void setVerificationCertificate(String value) {
+        this.verificationCertificate = value;
+    }
+
+    public String getDecryptionCertificate() {
+        return decryptionCertificate;
+    }
+
+    public void setDecryptionCertificate(String value) {
+        this.decryptionCertificate = value;
+    }
+
+    public boolean isReceiveSignMdn() {
+        return receiveSignMdn;
+    }
+
+    public void setReceiveSignMdn(boolean receiveSignMdn) {
+        this.receiveSignMdn = receiveSignMdn;
+    }
+
+    public boolean isCheckDuplicates() {
+        return checkDuplicates;
+    }
+
+    public void setCheckDuplicates(boolean checkDuplicates) {
+        this.checkDuplicates = checkDuplicates;
+    }
+
+    public boolean isSendSigned() {
+        return sendSigned;
+    }
+
+    public void setSendSigned(boolean sendSigned) {
+        this.sendSigned = sendSigned;
+    }
+
+    public boolean isSendEncrypted() {
+        return sendEncrypted;
+    }
+
+    public void setSendEncrypted(boolean sendEncrypted) {
+        this.sendEncrypted = sendEncrypted;
+    }
+
+    public boolean isSendCompressed() {
+        return sendCompressed;
+    }
+
+    public void setSendCompressed(boolean sendCompressed) {
+        this.sendCompressed = sendCompressed;
+    }
+
+    public String getSigningAlgorithm() {
+        return signingAlgorithm;
+    }
+
+    public void setSigningAlgorithm(String value) {
+        this.signingAlgorithm = value;
+    }
+
+    public String getEncryptionAlgorithm() {
+        return encryptionAlgorithm;
+    }
+
+    public void setEncryptionAlgorithm(String value) {
+        this.encryptionAlgorithm = value;
+    }
+
+    public String getSigningCertificate() {
+        return signingCertificate;
+    }
+
+    public void setSigningCertificate(String value) {
+        this.signingCertificate = value;
+    }
+
+    public String getEncryptionCertificate() {
+        return encryptionCertificate;
+    }
+
+    public void setEncryptionCertificate(String value) {
+        this.encryptionCertificate = value;
+    }
+
+    public boolean isNeedMdn() {
+        return needMdn;
+    }
+
+    public void setNeedMdn(boolean needMdn) {
+        this.needMdn = needMdn;
+    }
+
+    public boolean isSignMdn() {
+        return signMdn;
+    }
+
+    public void setSignMdn(boolean signMdn) {
+        this.signMdn = signMdn;
+    }
+
+    public String getMicAlgorithm() {
+        return micAlgorithm;
+    }
+
+    public void setMicAlgorithm(String micAlgorithm) {
+        this.micAlgorithm = micAlgorithm;
+    }
+
+    public String getConfirming() {
+        return confirming;
+    }
 }

@@ -15,6 +15,7 @@ import io.certvault.domain.As2AgreementContent.ValidationSettings;
 import io.certvault.domain.BusinessIdentity;
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertvaultException;
+import io.certvault.domain.Partner;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -67,6 +68,8 @@ public class AgreementsView implements Serializable {
     private String micAlgorithm = "SHA2256";
     private String confirming;
     private transient List<Agreement> rows;
+    private transient List<Partner> partnerList;
+    private transient List<Certificate> certificateList;
 
     public String load() {
         try {
@@ -115,25 +118,41 @@ public class AgreementsView implements Serializable {
         return rows;
     }
 
+    /** The account's partners, read once for the view: the selects read their options several times a render. */
+    private List<Partner> partnerList() {
+        if (partnerList == null) {
+            partnerList = partners.list(account, null, "1000").items();
+        }
+        return partnerList;
+    }
+
+    /** The account's certificates, read once for the view, like the partners. */
+    private List<Certificate> certificateList() {
+        if (certificateList == null) {
+            certificateList = certificates.all(account);
+        }
+        return certificateList;
+    }
+
     public List<String> getPartnerNames() {
-        return partners.list(account, null, "1000").items().stream().map(p -> p.name()).toList();
+        return partnerList().stream().map(Partner::name).toList();
     }
 
     /** The AS2 names of all partners, labelled with their partner; the service checks that one is the partner's. */
     public Map<String, String> getAs2Identities() {
         Map<String, String> names = new java.util.LinkedHashMap<>();
-        partners.list(account, null, "1000").items().forEach(p -> p.businessIdentities().stream()
+        partnerList().forEach(p -> p.businessIdentities().stream()
                 .filter(i -> BusinessIdentity.AS2_IDENTITY.equals(i.qualifier()))
                 .forEach(i -> names.put(p.name() + ": " + i.value(), i.value())));
         return names;
     }
 
     public List<String> getAllCertificates() {
-        return certificates.all(account).stream().map(Certificate::name).toList();
+        return certificateList().stream().map(Certificate::name).toList();
     }
 
     public List<String> getPrivateCertificates() {
-        return certificates.all(account).stream().filter(Certificate::isPrivate).map(Certificate::name).toList();
+        return certificateList().stream().filter(Certificate::isPrivate).map(Certificate::name).toList();
     }
 
     public List<String> getSigningAlgorithms() {

@@ -59,10 +59,13 @@ public class PartnersView implements Serializable {
 
     public List<Row> getRows() {
         if (rows == null) {
+            // The account's agreements once, not once per partner.
+            List<Agreement> all = agreements.list(account, null, null, null, "1000").items();
             rows = partners.list(account, null, "1000").items().stream().map(p -> new Row(p.name(),
                     p.businessIdentities().stream().map(BusinessIdentity::toString)
                             .map(i -> i.replaceFirst(":", ": ")).collect(Collectors.joining(", ")),
-                    agreementNames(p.name()))).toList();
+                    all.stream().filter(a -> a.hostPartner().equals(p.name()) || a.guestPartner().equals(p.name()))
+                            .map(Agreement::name).collect(Collectors.joining(", ")))).toList();
         }
         return rows;
     }

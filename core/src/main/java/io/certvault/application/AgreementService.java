@@ -229,6 +229,22 @@ public class AgreementService {
             throw invalid(path + ".receiverBusinessIdentity must be the " + receiverRole + "'s identity, " + receiver
                     + ".");
         }
+        var endpoint = direction.partnerEndpoint();
+        if (endpoint != null) {
+            if (!senderRole.equals("host")) {
+                throw invalid(path + ".partnerEndpoint belongs to the sendAgreement: where Certvault sends to the "
+                        + "guest.");
+            }
+            if (endpoint.url() == null) {
+                throw invalid(path + ".partnerEndpoint.url is required: the guest's AS2 URL.");
+            }
+            requireHttpUrl(path + ".partnerEndpoint.url", endpoint.url());
+            if (endpoint.connectTimeoutSeconds() < 1 || endpoint.connectTimeoutSeconds() > 600
+                    || endpoint.readTimeoutSeconds() < 1 || endpoint.readTimeoutSeconds() > 3600) {
+                throw invalid(path + ".partnerEndpoint: connectTimeoutSeconds must be 1 to 600 and "
+                        + "readTimeoutSeconds 1 to 3600.");
+            }
+        }
         var settings = direction.protocolSettings();
         String at = path + ".protocolSettings.";
         var mdn = settings.mdnSettings();

@@ -164,6 +164,22 @@ public class As2Service {
      * AS2-From (the guest). {@code headers} are the message's HTTP headers, looked up without regard to case.
      */
     public Inbound decode(String accountName, Map<String, String> headers, InputStream body) throws IOException {
+        return decode(accountName, headers, body, received::firstReceipt);
+    }
+
+    /**
+     * Tells whether a message is the first with its Message-ID for the agreement within the duplicate window (and
+     * records it, where the record is not the caller's own).
+     */
+    @FunctionalInterface
+    public interface Receipts {
+        boolean firstReceipt(String accountName, String agreementName, String messageId, java.time.Instant now,
+                Duration within);
+    }
+
+    /** {@link #decode(String, Map, InputStream)} with duplicates told apart by the caller's own record of them. */
+    public Inbound decode(String accountName, Map<String, String> headers, InputStream body, Receipts receipts)
+            throws IOException {
         Caller caller = messages.requireAccount(accountName, "as2/decode");
         Map<String, String> h = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         h.putAll(headers);
@@ -209,7 +225,7 @@ public class As2Service {
         }
         boolean duplicate = false;
         if (refusal == null && validation.checkDuplicateMessage()) {
-            duplicate = !received.firstReceipt(accountName, agreement.name(), messageId, clock.instant(),
+            duplicate = !receipts.firstReceipt(accountName, agreement.name(), messageId, clock.instant(),
                     Duration.ofDays(validation.interchangeDuplicatesValidityDays()));
         }
         String mic = decoded == null ? null : decoded.mic();
@@ -318,7 +334,7 @@ public class As2Service {
     }
 
     /** An AS2 name from a header: quotes around it are not part of it (RFC 4130 6.2). */
-    private static String as2Name(String header, String value) {
+    static String as2Name(String header, String value) {
         if (value == null || value.isBlank()) {
             throw invalid("The " + header + " header is required: the partner's AS2 name.");
         }

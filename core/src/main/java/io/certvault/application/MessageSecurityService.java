@@ -241,6 +241,10 @@ public class MessageSecurityService {
         }
     }
 
+    void requireAccountExists(String accountName) {
+        IntegrationAccountService.requireExisting(accounts, accountName);
+    }
+
     /** Message security uses the account's keys, so it needs the signer role there (refusals recorded). */
     Caller requireAccount(String accountName, String operation) {
         ResourceName.require("integration account", accountName);

@@ -26,4 +26,24 @@ public interface MessageSettings {
     default java.time.Duration keyCacheTime() {
         return java.time.Duration.ofSeconds(60);
     }
+
+    /** How many times an AS2 message is sent (the first attempt and the retries) before it is Failed. */
+    default int sendAttempts() {
+        return 5;
+    }
+
+    /** The wait before the first retry of a send; each next one waits twice as long, at most an hour. */
+    default java.time.Duration retryDelay() {
+        return java.time.Duration.ofSeconds(60);
+    }
+
+    /** How long a server holds an outbound message it is sending before another may take it over. */
+    default java.time.Duration leaseTime() {
+        return java.time.Duration.ofMinutes(5);
+    }
+
+    /** How long an asynchronous MDN is waited for before the message is resent (or Failed). */
+    default java.time.Duration asyncMdnWait() {
+        return java.time.Duration.ofMinutes(30);
+    }
 }

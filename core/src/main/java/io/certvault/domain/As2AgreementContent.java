@@ -14,14 +14,30 @@ public record As2AgreementContent(OneWay receiveAgreement, OneWay sendAgreement)
                 OneWay.filled(sendAgreement, host, guest));
     }
 
-    /** One direction: who sends, who receives, and how. */
+    /**
+     * One direction: who sends, who receives, and how. {@code partnerEndpoint} is Certvault's extension of the send
+     * agreement (Azure's agreements leave the transport to a Logic App): where Certvault posts the messages it
+     * sends; null on the receive side.
+     */
     public record OneWay(Identity senderBusinessIdentity, Identity receiverBusinessIdentity,
-            ProtocolSettings protocolSettings) {
+            ProtocolSettings protocolSettings, PartnerEndpoint partnerEndpoint) {
 
         static OneWay filled(OneWay given, Identity sender, Identity receiver) {
-            OneWay g = given == null ? new OneWay(null, null, null) : given;
+            OneWay g = given == null ? new OneWay(null, null, null, null) : given;
             return new OneWay(or(g.senderBusinessIdentity, sender), or(g.receiverBusinessIdentity, receiver),
-                    ProtocolSettings.filled(g.protocolSettings));
+                    ProtocolSettings.filled(g.protocolSettings), PartnerEndpoint.filled(g.partnerEndpoint));
+        }
+    }
+
+    /**
+     * The partner's AS2 server (a Certvault extension): its URL, and how long to wait for the connection and for
+     * the answer (which holds a synchronous MDN), in seconds.
+     */
+    public record PartnerEndpoint(String url, Integer connectTimeoutSeconds, Integer readTimeoutSeconds) {
+
+        static PartnerEndpoint filled(PartnerEndpoint given) {
+            return given == null ? null : new PartnerEndpoint(given.url, or(given.connectTimeoutSeconds, 30),
+                    or(given.readTimeoutSeconds, 120));
         }
     }
 

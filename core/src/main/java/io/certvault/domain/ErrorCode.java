@@ -52,6 +52,9 @@ public enum ErrorCode {
     AGREEMENT_IDENTITIES_IN_USE("AgreementIdentitiesInUse", Kind.CONFLICT),
     /** X12 and EDIFACT agreements exist in Azure but not here. */
     AGREEMENT_TYPE_NOT_SUPPORTED("AgreementTypeNotSupported", Kind.INVALID),
+    MESSAGE_NOT_FOUND("MessageNotFound", Kind.NOT_FOUND),
+    /** The AS2 message is not in a state the operation applies to (acknowledge an outbound one, resend a queued one). */
+    MESSAGE_STATE_CONFLICT("MessageStateConflict", Kind.CONFLICT),
     VAULT_NOT_FOUND("VaultNotFound", Kind.NOT_FOUND),
     KEY_NOT_FOUND("KeyNotFound", Kind.NOT_FOUND),
     KEY_IN_USE("KeyInUse", Kind.CONFLICT),

@@ -1,11 +1,14 @@
 package io.certvault.messaging;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * AS2's message disposition notification (RFC 4130 7.4, RFC 8098): the {@code multipart/report} a receiver
@@ -102,6 +105,95 @@ public final class DispositionNotification {
             }
             return new Options(signed, required, List.copyOf(micalgs));
         }
+    }
+
+    /**
+     * An MDN as received: what its machine-readable part says. {@code mic} is {@code <base64>, <micalg>} as sent
+     * (null when there is none), {@code text} the human-readable part.
+     */
+    public record Received(String originalMessageId, String disposition, String mic, String text) {
+
+        /** Whether the disposition says processed, with no error or failure (a warning still counts as processed). */
+        public boolean processed() {
+            if (disposition == null) {
+                return false;
+            }
+            int semicolon = disposition.indexOf(';');
+            String type = (semicolon < 0 ? disposition : disposition.substring(semicolon + 1)).trim()
+                    .toLowerCase(Locale.ROOT);
+            return type.equals("processed") || type.startsWith("processed/warning");
+        }
+
+        /** Whether the MIC it returns is this one: the same digest in the same algorithm, however spelled. */
+        public boolean micMatches(String expected) {
+            if (mic == null || expected == null) {
+                return false;
+            }
+            String[] got = mic.split(",", 2);
+            String[] want = expected.split(",", 2);
+            return got.length == 2 && want.length == 2 && got[0].trim().equals(want[0].trim())
+                    && MicAlgorithm.parse(got[1].trim()).isPresent()
+                    && MicAlgorithm.parse(got[1].trim()).equals(MicAlgorithm.parse(want[1].trim()));
+        }
+    }
+
+    /**
+     * Reads an MDN's {@code multipart/report} (its parts are small: it is read whole). Liberal as received MDNs
+     * need: CRLF or bare LF, fields in any case, folded lines.
+     */
+    public static Received read(String contentType, byte[] body) throws IOException {
+        var type = MimeEntity.contentType(contentType);
+        if (!type.match("multipart/report")) {
+            throw MimeEntity.malformed("An MDN is a multipart/report, not " + type.getBaseType() + ".");
+        }
+        String boundary = type.getParameter("boundary");
+        if (boundary == null || boundary.isEmpty()) {
+            throw MimeEntity.malformed("The MDN's multipart/report has no boundary.");
+        }
+        String text = null;
+        Map<String, String> fields = null;
+        for (byte[] part : parts(new String(body, StandardCharsets.ISO_8859_1), boundary)) {
+            MimeEntity entity = MimeEntity.read(new ByteArrayInputStream(part));
+            byte[] content = entity.body().readAllBytes();
+            if (entity.contentType().match("message/disposition-notification") && fields == null) {
+                byte[] block = (new String(content, StandardCharsets.ISO_8859_1).strip() + "\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1);
+                fields = MimeEntity.read(new ByteArrayInputStream(block)).headers();
+            } else if (entity.contentType().match("text/*") && text == null) {
+                text = new String(content, StandardCharsets.ISO_8859_1).strip();
+            }
+        }
+        if (fields == null) {
+            throw MimeEntity.malformed("The MDN has no message/disposition-notification part.");
+        }
+        return new Received(fields.get("Original-Message-ID"), fields.get("Disposition"),
+                fields.get("Received-Content-MIC"), text);
+    }
+
+    /** The parts between the boundary lines; the line break before a boundary belongs to it (RFC 2046). */
+    private static List<byte[]> parts(String body, String boundary) {
+        List<byte[]> parts = new ArrayList<>();
+        String delimiter = "--" + boundary;
+        String[] lines = body.split("\r?\n", -1);
+        StringBuilder part = null;
+        for (String line : lines) {
+            String trimmed = line.stripTrailing();
+            if (trimmed.equals(delimiter) || trimmed.equals(delimiter + "--")) {
+                if (part != null) {
+                    parts.add(part.toString().getBytes(StandardCharsets.ISO_8859_1));
+                }
+                if (trimmed.endsWith("--") && !trimmed.equals(delimiter)) {
+                    return parts;
+                }
+                part = new StringBuilder();
+            } else if (part != null) {
+                if (part.length() > 0) {
+                    part.append("\r\n");
+                }
+                part.append(line);
+            }
+        }
+        throw MimeEntity.malformed("The MDN's multipart/report does not end with its closing boundary.");
     }
 
     private static byte[] randomBytes(int length) {

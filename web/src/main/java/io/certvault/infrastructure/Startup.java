@@ -29,11 +29,14 @@ public class Startup {
     FirstAdmin firstAdmin;
     @Inject
     CertvaultAuthentication authentication;
+    @Inject
+    io.certvault.infrastructure.as2.As2Outbox outbox;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         database.check();
         firstAdmin.createIfNoUsers();
         String signIn = authentication.description();
+        outbox.start();
         long warningDays = config.expiryWarning().toDays();
         LOG.info(() -> "Certvault started: data directory " + config.dataDirectory() + ", database "
                 + database.description() + ", vaults " + vaults.vaults().stream()

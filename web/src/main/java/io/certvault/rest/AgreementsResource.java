@@ -10,6 +10,7 @@ import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -36,6 +37,10 @@ public class AgreementsResource {
 
     @Inject
     AgreementService agreements;
+    @Inject
+    io.certvault.application.As2TransportService transport;
+    @Inject
+    io.certvault.infrastructure.as2.As2Outbox outbox;
     @Context
     UriInfo uri;
     @Context
@@ -109,5 +114,24 @@ public class AgreementsResource {
     public Response delete(@PathParam("agreement") String name) {
         return Response.status(agreements.delete(account, name, Conditional.precondition(headers)) ? 200 : 204)
                 .build();
+    }
+
+    /**
+     * Sends the body as the payload of an AS2 message to the agreement's guest: secured now, sent by the outbox.
+     * 202 with the queued message, its record at {@code Location}. {@code fileName} travels in Content-Disposition
+     * when the agreement transmits file names.
+     */
+    @POST
+    @Path("{agreement}/send")
+    @Consumes(MediaType.WILDCARD)
+    public Response send(@PathParam("agreement") String name, @QueryParam("fileName") String fileName,
+            @jakarta.ws.rs.HeaderParam("Content-Type") String contentType, java.io.InputStream payload)
+            throws java.io.IOException {
+        var message = transport.send(account, name, payload, contentType, fileName);
+        outbox.wake();
+        return Response.accepted(As2MessagesResource.body(message))
+                .location(uri.getBaseUriBuilder().path("integrationAccounts").path(account).path("as2/messages")
+                        .path(message.id()).build())
+                .type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -234,7 +234,8 @@ public class AgreementsView implements Serializable {
                 mic != null ? mic : m.micHashingAlgorithm());
         return new OneWay(null, null, new ProtocolSettings(p == null ? null : p.messageConnectionSettings(),
                 p == null ? null : p.acknowledgementConnectionSettings(), m, s, v,
-                p == null ? null : p.envelopeSettings(), p == null ? null : p.errorSettings()));
+                p == null ? null : p.envelopeSettings(), p == null ? null : p.errorSettings()),
+                given == null ? null : given.partnerEndpoint());
     }
 
     public void askDelete(String agreement) {

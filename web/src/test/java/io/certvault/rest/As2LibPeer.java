@@ -95,6 +95,12 @@ final class As2LibPeer implements AutoCloseable {
     /** Sends a payload signed, encrypted (and maybe compressed) to the partner {@code to}, asking for a signed MDN. */
     Sent send(String to, X509Certificate toCertificate, byte[] payload, ECryptoAlgorithmSign sign,
             ECryptoAlgorithmCrypt crypt, String micalg, boolean compress) throws Exception {
+        return sendTo(url(), to, toCertificate, payload, sign, crypt, micalg, compress);
+    }
+
+    /** {@link #send} to an AS2 server at the URL, not through the relay. */
+    Sent sendTo(String url, String to, X509Certificate toCertificate, byte[] payload, ECryptoAlgorithmSign sign,
+            ECryptoAlgorithmCrypt crypt, String micalg, boolean compress) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("me", key.getPrivate(), PASSWORD.toCharArray(), new X509Certificate[] {certificate});
@@ -106,7 +112,7 @@ final class As2LibPeer implements AutoCloseable {
         settings.setKeyStore(EKeyStoreType.PKCS12, bytes.toByteArray(), PASSWORD);
         settings.setSaveKeyStoreChangesToFile(false);
         settings.setSenderData(as2Name, "as2@" + as2Name.toLowerCase(Locale.ROOT) + ".example", "me");
-        settings.setReceiverData(to, "partner", url());
+        settings.setReceiverData(to, "partner", url);
         settings.setReceiverCertificate(toCertificate);
         settings.setPartnershipName(as2Name + "-" + to);
         settings.setEncryptAndSign(crypt, sign);

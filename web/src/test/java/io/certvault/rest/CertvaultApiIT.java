@@ -9,6 +9,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.io.File;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URL;
@@ -584,27 +585,32 @@ class CertvaultApiIT {
 
     /** Two accounts that trade with each other: each has its private rsa certificate and the other's public one. */
     private void as2Peers() {
-        messagingAccount("as2-contoso");
-        messagingAccount("as2-fabrikam");
-        String contosoCertificate = api.get("integrationAccounts/as2-contoso/certificates/rsa").json()
-                .getJsonObject("properties").getString("publicCertificate");
-        String fabrikamCertificate = api.get("integrationAccounts/as2-fabrikam/certificates/rsa").json()
-                .getJsonObject("properties").getString("publicCertificate");
-        assertThat(putCertificate("as2-contoso", "fabrikam", fabrikamCertificate, null).status()).isEqualTo(201);
-        assertThat(putCertificate("as2-fabrikam", "contoso", contosoCertificate, null).status()).isEqualTo(201);
-        for (String account : List.of("as2-contoso", "as2-fabrikam")) {
-            String partners = "integrationAccounts/" + account + "/partners/";
-            assertThat(record(api.put(partners + "contoso", partnerBody("AS2Identity", "Contoso"))).status())
-                    .isEqualTo(201);
-            assertThat(record(api.put(partners + "fabrikam", partnerBody("AS2Identity", "Fabrikam Inc"))).status())
-                    .isEqualTo(201);
-        }
+        as2Peers("as2-contoso", "as2-fabrikam");
         // Fabrikam checks duplicates; each side signs its MDNs with its own certificate.
         JsonObject fabrikam = with(agreementBody("fabrikam", "Fabrikam Inc", "contoso", "Contoso", "rsa", "contoso",
                 "contoso", "rsa"), "properties.content.aS2.receiveAgreement.protocolSettings.validationSettings."
                 + "checkDuplicateMessage", jakarta.json.JsonValue.TRUE);
         assertThat(record(api.put("integrationAccounts/as2-fabrikam/agreements/contoso", fabrikam)).status())
                 .isEqualTo(201);
+    }
+
+    /** Two accounts trading with each other: Contoso (AS2 name Contoso) and Fabrikam ("Fabrikam Inc"). */
+    private void as2Peers(String contosoAccount, String fabrikamAccount) {
+        messagingAccount(contosoAccount);
+        messagingAccount(fabrikamAccount);
+        String contosoCertificate = api.get("integrationAccounts/" + contosoAccount + "/certificates/rsa").json()
+                .getJsonObject("properties").getString("publicCertificate");
+        String fabrikamCertificate = api.get("integrationAccounts/" + fabrikamAccount + "/certificates/rsa").json()
+                .getJsonObject("properties").getString("publicCertificate");
+        assertThat(putCertificate(contosoAccount, "fabrikam", fabrikamCertificate, null).status()).isEqualTo(201);
+        assertThat(putCertificate(fabrikamAccount, "contoso", contosoCertificate, null).status()).isEqualTo(201);
+        for (String account : List.of(contosoAccount, fabrikamAccount)) {
+            String partners = "integrationAccounts/" + account + "/partners/";
+            assertThat(record(api.put(partners + "contoso", partnerBody("AS2Identity", "Contoso"))).status())
+                    .isEqualTo(201);
+            assertThat(record(api.put(partners + "fabrikam", partnerBody("AS2Identity", "Fabrikam Inc"))).status())
+                    .isEqualTo(201);
+        }
     }
 
     /** Contoso's agreement with Fabrikam, sending with these algorithms (Azure's names). */
@@ -799,6 +805,21 @@ class CertvaultApiIT {
                 assertThat(Base64.getDecoder().decode(decoded.getJsonObject("payload").getString("content")))
                         .isEqualTo(payload);
 
+                // as2-lib posts to the account's AS2 endpoint itself: the message is kept for pick-up.
+                var posted = peer.sendTo(as2Endpoint("interop"), "Contoso", ours, payload,
+                        As2LibPeer.digest(digests[i]), As2LibPeer.CRYPTS.get(i), micalgs[i], i == 3);
+                assertThat(posted.response().hasException()).as(digests[i] + "/" + encryptions[i] + ": "
+                        + posted.response().getAsString()).isFalse();
+                assertThat(posted.response().getMDNDisposition()).endsWith("processed");
+                assertThat(posted.micMatched()).as("as2-lib's MIC check").isNotNull();
+                String postedId = posted.response().getOriginalMessageID();
+                JsonObject kept = as2Messages("interop", "direction=Inbound&status=Received").stream()
+                        .filter(m -> m.getString("messageId").replaceAll("[<>]", "")
+                                .equals(postedId.replaceAll("[<>]", "")))
+                        .findFirst().orElseThrow(() -> new AssertionError("not kept: " + postedId));
+                assertThat(api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/interop/"
+                        + "as2/messages/" + kept.getString("name") + "/payload")).GET()).body()).isEqualTo(payload);
+
                 // Certvault encodes; as2-lib decrypts, verifies and computes the MIC Certvault said to expect.
                 var encoded = as2Encode("interop", "Contoso", "AS2LIB",
                         new String(payload, java.nio.charset.StandardCharsets.US_ASCII));
@@ -810,6 +831,318 @@ class CertvaultApiIT {
                         .isEqualTo(encoded.headers().firstValue("X-Certvault-MIC").orElseThrow().split(",")[0]);
             }
         }
+    }
+
+    /** The AS2 endpoint of an account on this server, where partners post without a sign-in. */
+    private String as2Endpoint(String account) {
+        return api.uri("").resolve("../as2/" + account).toString();
+    }
+
+    private static final String SEND = "properties.content.aS2.sendAgreement.";
+    private static final String RECEIVE = "properties.content.aS2.receiveAgreement.";
+
+    /** Contoso's agreement with Fabrikam: signed and encrypted both ways, sent to this URL. */
+    private void contosoSendsTo(String account, String url, String mdnVerification, boolean signedMdn) {
+        JsonObject body = agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam Inc", "rsa", "fabrikam",
+                mdnVerification, "rsa");
+        body = with(body, SEND + "partnerEndpoint", Json.createObjectBuilder().add("url", url)
+                .add("readTimeoutSeconds", 20).build());
+        body = with(body, SEND + "protocolSettings.envelopeSettings.transmitFileNameInMimeHeader",
+                jakarta.json.JsonValue.TRUE);
+        body = with(body, SEND + "protocolSettings.mdnSettings.signMDN", signedMdn ? jakarta.json.JsonValue.TRUE
+                : jakarta.json.JsonValue.FALSE);
+        var saved = record(api.put("integrationAccounts/" + account + "/agreements/fabrikam", body));
+        assertThat(saved.status()).as(saved.body()).isIn(200, 201);
+    }
+
+    /** Two accounts of this server trading over HTTP, each sending to the other's AS2 endpoint. */
+    private void tradingOverHttp(String contoso, String fabrikam) {
+        as2Peers(contoso, fabrikam);
+        contosoSendsTo(contoso, as2Endpoint(fabrikam), "fabrikam", true);
+        JsonObject toContoso = agreementBody("fabrikam", "Fabrikam Inc", "contoso", "Contoso", "rsa", "contoso",
+                "contoso", "rsa");
+        toContoso = with(toContoso, SEND + "partnerEndpoint", Json.createObjectBuilder().add("url",
+                as2Endpoint(contoso)).build());
+        toContoso = with(toContoso, RECEIVE + "protocolSettings.validationSettings.checkDuplicateMessage",
+                jakarta.json.JsonValue.TRUE);
+        var saved = record(api.put("integrationAccounts/" + fabrikam + "/agreements/contoso", toContoso));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(201);
+    }
+
+    /** Queues a payload to send by the agreement: 202 and the message's record. */
+    private JsonObject as2Send(String account, String agreement, String payload) {
+        var queued = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/" + account
+                + "/agreements/" + agreement + "/send?fileName=order-4711.edi"))
+                .header("Content-Type", "application/edi-x12")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(payload)));
+        String answer = new String(queued.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(queued.statusCode()).as(answer).isEqualTo(202);
+        JsonObject message = Json.createReader(new java.io.StringReader(answer)).readObject();
+        assertThat(queued.headers().firstValue("Location").orElseThrow())
+                .endsWith("/integrationAccounts/" + account + "/as2/messages/" + message.getString("name"));
+        assertThat(message.getJsonObject("properties").getString("status")).isEqualTo("Queued");
+        return message;
+    }
+
+    /** The message's properties once its status is one of these (the outbox works in the background). */
+    private JsonObject awaitMessage(String account, String id, String... statuses) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        JsonObject properties;
+        do {
+            var reply = api.get("integrationAccounts/" + account + "/as2/messages/" + id);
+            assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+            properties = reply.json().getJsonObject("properties");
+            if (List.of(statuses).contains(properties.getString("status"))) {
+                return properties;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("Message " + id + " did not become " + List.of(statuses) + ": " + properties);
+    }
+
+    /** The properties of the account's messages matching the query, newest first, each with its name. */
+    private List<JsonObject> as2Messages(String account, String query) {
+        var reply = api.get("integrationAccounts/" + account + "/as2/messages?" + query);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.json().getJsonArray("value").getValuesAs(JsonObject.class).stream()
+                .map(m -> Json.createObjectBuilder(m.getJsonObject("properties")).add("name", m.getString("name"))
+                        .build()).toList();
+    }
+
+    @Test
+    void twoAccountsTradeSignedEncryptedMessagesOverHttpWithSignedMdnsAndEveryMessageIsTracked() throws Exception {
+        tradingOverHttp("tx-contoso", "tx-fabrikam");
+        String payload = "ISA*00*          *00*          *ZZ*CONTOSO        *ZZ*FABRIKAM       *~\n";
+        JsonObject queued = as2Send("tx-contoso", "fabrikam", payload);
+        String id = queued.getString("name");
+        JsonObject sent = awaitMessage("tx-contoso", id, "Delivered", "Failed");
+        assertThat(sent.getString("status")).as(sent.toString()).isEqualTo("Delivered");
+        assertThat(sent.getString("direction")).isEqualTo("Outbound");
+        assertThat(sent.getInt("attempts")).isEqualTo(1);
+        assertThat(sent.getJsonObject("mdn").getString("disposition")).endsWith("; processed");
+        assertThat(sent.getJsonObject("mdn").getString("signedBy")).as("verified by Fabrikam's certificate")
+                .isEqualTo("fabrikam");
+        String messageId = sent.getString("messageId");
+
+        // Fabrikam keeps it for pick-up, with the MIC it returned (the one Contoso expected).
+        List<JsonObject> waiting = as2Messages("tx-fabrikam", "direction=Inbound&status=Received");
+        JsonObject received = waiting.stream().filter(m -> m.getString("messageId").equals(messageId)).findFirst()
+                .orElseThrow(() -> new AssertionError("not waiting at Fabrikam: " + waiting));
+        assertThat(received.getString("fileName")).isEqualTo("order-4711.edi");
+        assertThat(received.getString("hostPartner")).isEqualTo("fabrikam");
+        assertThat(received.getString("guestPartner")).isEqualTo("contoso");
+        assertThat(received.getString("mic")).isEqualTo(sent.getString("mic"));
+        String inbound = "integrationAccounts/tx-fabrikam/as2/messages/" + received.getString("name");
+        var picked = api.get(inbound + "/payload");
+        assertThat(picked.status()).isEqualTo(200);
+        assertThat(picked.body()).isEqualTo(payload);
+        assertThat(api.get(inbound + "/mdn").body()).contains("Received-Content-MIC");
+        var acknowledged = record(api.post(inbound + "/acknowledge", JsonObject.EMPTY_JSON_OBJECT));
+        assertThat(acknowledged.status()).as(acknowledged.body()).isEqualTo(200);
+        assertThat(acknowledged.json().getJsonObject("properties").getString("status")).isEqualTo("Processed");
+        assertThat(as2Messages("tx-fabrikam", "direction=Inbound&status=Received"))
+                .noneMatch(m -> m.getString("messageId").equals(messageId));
+        assertError(record(api.post("integrationAccounts/tx-contoso/as2/messages/" + id + "/acknowledge",
+                JsonObject.EMPTY_JSON_OBJECT)), 409, "MessageStateConflict");
+
+        // Sent again as it was: the same Message-ID, so Fabrikam answers its MDN again and does not deliver it twice.
+        var resent = record(api.post("integrationAccounts/tx-contoso/as2/messages/" + id + "/resend",
+                JsonObject.EMPTY_JSON_OBJECT));
+        assertThat(resent.status()).as(resent.body()).isEqualTo(202);
+        JsonObject again = awaitMessage("tx-contoso", id, "Delivered", "Failed");
+        assertThat(again.getString("status")).as(again.toString()).isEqualTo("Delivered");
+        assertThat(again.getString("messageId")).isEqualTo(messageId);
+        List<JsonObject> both = as2Messages("tx-fabrikam", "direction=Inbound").stream()
+                .filter(m -> m.getString("messageId").equals(messageId)).toList();
+        assertThat(both).hasSize(2);
+        assertThat(both.get(0).getBoolean("isDuplicate")).as("the newest is the duplicate").isTrue();
+        assertThat(both.get(0).getString("status")).isEqualTo("Processed");
+        assertThat(both.get(0).containsKey("contentSize")).as("a duplicate's payload is not kept").isFalse();
+
+        // And the other way: Fabrikam sends to Contoso's endpoint.
+        JsonObject back = awaitMessage("tx-fabrikam", as2Send("tx-fabrikam", "contoso", "UNB+UNOC:3'\r\n")
+                .getString("name"), "Delivered", "Failed");
+        assertThat(back.getString("status")).as(back.toString()).isEqualTo("Delivered");
+        assertThat(as2Messages("tx-contoso", "direction=Inbound&partner=fabrikam"))
+                .anyMatch(m -> m.getString("messageId").equals(back.getString("messageId")));
+        assertThat(as2Messages("tx-contoso", "direction=Outbound&status=Delivered&agreement=fabrikam"))
+                .extracting(m -> m.getString("messageId")).containsExactly(messageId);
+        assertThat(as2Messages("tx-contoso", "from=2999-01-01T00:00:00Z")).isEmpty();
+        assertError(api.get("integrationAccounts/tx-contoso/as2/messages?status=Lost"), 400, "InvalidRequestContent");
+        assertError(api.get("integrationAccounts/tx-contoso/as2/messages?from=yesterday"), 400,
+                "InvalidRequestContent");
+        assertError(api.get("integrationAccounts/tx-contoso/as2/messages/no-such-id"), 404, "MessageNotFound");
+        assertError(api.get("integrationAccounts/no-such-account/as2/messages"), 404, "IntegrationAccountNotFound");
+
+        // A pair of AS2 names with no agreement: the same answer whether the account exists or not.
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String account : List.of("tx-fabrikam", "no-such-account")) {
+            var unknown = http.send(java.net.http.HttpRequest.newBuilder(URI.create(as2Endpoint(account)))
+                    .header("AS2-From", "Mallory").header("AS2-To", "Fabrikam Inc").header("Message-ID", "<1@m>")
+                    .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.ofString("x"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(unknown.statusCode()).isEqualTo(403);
+            assertThat(unknown.body()).isEqualTo("This AS2 endpoint has no agreement for AS2-From 'Mallory' to "
+                    + "AS2-To 'Fabrikam Inc'.");
+            var withMdn = http.send(java.net.http.HttpRequest.newBuilder(URI.create(as2Endpoint(account)))
+                    .header("AS2-From", "Mallory").header("AS2-To", "Fabrikam Inc").header("Message-ID", "<2@m>")
+                    .header("Disposition-Notification-To", "mallory@example.com")
+                    .header("Content-Type", "text/plain").POST(java.net.http.HttpRequest.BodyPublishers.ofString("x"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(withMdn.statusCode()).isEqualTo(200);
+            assertThat(withMdn.headers().firstValue("Content-Type").orElseThrow()).startsWith("multipart/report");
+            assertThat(withMdn.body()).contains("processed/error: authentication-failed").contains("<2@m>");
+        }
+        // Partners need no sign-in; a message the agreement refuses (unsigned) gets its MDN saying so, and is on record.
+        var unsigned = http.send(java.net.http.HttpRequest.newBuilder(URI.create(as2Endpoint("tx-fabrikam")))
+                .header("AS2-From", "Contoso").header("AS2-To", "Fabrikam Inc").header("Message-ID", "<3@contoso>")
+                .header("Disposition-Notification-To", "as2@contoso.example")
+                .header("Content-Type", "application/edi-x12").POST(java.net.http.HttpRequest.BodyPublishers
+                        .ofString(payload)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).isEqualTo(200);
+        assertThat(unsigned.body()).contains("processed/error: insufficient-message-security");
+        JsonObject refused = as2Messages("tx-fabrikam", "status=Failed").stream()
+                .filter(m -> m.getString("messageId").equals("<3@contoso>")).findFirst().orElseThrow();
+        assertThat(refused.getJsonObject("error").getString("code")).isEqualTo("InsufficientMessageSecurity");
+        var get = http.send(java.net.http.HttpRequest.newBuilder(URI.create(as2Endpoint("tx-fabrikam"))).GET()
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        var anonymous = http.send(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/tx-fabrikam/"
+                + "as2/messages")).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).as("the messages API is not the AS2 endpoint").isEqualTo(401);
+    }
+
+    /** A partner server of the test's own: answers each POST as {@code answer} says, counting them. */
+    private static com.sun.net.httpserver.HttpServer partnerServer(java.util.concurrent.atomic.AtomicInteger posts,
+            java.util.function.Function<com.sun.net.httpserver.HttpExchange, byte[]> answer) throws IOException {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/as2", exchange -> {
+            try (exchange) {
+                posts.incrementAndGet();
+                exchange.getRequestBody().readAllBytes();
+                byte[] body = answer.apply(exchange);
+                exchange.sendResponseHeaders(exchange.getResponseCode() > 0 ? exchange.getResponseCode() : 200,
+                        body.length == 0 ? -1 : body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    private static String url(com.sun.net.httpserver.HttpServer server) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/as2";
+    }
+
+    /** An unsigned MDN for the message posted, with this disposition and MIC. */
+    private static byte[] mdnAnswer(com.sun.net.httpserver.HttpExchange exchange, String disposition, String mic) {
+        var report = io.certvault.messaging.DispositionNotification.report("test partner", "test", "Fabrikam Inc",
+                exchange.getRequestHeaders().getFirst("Message-ID"), mic, disposition);
+        exchange.getResponseHeaders().add("Content-Type", report.contentType());
+        exchange.getResponseHeaders().add("AS2-From", "\"Fabrikam Inc\"");
+        exchange.getResponseHeaders().add("AS2-To", "Contoso");
+        return report.body();
+    }
+
+    @Test
+    void sendsThatFailAreRetriedThenFailedWithTheReasonAndMdnsAreChecked() throws Exception {
+        as2Peers("tf-contoso", "tf-fabrikam");
+        String payload = "ISA*00*~\n";
+        var posts = new java.util.concurrent.atomic.AtomicInteger();
+
+        // A partner that is down: tried send-attempts (3) times with growing waits, then Failed.
+        int closed;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        contosoSendsTo("tf-contoso", "http://127.0.0.1:" + closed + "/as2", "fabrikam", true);
+        JsonObject down = awaitMessage("tf-contoso", as2Send("tf-contoso", "fabrikam", payload).getString("name"),
+                "Failed", "Delivered");
+        assertThat(down.getJsonObject("error").getString("code")).as(down.toString()).isEqualTo("PartnerUnreachable");
+        assertThat(down.getInt("attempts")).isEqualTo(3);
+        assertThat(as2Messages("tf-contoso", "status=Failed").get(0).getString("messageId"))
+                .isEqualTo(down.getString("messageId"));
+
+        // A partner answering 500: retried as well, then Failed; each attempt reached it.
+        var failing = partnerServer(posts, exchange -> {
+            try {
+                exchange.sendResponseHeaders(500, -1);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return new byte[0];
+        });
+        try {
+            contosoSendsTo("tf-contoso", url(failing), "fabrikam", true);
+            JsonObject refused = awaitMessage("tf-contoso", as2Send("tf-contoso", "fabrikam", payload)
+                    .getString("name"), "Failed", "Delivered");
+            assertThat(refused.getJsonObject("error").getString("code")).as(refused.toString())
+                    .isEqualTo("PartnerRefused");
+            assertThat(posts.get()).isEqualTo(3);
+        } finally {
+            failing.stop(0);
+        }
+
+        // MDNs that do not prove delivery: a wrong MIC, an error disposition, an unsigned one where signed was asked.
+        String processed = io.certvault.messaging.DispositionNotification.PROCESSED;
+        Object[][] cases = {
+                {processed, "bm90IHRoZSBNSUM=, sha-256", false, "MdnMicMismatch"},
+                {io.certvault.messaging.DispositionNotification.failed("decryption-failed"), null, false,
+                        "MdnDispositionFailed"},
+                {processed, null, true, "InsufficientMessageSecurity"}};
+        for (Object[] mdnCase : cases) {
+            var partner = partnerServer(posts, exchange -> mdnAnswer(exchange, (String) mdnCase[0],
+                    (String) mdnCase[1]));
+            try {
+                contosoSendsTo("tf-contoso", url(partner), "fabrikam", (Boolean) mdnCase[2]);
+                JsonObject settled = awaitMessage("tf-contoso", as2Send("tf-contoso", "fabrikam", payload)
+                        .getString("name"), "Failed", "Delivered");
+                assertThat(settled.getString("status")).as(settled.toString()).isEqualTo("Failed");
+                assertThat(settled.getJsonObject("error").getString("code")).isEqualTo(mdnCase[3]);
+                assertThat(settled.getInt("attempts")).as("an MDN is an answer: not retried").isEqualTo(1);
+            } finally {
+                partner.stop(0);
+            }
+        }
+
+        // A real partner whose signed MDN Contoso verifies with the wrong certificate (its own): not believed.
+        JsonObject fabrikam = agreementBody("fabrikam", "Fabrikam Inc", "contoso", "Contoso", "rsa", "contoso",
+                "contoso", "rsa");
+        assertThat(record(api.put("integrationAccounts/tf-fabrikam/agreements/contoso", fabrikam)).status())
+                .isEqualTo(201);
+        contosoSendsTo("tf-contoso", as2Endpoint("tf-fabrikam"), "ec", true);
+        String wrongKeyId = as2Send("tf-contoso", "fabrikam", payload).getString("name");
+        JsonObject wrongKey = awaitMessage("tf-contoso", wrongKeyId, "Failed", "Delivered");
+        assertThat(wrongKey.getJsonObject("error").getString("code")).as(wrongKey.toString())
+                .isIn("SignerUnknown", "SignatureInvalid");
+
+        // Mended, the failed message is sent again as it was, and delivered.
+        contosoSendsTo("tf-contoso", as2Endpoint("tf-fabrikam"), "fabrikam", true);
+        assertThat(record(api.post("integrationAccounts/tf-contoso/as2/messages/" + wrongKeyId + "/resend",
+                JsonObject.EMPTY_JSON_OBJECT)).status()).isEqualTo(202);
+        JsonObject mended = awaitMessage("tf-contoso", wrongKeyId, "Delivered", "Failed");
+        assertThat(mended.getString("status")).as(mended.toString()).isEqualTo("Delivered");
+        assertThat(mended.getString("messageId")).isEqualTo(wrongKey.getString("messageId"));
+
+        // An agreement without a partner endpoint cannot send; neither can an agreement that is not there.
+        JsonObject noEndpoint = agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam Inc", "rsa", "fabrikam",
+                "fabrikam", "rsa");
+        assertThat(record(api.put("integrationAccounts/tf-contoso/agreements/fabrikam", noEndpoint)).status())
+                .isEqualTo(200);
+        assertError(record(api.post("integrationAccounts/tf-contoso/agreements/fabrikam/send",
+                JsonObject.EMPTY_JSON_OBJECT)), 400, "InvalidRequestContent");
+        assertError(record(api.post("integrationAccounts/tf-contoso/agreements/nobody/send",
+                JsonObject.EMPTY_JSON_OBJECT)), 404, "AgreementNotFound");
+        assertError(record(api.put("integrationAccounts/tf-contoso/agreements/fabrikam", with(noEndpoint,
+                SEND + "partnerEndpoint", Json.createObjectBuilder().add("url", "ftp://partner").build()))), 400,
+                "InvalidRequestContent");
+        assertError(record(api.put("integrationAccounts/tf-contoso/agreements/fabrikam", with(noEndpoint,
+                RECEIVE + "partnerEndpoint", Json.createObjectBuilder().add("url", "http://partner/as2").build()))),
+                400, "InvalidRequestContent");
     }
 
     /** The names a list answers, following its nextLinks. */

@@ -15,7 +15,10 @@ import java.util.stream.Stream;
  * Message settings from configuration: {@code certvault.messages.spool-dir} (default
  * {@code <data dir>/spool}), {@code certvault.messages.memory-threshold} (bytes, default 1 MiB) and
  * {@code certvault.messages.allow-expired-certificates} (default false), and
- * {@code certvault.keys.cache-seconds} (how long a certificate's resolved key version is remembered, default 60).
+ * {@code certvault.keys.cache-seconds} (how long a certificate's resolved key version is remembered, default 60);
+ * for the AS2 outbox {@code certvault.as2.send-attempts} (default 5), {@code certvault.as2.retry-seconds} (the first
+ * retry's wait, doubled each time, default 60), {@code certvault.as2.lease-seconds} (default 300) and
+ * {@code certvault.as2.mdn-wait-seconds} (an asynchronous MDN's wait, default 1800).
  */
 @ApplicationScoped
 public class ConfiguredMessageSettings implements MessageSettings {
@@ -27,6 +30,10 @@ public class ConfiguredMessageSettings implements MessageSettings {
     private int memoryThreshold;
     private boolean allowExpired;
     private java.time.Duration keyCacheTime;
+    private int sendAttempts;
+    private java.time.Duration retryDelay;
+    private java.time.Duration leaseTime;
+    private java.time.Duration asyncMdnWait;
 
     @PostConstruct
     void read() {
@@ -37,6 +44,10 @@ public class ConfiguredMessageSettings implements MessageSettings {
                 .orElse(false);
         keyCacheTime = java.time.Duration.ofSeconds(config.get("certvault.keys.cache-seconds").map(Long::parseLong)
                 .filter(seconds -> seconds >= 0).orElse(60L));
+        sendAttempts = config.get("certvault.as2.send-attempts").map(Integer::parseInt).filter(n -> n >= 1).orElse(5);
+        retryDelay = seconds("certvault.as2.retry-seconds", 60);
+        leaseTime = seconds("certvault.as2.lease-seconds", 300);
+        asyncMdnWait = seconds("certvault.as2.mdn-wait-seconds", 1800);
         // Spools left by a stop in mid-message are encrypted under keys that died with it: only clutter.
         try {
             io.certvault.infrastructure.CertvaultConfig.ownerOnlyDirectory(spoolDirectory);
@@ -48,6 +59,30 @@ public class ConfiguredMessageSettings implements MessageSettings {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare the spool directory " + spoolDirectory, e);
         }
+    }
+
+    private java.time.Duration seconds(String key, long otherwise) {
+        return java.time.Duration.ofSeconds(config.get(key).map(Long::parseLong).filter(s -> s >= 1).orElse(otherwise));
+    }
+
+    @Override
+    public int sendAttempts() {
+        return sendAttempts;
+    }
+
+    @Override
+    public java.time.Duration retryDelay() {
+        return retryDelay;
+    }
+
+    @Override
+    public java.time.Duration leaseTime() {
+        return leaseTime;
+    }
+
+    @Override
+    public java.time.Duration asyncMdnWait() {
+        return asyncMdnWait;
     }
 
     @Override

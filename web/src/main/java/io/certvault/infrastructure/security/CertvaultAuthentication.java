@@ -35,7 +35,7 @@ import java.util.Set;
  * Certvault's one authentication mechanism (Jakarta Security allows one per application): the API takes
  * HTTP Basic (built-in users) or a bearer token (MicroProfile JWT from an identity provider); the pages
  * take a form sign-in kept in the HTTP session. Only the sign-in page, static resources and the health
- * probes are open. (Deployed at the root context, as the distribution does, Payara's /health, /openapi
+ * probes are open, and the AS2 endpoint for partners. (Deployed at the root context, as the distribution does, Payara's /health, /openapi
  * and /metrics pass through this mechanism too: health stays open, the other two are guarded like the API.)
  * The caller found here, with the roles it holds, is handed to the application services as a request
  * attribute (see {@link RequestCaller}).
@@ -55,10 +55,12 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
     CertvaultConfig config;
 
     private Optional<JwtVerifier> tokens;
+    private String as2Path;
 
     @PostConstruct
     void configure() {
         tokens = JwtVerifier.configured(config::get);
+        as2Path = io.certvault.infrastructure.as2.As2Endpoint.prefix(config);
     }
 
     /**
@@ -88,6 +90,10 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
                             + "with their plain names.");
                 }
                 return status;
+            }
+            if (under(path, as2Path) && under(raw, as2Path)) {
+                // Partners post AS2 messages without a user: their agreement, not a sign-in, says what they may.
+                return context.doNothing();
             }
             if (under(path, "/health")) {
                 // Load balancers and orchestrators probe here without credentials; it tells UP or DOWN only.

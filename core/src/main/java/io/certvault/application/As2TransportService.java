@@ -1,0 +1,567 @@
+package io.certvault.application;
+
+import io.certvault.domain.Agreement;
+import io.certvault.domain.AgreementRepository;
+import io.certvault.domain.As2Message;
+import io.certvault.domain.As2MessageRepository;
+import io.certvault.domain.As2MessageRepository.Content;
+import io.certvault.domain.BusinessIdentity;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import io.certvault.domain.Page;
+import io.certvault.domain.ResourceName;
+import io.certvault.messaging.DispositionNotification;
+import io.certvault.messaging.SmimeDecoder;
+import io.certvault.security.Caller;
+import io.certvault.security.CallerScope;
+import io.certvault.security.Permission;
+import io.certvault.security.Role;
+import io.certvault.audit.AuditTarget;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+
+/**
+ * The AS2 transport (RFC 4130): messages partners post to an account's AS2 endpoint are opened by their agreement,
+ * tracked and kept for pick-up, and answered with their MDN; messages to send are secured at once and go into the
+ * outbox, from which a worker posts them to the partner and settles them by the MDN. Every signature, decryption
+ * and verification is still the vault's and {@link MessageSecurityService}'s, recorded as the caller: the user who
+ * sent, the partner who posted, or the outbox itself.
+ */
+@ApplicationScoped
+public class As2TransportService {
+    private static final Logger LOG = Logger.getLogger(As2TransportService.class.getName());
+
+    /** Why an outbound message failed, besides the message security codes ({@link ErrorCode}) of its MDN's check. */
+    public static final String PARTNER_UNREACHABLE = "PartnerUnreachable";
+    public static final String PARTNER_REFUSED = "PartnerRefused";
+    public static final String MDN_INVALID = "MdnInvalid";
+    public static final String MDN_MIC_MISMATCH = "MdnMicMismatch";
+    public static final String MDN_DISPOSITION_FAILED = "MdnDispositionFailed";
+    public static final String MDN_NOT_RECEIVED = "MdnNotReceived";
+    /** An inbound message sent again within the agreement's duplicate window, kept (suspendDuplicateMessage). */
+    public static final String DUPLICATE_MESSAGE = "DuplicateMessage";
+    private static final Duration MAX_RETRY_DELAY = Duration.ofHours(1);
+    private static final int CLAIM_BATCH = 10;
+    private static final int MAX_MDN_BYTES = 1024 * 1024;
+
+    private As2Service as2;
+    private AgreementRepository agreements;
+    private As2MessageRepository messages;
+    private MessageSecurityService security;
+    private Guard guard;
+    private MessageSettings settings;
+    private As2Client client;
+    private Clock clock;
+
+    protected As2TransportService() {
+        // for CDI proxies
+    }
+
+    @Inject
+    public As2TransportService(As2Service as2, AgreementRepository agreements, As2MessageRepository messages,
+            MessageSecurityService security, Guard guard, MessageSettings settings, As2Client client) {
+        this(as2, agreements, messages, security, guard, settings, client, Clock.systemUTC());
+    }
+
+    public As2TransportService(As2Service as2, AgreementRepository agreements, As2MessageRepository messages,
+            MessageSecurityService security, Guard guard, MessageSettings settings, As2Client client, Clock clock) {
+        this.as2 = as2;
+        this.agreements = agreements;
+        this.messages = messages;
+        this.security = security;
+        this.guard = guard;
+        this.settings = settings;
+        this.client = client;
+        this.clock = clock;
+    }
+
+    /** What to answer a partner's POST with: a status, headers and a body (the MDN, or a short text). */
+    public record Answer(int status, Map<String, String> headers, byte[] body) {
+        static Answer text(int status, String text) {
+            return new Answer(status, Map.of("Content-Type", "text/plain; charset=utf-8"),
+                    text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    // ----- receiving
+
+    /**
+     * A message a partner posted to the account's AS2 endpoint. The agreement its AS2-From and AS2-To select says
+     * who the partner is and how far it is trusted; the work is done, and recorded, as that partner.
+     */
+    public Answer receive(String accountName, Map<String, String> headers, InputStream body, String address)
+            throws IOException {
+        Map<String, String> h = caseless(headers);
+        Optional<Agreement> agreement = agreementOf(accountName, h);
+        if (agreement.isEmpty()) {
+            return unknownPartner(h);
+        }
+        Agreement a = agreement.get();
+        return asPartner(a, address, () -> receive(a, h, body));
+    }
+
+    private Answer receive(Agreement agreement, Map<String, String> h, InputStream body) throws IOException {
+        String accountName = agreement.accountName();
+        var receive = agreement.content().receiveAgreement().protocolSettings();
+        try (As2Service.Inbound inbound = as2.decode(accountName, h, body, this::firstReceipt)) {
+            Instant now = clock.instant();
+            As2Message message = new As2Message(accountName, agreement, As2Message.Direction.Inbound,
+                    inbound.messageId(), inbound.as2From(), inbound.as2To(), now);
+            Map<Content, byte[]> contents = new EnumMap<>(Content.class);
+            if (inbound.decoded() != null) {
+                byte[] payload;
+                try (InputStream in = inbound.decoded().payload().input()) {
+                    payload = in.readAllBytes();
+                }
+                contents.put(Content.PAYLOAD, payload);
+                message.carried(inbound.decoded().contentType(), (long) payload.length, fileName(h));
+            }
+            message.received(inbound.mic(), inbound.disposition(),
+                    inbound.refusal() == null ? null : inbound.refusal().getMessage(), inbound.duplicate(),
+                    inbound.refusal(), now);
+            if (inbound.duplicate() && receive.errorSettings().suspendDuplicateMessage()) {
+                message.fail(DUPLICATE_MESSAGE, "Message-ID " + inbound.messageId() + " was received before, within "
+                        + receive.validationSettings().interchangeDuplicatesValidityDays() + " days: suspended, not "
+                        + "delivered again.", now);
+            }
+            if (inbound.mdn() != null) {
+                contents.put(Content.MDN, inbound.mdn().body());
+            }
+            // Kept before it is answered: an MDN says the message is safe with us.
+            messages.save(message, contents);
+            if (inbound.mdn() == null) {
+                return inbound.refusal() == null ? Answer.text(200, "Received " + inbound.messageId() + ".")
+                        : Answer.text(400, inbound.refusal().errorCode().code() + ": "
+                                + inbound.refusal().getMessage());
+            }
+            Map<String, String> mdnHeaders = new LinkedHashMap<>(inbound.mdn().headers());
+            return new Answer(200, mdnHeaders, inbound.mdn().body());
+        }
+    }
+
+    /**
+     * Duplicates are the inbound messages of the agreement with the Message-ID, not refused, within the window;
+     * the message's own record (saved with its MDN) is what the next one is compared with.
+     */
+    private boolean firstReceipt(String accountName, String agreementName, String messageId, Instant now,
+            Duration within) {
+        return messages.findByMessageId(accountName, As2Message.Direction.Inbound, messageId)
+                .filter(m -> m.agreementName().equals(agreementName)
+                        && !m.duplicate() && m.status() != As2Message.Status.Failed
+                        && m.createdTime().isAfter(now.minus(within)))
+                .isEmpty();
+    }
+
+    /**
+     * An AS2-From and AS2-To pair this endpoint has no agreement for. The same answer whether the account exists
+     * or not; an MDN when one was asked for (unsigned: there is no agreement to sign it by).
+     */
+    private Answer unknownPartner(Map<String, String> h) {
+        String text = "This AS2 endpoint has no agreement for AS2-From '" + printable(h.get("AS2-From"))
+                + "' to AS2-To '" + printable(h.get("AS2-To")) + "'.";
+        String messageId = h.get("Message-ID");
+        if (h.get("Disposition-Notification-To") == null || messageId == null) {
+            return Answer.text(403, text);
+        }
+        var report = DispositionNotification.report(text, "Certvault", printable(h.get("AS2-To")),
+                printable(messageId), null, DispositionNotification.failed("authentication-failed"));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("AS2-Version", As2Service.AS2_VERSION);
+        headers.put("AS2-From", As2Service.quoted(printable(h.get("AS2-To"))));
+        headers.put("AS2-To", As2Service.quoted(printable(h.get("AS2-From"))));
+        headers.put("Content-Type", report.contentType());
+        return new Answer(200, headers, report.body());
+    }
+
+    // ----- sending
+
+    /**
+     * Secures the payload as the agreement's send settings say and puts it in the outbox, at once: the answer is
+     * the queued message; a worker sends it. The caller needs to use the account's keys (it signs).
+     */
+    public As2Message send(String accountName, String agreementName, InputStream payload, String contentType,
+            String fileName) throws IOException {
+        security.requireAccount(accountName, "as2/send");
+        ResourceName.require("agreement", agreementName);
+        Agreement agreement = agreements.find(accountName, agreementName).orElseThrow(() -> new CertvaultException(
+                ErrorCode.AGREEMENT_NOT_FOUND, "Integration account '" + accountName + "' has no agreement '"
+                        + agreementName + "'."));
+        if (agreement.content().sendAgreement().partnerEndpoint() == null) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST, "Agreement '" + agreementName + "' has no "
+                    + "properties.content.aS2.sendAgreement.partnerEndpoint: say where the guest's AS2 server is.");
+        }
+        try (As2Service.Outbound outbound = as2.encode(accountName, agreement.hostIdentity().value(),
+                agreement.guestIdentity().value(), payload, contentType, fileName, null);
+                InputStream in = outbound.body().input()) {
+            byte[] raw = in.readAllBytes();
+            Instant now = clock.instant();
+            As2Message message = new As2Message(accountName, agreement, As2Message.Direction.Outbound,
+                    outbound.headers().get("Message-ID"), agreement.hostIdentity().value(),
+                    agreement.guestIdentity().value(), now);
+            message.carried(outbound.headers().get("Content-Type"), (long) raw.length,
+                    fileName == null || fileName.isEmpty() ? null : fileName);
+            message.sendWith(headerLines(outbound.headers()), outbound.mic());
+            messages.save(message, Map.of(Content.RAW, raw));
+            return message;
+        }
+    }
+
+    /**
+     * One round of the outbox worker: claims the due messages for a lease and tries each once. Answers how many it
+     * took, so that the worker goes on while there are more.
+     */
+    public int sendDue(String owner) {
+        Instant now = clock.instant();
+        List<As2Message> claimed = messages.claimDue(owner, now, now.plus(settings.leaseTime()), CLAIM_BATCH);
+        Caller outbox = Caller.system("as2-outbox", Role.SIGNER);
+        for (As2Message message : claimed) {
+            try {
+                CallerScope.runAs(outbox, () -> attempt(message));
+            } catch (RuntimeException e) {
+                // Left Sending: its lease runs out and the next round takes it again.
+                LOG.warning(() -> "Sending AS2 message " + message.id() + " failed unexpectedly, to be retried when "
+                        + "its lease ends: " + e);
+            }
+        }
+        return claimed.size();
+    }
+
+    private void attempt(As2Message message) {
+        Instant now = clock.instant();
+        Optional<Agreement> agreement = agreements.find(message.accountName(), message.agreementName());
+        if (agreement.isEmpty() || agreement.get().content().sendAgreement().partnerEndpoint() == null) {
+            message.fail(ErrorCode.AGREEMENT_NOT_FOUND.code(), "Agreement '" + message.agreementName() + "' or its "
+                    + "partnerEndpoint was removed before the message was sent.", now);
+            messages.save(message);
+            return;
+        }
+        var send = agreement.get().content().sendAgreement();
+        if (message.mdnOverdue()) {
+            if (!send.protocolSettings().errorSettings().resendIfMDNNotReceived()
+                    || message.attempts() > settings.sendAttempts()) {
+                message.fail(MDN_NOT_RECEIVED, "The asynchronous MDN did not come within "
+                        + settings.asyncMdnWait().toMinutes() + " minutes.", now);
+                messages.save(message);
+                return;
+            }
+            LOG.info(() -> "AS2 message " + message.messageId() + ": no MDN came, sending it again.");
+        }
+        var endpoint = send.partnerEndpoint();
+        Map<String, String> headers = headerMap(message.headers());
+        As2Client.Answer answer;
+        try {
+            byte[] raw;
+            try (InputStream in = messages.content(message.id(), Content.RAW).orElseThrow()) {
+                raw = in.readAllBytes();
+            }
+            answer = client.post(endpoint.url(), headers, raw, Duration.ofSeconds(endpoint.connectTimeoutSeconds()),
+                    Duration.ofSeconds(endpoint.readTimeoutSeconds()));
+        } catch (IOException e) {
+            retryOrFail(message, PARTNER_UNREACHABLE, "Could not reach " + endpoint.url() + ": " + e.getMessage(), now);
+            return;
+        }
+        int status = answer.status();
+        if (status >= 500 || status == 408 || status == 429) {
+            retryOrFail(message, PARTNER_REFUSED, "The partner answered HTTP " + status + ".", now);
+            return;
+        }
+        if (status < 200 || status > 299) {
+            message.fail(PARTNER_REFUSED, "The partner answered HTTP " + status + ": " + excerpt(answer.body()), now);
+            messages.save(message);
+            return;
+        }
+        if (!headers.containsKey("Disposition-Notification-To")) {
+            message.delivered(null, null, null, clock.instant());
+            messages.save(message);
+        } else if (headers.containsKey("Receipt-Delivery-Option")) {
+            message.sent(clock.instant().plus(settings.asyncMdnWait()), clock.instant());
+            messages.save(message);
+        } else {
+            settle(message, agreement.get(), check(agreement.get(), answer.header("Content-Type"), answer.body()),
+                    answer.body());
+        }
+    }
+
+    private void retryOrFail(As2Message message, String code, String text, Instant now) {
+        Instant next = null;
+        if (message.attempts() < settings.sendAttempts()) {
+            Duration delay = settings.retryDelay().multipliedBy(1L << Math.min(message.attempts() - 1, 20));
+            next = now.plus(delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay);
+        }
+        message.attemptFailed(code, text + (next == null ? " No attempts are left (" + message.attempts() + " made)."
+                : " Attempt " + message.attempts() + " of " + settings.sendAttempts() + "; the next at " + next + "."),
+                next, now);
+        messages.save(message);
+    }
+
+    /**
+     * An asynchronous MDN a partner posted for a message sent earlier: checked as a synchronous one is, as the
+     * partner. An MDN for a message already settled is answered 200 and changes nothing.
+     */
+    public Answer receiveMdn(String accountName, Map<String, String> headers, InputStream body, String address)
+            throws IOException {
+        Map<String, String> h = caseless(headers);
+        Optional<Agreement> agreement = agreementOf(accountName, h);
+        if (agreement.isEmpty()) {
+            return Answer.text(403, "This AS2 endpoint has no agreement for AS2-From '" + printable(h.get("AS2-From"))
+                    + "' to AS2-To '" + printable(h.get("AS2-To")) + "'.");
+        }
+        Agreement a = agreement.get();
+        byte[] mdn = body.readNBytes(MAX_MDN_BYTES + 1);
+        if (mdn.length > MAX_MDN_BYTES) {
+            return Answer.text(413, "An MDN is at most 1 MiB.");
+        }
+        return asPartner(a, address, () -> {
+            MdnCheck check = check(a, h.get("Content-Type"), mdn);
+            if (check.notification() == null || check.notification().originalMessageId() == null) {
+                return Answer.text(400, check.code() + ": " + check.text());
+            }
+            Optional<As2Message> message = messages.findByMessageId(a.accountName(), As2Message.Direction.Outbound,
+                    check.notification().originalMessageId().trim())
+                    .filter(m -> m.agreementName().equals(a.name()));
+            if (message.isEmpty()) {
+                return Answer.text(400, MDN_INVALID + ": the MDN is for a message this agreement did not send.");
+            }
+            As2Message sent = message.get();
+            if (sent.status() == As2Message.Status.Sent || sent.status() == As2Message.Status.Queued) {
+                settle(sent, a, check, mdn);
+            }
+            return Answer.text(200, "MDN received.");
+        });
+    }
+
+    /**
+     * What an MDN says and whether it can be believed: signed by the guest's certificate (required when the send
+     * agreement asks for signed MDNs), a readable disposition notification. Refusals of the signature keep the
+     * message security code (SignatureInvalid, SignerUnknown, InsufficientMessageSecurity).
+     */
+    record MdnCheck(DispositionNotification.Received notification, String signedBy, String code, String text) {
+    }
+
+    private MdnCheck check(Agreement agreement, String contentType, byte[] body) {
+        if (contentType == null || contentType.isBlank()) {
+            return new MdnCheck(null, null, MDN_INVALID, "The answer has no Content-Type: it is not an MDN.");
+        }
+        String base = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        String reportType = contentType;
+        byte[] report = body;
+        String signedBy = null;
+        try {
+            if (base.equals("multipart/signed")) {
+                String verifier = agreement.content().receiveAgreement().protocolSettings().securitySettings()
+                        .signingCertificateName();
+                if (verifier == null) {
+                    return new MdnCheck(null, null, ErrorCode.SIGNER_UNKNOWN.code(), "The MDN is signed, and agreement '"
+                            + agreement.name() + "' names no certificate of the guest to verify it with.");
+                }
+                try (SmimeDecoder.Result opened = security.decode(guard.caller(), agreement.accountName(),
+                        new ByteArrayInputStream(body), contentType, null, verifier, null);
+                        InputStream in = opened.payload().input()) {
+                    report = in.readAllBytes();
+                    reportType = opened.contentType();
+                    signedBy = opened.signedBy();
+                }
+            } else if (agreement.content().sendAgreement().protocolSettings().mdnSettings().signMDN()) {
+                return new MdnCheck(null, null, ErrorCode.INSUFFICIENT_MESSAGE_SECURITY.code(), "Agreement '"
+                        + agreement.name() + "' asks for signed MDNs, and this one is not signed.");
+            }
+            return new MdnCheck(DispositionNotification.read(reportType, report), signedBy, null, null);
+        } catch (CertvaultException e) {
+            String code = e.errorCode() == ErrorCode.MALFORMED_MESSAGE ? MDN_INVALID : e.errorCode().code();
+            return new MdnCheck(null, signedBy, code, "The MDN: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Delivered when the MDN is believed, answers this message, says processed and returns our MIC. */
+    private void settle(As2Message message, Agreement agreement, MdnCheck check, byte[] mdn) {
+        Instant now = clock.instant();
+        var notification = check.notification();
+        if (notification == null) {
+            message.mdnFailed(null, null, check.signedBy(), check.code(), check.text(), now);
+        } else if (notification.originalMessageId() != null
+                && !bare(notification.originalMessageId()).equals(bare(message.messageId()))) {
+            message.mdnFailed(notification.disposition(), notification.text(), check.signedBy(), MDN_INVALID,
+                    "The MDN answers " + notification.originalMessageId() + ", not this message.", now);
+        } else if (!notification.processed()) {
+            message.mdnFailed(notification.disposition(), notification.text(), check.signedBy(),
+                    MDN_DISPOSITION_FAILED, "The partner did not process the message: " + notification.disposition(),
+                    now);
+        } else if (message.mic() != null && !notification.micMatches(message.mic())) {
+            message.mdnFailed(notification.disposition(), notification.text(), check.signedBy(), MDN_MIC_MISMATCH,
+                    "The MDN returns the MIC " + notification.mic() + "; the message sent had " + message.mic()
+                            + ": what the partner received is not what was sent.", now);
+        } else {
+            message.delivered(notification.disposition(), notification.text(), check.signedBy(), now);
+        }
+        messages.save(message, Map.of(Content.MDN, mdn));
+        LOG.fine(() -> "AS2 message " + message.messageId() + " of agreement " + agreement.name() + ": "
+                + message.status());
+    }
+
+    // ----- tracking
+
+    public Page<As2Message> list(String accountName, As2MessageRepository.Query query, String top) {
+        guard.read(ResourceName.require("integration account", accountName));
+        security.requireAccountExists(accountName);
+        return messages.list(accountName, query, Paging.top(top));
+    }
+
+    public As2Message get(String accountName, String id) {
+        guard.read(ResourceName.require("integration account", accountName));
+        return messages.find(accountName, id).orElseThrow(() -> notFound(accountName, id));
+    }
+
+    /** What a message carried: the received payload, or the raw message (as sent or received), or its MDN. */
+    public Optional<InputStream> content(String accountName, String id, Content kind) throws IOException {
+        As2Message message = get(accountName, id);
+        return messages.content(message.id(), kind);
+    }
+
+    /** The payload was picked up: a Received message becomes Processed (again is no change). */
+    public As2Message acknowledge(String accountName, String id) {
+        return guard.change("as2/messages/acknowledge", Permission.WRITE, AuditTarget.account(accountName), () -> {
+            As2Message message = messages.find(accountName, id).orElseThrow(() -> notFound(accountName, id));
+            if (message.direction() != As2Message.Direction.Inbound
+                    || message.status() != As2Message.Status.Received && message.status() != As2Message.Status.Processed) {
+                throw new CertvaultException(ErrorCode.MESSAGE_STATE_CONFLICT, "Message " + id + " is "
+                        + message.direction() + " and " + message.status() + ": only a received inbound message is "
+                        + "acknowledged.");
+            }
+            if (message.status() == As2Message.Status.Received) {
+                message.acknowledge(clock.instant());
+                messages.save(message);
+            }
+            return message;
+        });
+    }
+
+    /** Sends an outbound message again as it was (the same Message-ID), from now, with a fresh count of attempts. */
+    public As2Message resend(String accountName, String id) {
+        return guard.change("as2/messages/resend", Permission.USE_KEYS, AuditTarget.account(accountName), () -> {
+            As2Message message = messages.find(accountName, id).orElseThrow(() -> notFound(accountName, id));
+            if (message.direction() != As2Message.Direction.Outbound
+                    || message.status() == As2Message.Status.Queued || message.status() == As2Message.Status.Sending) {
+                throw new CertvaultException(ErrorCode.MESSAGE_STATE_CONFLICT, "Message " + id + " is "
+                        + message.direction() + " and " + message.status() + ": only an outbound message that is not "
+                        + "waiting to be sent can be sent again.");
+            }
+            message.resend(clock.instant());
+            messages.save(message);
+            return message;
+        });
+    }
+
+    // ----- helpers
+
+    private Optional<Agreement> agreementOf(String accountName, Map<String, String> h) {
+        if (!ResourceName.valid(accountName)) {
+            return Optional.empty();
+        }
+        String from;
+        String to;
+        try {
+            from = As2Service.as2Name("AS2-From", h.get("AS2-From"));
+            to = As2Service.as2Name("AS2-To", h.get("AS2-To"));
+        } catch (CertvaultException e) {
+            return Optional.empty();
+        }
+        return agreements.findByIdentities(accountName, new BusinessIdentity(BusinessIdentity.AS2_IDENTITY, to),
+                new BusinessIdentity(BusinessIdentity.AS2_IDENTITY, from));
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        Answer run() throws IOException;
+    }
+
+    private static Answer asPartner(Agreement agreement, String address, Work work) throws IOException {
+        Caller partner = Caller.partner(agreement.accountName(), agreement.guestPartner(), address);
+        try {
+            return CallerScope.runAs(partner, () -> {
+                try {
+                    return work.run();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static Map<String, String> caseless(Map<String, String> headers) {
+        Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        h.putAll(headers);
+        return h;
+    }
+
+    /** The file name a Content-Disposition header gives, if any. */
+    static String fileName(Map<String, String> h) {
+        String disposition = h.get("Content-Disposition");
+        if (disposition == null) {
+            return null;
+        }
+        var matcher = java.util.regex.Pattern.compile("(?i)filename\\s*=\\s*\"?([^\";]{1,255})\"?")
+                .matcher(disposition);
+        return matcher.find() ? matcher.group(1).trim() : null;
+    }
+
+    static String headerLines(Map<String, String> headers) {
+        StringBuilder lines = new StringBuilder();
+        headers.forEach((name, value) -> lines.append(name).append(": ").append(value).append('\n'));
+        return lines.toString();
+    }
+
+    static Map<String, String> headerMap(String lines) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String line : lines.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return headers;
+    }
+
+    private static String bare(String messageId) {
+        String id = messageId.trim();
+        return id.startsWith("<") && id.endsWith(">") ? id.substring(1, id.length() - 1) : id;
+    }
+
+    /** A header value as safe to echo: printable ASCII, at most 128 characters. */
+    private static String printable(String value) {
+        if (value == null) {
+            return "";
+        }
+        String clean = value.replaceAll("[^\\x20-\\x7E]", "?");
+        return clean.length() > 128 ? clean.substring(0, 128) : clean;
+    }
+
+    private static String excerpt(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
+        return printable(text.replaceAll("\\s+", " ").trim());
+    }
+
+    private static CertvaultException notFound(String accountName, String id) {
+        return new CertvaultException(ErrorCode.MESSAGE_NOT_FOUND, "Integration account '" + accountName
+                + "' has no AS2 message '" + printable(id) + "'.");
+    }
+}

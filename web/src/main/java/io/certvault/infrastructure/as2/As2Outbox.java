@@ -1,0 +1,79 @@
+package io.certvault.infrastructure.as2;
+
+import io.certvault.application.As2TransportService;
+import io.certvault.infrastructure.CertvaultConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The outbox worker: every {@code certvault.as2.poll-seconds} (default 5), and at once when a message is queued,
+ * it sends what is due. Servers sharing a database each run one; the rows they claim keep them apart. It runs on
+ * the server's default managed scheduled executor (Jakarta Concurrency), so it is portable.
+ */
+@ApplicationScoped
+public class As2Outbox {
+    private static final Logger LOG = Logger.getLogger(As2Outbox.class.getName());
+    static final String POLL_SECONDS = "certvault.as2.poll-seconds";
+
+    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+    ManagedScheduledExecutorService executor;
+    @Inject
+    As2TransportService transport;
+    @Inject
+    CertvaultConfig config;
+
+    /** Who claims: this server, by host name and a random part (two servers on one host are two owners). */
+    private final String owner = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private ScheduledFuture<?> polling;
+
+    public void start() {
+        long seconds = config.get(POLL_SECONDS).map(Long::parseLong).filter(s -> s > 0).orElse(5L);
+        polling = executor.scheduleWithFixedDelay(this::drain, seconds, seconds, TimeUnit.SECONDS);
+        LOG.info(() -> "AS2 outbox worker " + owner + " polls every " + seconds + " s");
+    }
+
+    /** A message was queued: send it now rather than at the next poll. */
+    public void wake() {
+        if (!stopped.get()) {
+            executor.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            while (!stopped.get() && transport.sendDue(owner) > 0) {
+                // more may be due
+            }
+        } catch (RuntimeException e) {
+            // The next round tries again; a poll that throws would stop the schedule.
+            LOG.log(Level.WARNING, "The AS2 outbox round failed; the next one retries", e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        stopped.set(true);
+        if (polling != null) {
+            polling.cancel(false);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "certvault";
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.certvault.infrastructure.as2;
+
+import io.certvault.application.As2Client;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Posts AS2 messages with the JDK's HTTP client (HTTP/1.1, as AS2 peers expect). Headers the client sets itself
+ * (Content-Length, Host, ...) are left to it.
+ */
+@ApplicationScoped
+public class HttpAs2Client implements As2Client {
+    private static final Set<String> RESTRICTED = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
+    static {
+        RESTRICTED.addAll(Set.of("Connection", "Content-Length", "Expect", "Host", "Upgrade", "MIME-Version"));
+    }
+
+    private final Map<Duration, HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public Answer post(String url, Map<String, String> headers, byte[] body, Duration connectTimeout,
+            Duration readTimeout) throws IOException {
+        HttpClient client = clients.computeIfAbsent(connectTimeout, timeout -> HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(readTimeout)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach((name, value) -> {
+            if (!RESTRICTED.contains(name)) {
+                request.header(name, value);
+            }
+        });
+        try {
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            Map<String, String> answered = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            response.headers().map().forEach((name, values) -> answered.put(name, String.join(", ", values)));
+            return new Answer(response.statusCode(), answered, response.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Interrupted while sending to " + url);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("The request to " + url + " cannot be made: " + e.getMessage(), e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        clients.clear();
+    }
+}

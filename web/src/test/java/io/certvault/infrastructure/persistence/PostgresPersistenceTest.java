@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -154,5 +155,86 @@ class PostgresPersistenceTest {
 
         assertThat(users.delete("pg-alice")).isTrue();
         assertThat(users.findByPrincipal("pg-alice")).isEmpty();
+    }
+
+    /**
+     * Two servers (two pools on one database) draining one outbox at once: each due message is claimed by exactly
+     * one of them, and a claim whose lease ran out (its server died) is taken over, once.
+     */
+    @Test
+    void twoServersClaimTheOutboxWithoutSendingAMessageTwiceAndTakeOverExpiredLeases() throws Exception {
+        Instant now = Instant.now();
+        JpaIntegrationAccountRepository accounts = new JpaIntegrationAccountRepository();
+        accounts.database = database;
+        accounts.save(new io.certvault.domain.IntegrationAccount("outbox", now));
+        var agreement = new io.certvault.domain.Agreement("outbox", "fabrikam", now);
+        var identity = new io.certvault.domain.BusinessIdentity("AS2Identity", "Fabrikam");
+        agreement.update("contoso", new io.certvault.domain.BusinessIdentity("AS2Identity", "Contoso"), "fabrikam",
+                identity, new io.certvault.domain.As2AgreementContent(null, null).withDefaults(
+                        io.certvault.domain.As2AgreementContent.Identity.of(identity),
+                        io.certvault.domain.As2AgreementContent.Identity.of(identity)), null, now);
+        JpaAs2MessageRepository first = repository(database);
+        Database otherServer = TestDatabases.open(Map.of(CertvaultConfig.DB_URL, database.description(),
+                CertvaultConfig.DB_USER, USER));
+        try {
+            JpaAs2MessageRepository second = repository(otherServer);
+            List<String> queued = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                var message = new io.certvault.domain.As2Message("outbox", agreement,
+                        io.certvault.domain.As2Message.Direction.Outbound, "<" + i + "@contoso>", "Contoso",
+                        "Fabrikam", now.minusSeconds(1));
+                first.save(message, Map.of(io.certvault.domain.As2MessageRepository.Content.RAW, new byte[] {1}));
+                queued.add(message.id());
+            }
+            ExecutorService workers = Executors.newFixedThreadPool(4);
+            List<Future<List<String>>> claims = new ArrayList<>();
+            for (int worker = 0; worker < 4; worker++) {
+                JpaAs2MessageRepository repository = worker % 2 == 0 ? first : second;
+                String owner = "server-" + (worker % 2) + "/worker-" + worker;
+                claims.add(workers.submit(() -> {
+                    List<String> mine = new ArrayList<>();
+                    List<io.certvault.domain.As2Message> batch;
+                    while (!(batch = repository.claimDue(owner, Instant.now(), Instant.now().plusSeconds(300), 3))
+                            .isEmpty()) {
+                        batch.forEach(m -> mine.add(m.id()));
+                    }
+                    return mine;
+                }));
+            }
+            List<String> claimed = new ArrayList<>();
+            for (Future<List<String>> claim : claims) {
+                claimed.addAll(claim.get());
+            }
+            workers.shutdown();
+            assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(queued);
+            assertThat(first.outboxDepth()).isEqualTo(60);
+
+            // A server that claimed and died: after its lease, the other takes the message over, and only once.
+            Instant later = Instant.now().plusSeconds(301);
+            assertThat(second.claimDue("server-1", Instant.now(), Instant.now().plusSeconds(300), 100)).isEmpty();
+            var takenOver = second.claimDue("server-1", later, later.plusSeconds(300), 100);
+            assertThat(takenOver).hasSize(60).allSatisfy(m -> {
+                assertThat(m.leaseOwner()).isEqualTo("server-1");
+                assertThat(m.attempts()).isEqualTo(2);
+            });
+            assertThat(first.claimDue("server-0", later, later.plusSeconds(300), 100)).isEmpty();
+        } finally {
+            otherServer.close();
+        }
+    }
+
+    private static JpaAs2MessageRepository repository(Database on) {
+        JpaAs2MessageRepository repository = new JpaAs2MessageRepository();
+        repository.database = on;
+        repository.cipher = new ContentCipher();
+        repository.cipher.config = new CertvaultConfig() {
+            @Override
+            public Optional<String> get(String key) {
+                return Optional.ofNullable(key.equals(ContentCipher.STORAGE_KEY)
+                        ? java.util.Base64.getEncoder().encodeToString(new byte[32]) : null);
+            }
+        };
+        repository.cipher.load();
+        return repository;
     }
 }

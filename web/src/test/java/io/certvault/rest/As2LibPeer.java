@@ -34,8 +34,9 @@ import java.util.function.Function;
 
 /**
  * A trading partner running as2-lib (com.helger.as2, an independent AS2 implementation): its client sends to
- * Certvault through a relay that hands each message to {@code as2/decode} and answers the MDN decode made, as an
- * AS2 gateway in front of Certvault would; its crypto helper opens what {@code as2/encode} made.
+ * Certvault's AS2 endpoint, or through a relay that hands each message to {@code as2/decode} and answers the MDN
+ * decode made, as an AS2 gateway in front of Certvault would; its crypto helper opens what {@code as2/encode}
+ * made; its receiver takes what Certvault's outbox sends and answers as2-lib's own MDN.
  */
 final class As2LibPeer implements AutoCloseable {
     private static final String PASSWORD = "interop";
@@ -184,8 +185,94 @@ final class As2LibPeer implements AutoCloseable {
             ECryptoAlgorithmCrypt.CRYPT_AES128_CBC, ECryptoAlgorithmCrypt.CRYPT_AES192_CBC,
             ECryptoAlgorithmCrypt.CRYPT_AES256_CBC);
 
+    /**
+     * A message as2-lib's receiver took: its payload (after decryption, verification, decompression), and the MIC its
+     * MDN returned.
+     */
+    record Received(String messageId, byte[] payload, String mic) {
+    }
+
+    /** What as2-lib's receiver took, in order. */
+    final java.util.concurrent.BlockingQueue<Received> received = new java.util.concurrent.LinkedBlockingQueue<>();
+    private HttpServer receiver;
+
+    /**
+     * Starts as2-lib's own AS2 receiver (its {@code AS2ReceiverHandler}, as its servlet runs it) behind an HTTP
+     * server: it decrypts with this peer's key, verifies with the partner's certificate (known by its AS2 name),
+     * and answers the MDN as2-lib makes, signed when asked. Answers the URL to send to.
+     */
+    String startReceiver(String partnerName, X509Certificate partnerCertificate) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        // as2-lib finds certificates by the partners' AS2 names (its self-filling partnerships' X.509 aliases).
+        store.setKeyEntry(as2Name, key.getPrivate(), PASSWORD.toCharArray(), new X509Certificate[] {certificate});
+        store.setCertificateEntry(partnerName, partnerCertificate);
+        com.helger.as2lib.session.AS2Session session = new com.helger.as2lib.session.AS2Session();
+        var certificates = new com.helger.as2lib.cert.PredefinedCertificateFactory(store);
+        var password = new com.helger.commons.collection.attr.StringMap();
+        password.putIn(com.helger.as2lib.cert.AbstractCertificateFactory.ATTR_PASSWORD, PASSWORD);
+        certificates.initDynamicComponent(session, password);
+        session.setCertificateFactory(certificates);
+        session.setPartnershipFactory(new com.helger.as2lib.partner.SelfFillingPartnershipFactory());
+        var processor = new com.helger.as2lib.processor.DefaultMessageProcessor();
+        // What as2-lib stores, read while its resources (temporary files) are still there.
+        java.util.Map<String, byte[]> stored = new java.util.concurrent.ConcurrentHashMap<>();
+        processor.addModule(new com.helger.as2lib.processor.module.AbstractProcessorModule() {
+            @Override
+            public boolean canHandle(String action, IMessage message, java.util.Map<String, Object> options) {
+                return com.helger.as2lib.processor.storage.IProcessorStorageModule.DO_STORE.equals(action);
+            }
+
+            @Override
+            public void handle(String action, IMessage message, java.util.Map<String, Object> options)
+                    throws com.helger.as2lib.exception.AS2Exception {
+                try {
+                    stored.put(message.getMessageID(), message.getData().getInputStream().readAllBytes());
+                } catch (jakarta.mail.MessagingException | IOException e) {
+                    throw new com.helger.as2lib.exception.AS2Exception("Cannot read the payload", e);
+                }
+            }
+        });
+        session.setMessageProcessor(processor);
+        var module = new com.helger.as2lib.processor.receiver.AS2ReceiverModule();
+        var attributes = new com.helger.commons.collection.attr.StringMap();
+        attributes.putIn(com.helger.as2lib.processor.receiver.AbstractActiveNetModule.ATTR_PORT, "0");
+        module.initDynamicComponent(session, attributes);
+        var handler = module.createHandler();
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/as2", exchange -> {
+            try (exchange) {
+                var message = new com.helger.as2lib.message.AS2Message();
+                exchange.getRequestHeaders().forEach((name, values) -> {
+                    if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                        values.forEach(value -> message.headers().addHeader(name, value));
+                    }
+                });
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                var data = new jakarta.mail.util.ByteArrayDataSource(body,
+                        exchange.getRequestHeaders().getFirst("Content-Type"));
+                handler.handleIncomingMessage("certvault", data, message, (status, headers, content) -> {
+                    headers.forEachSingleHeader((name, value) -> exchange.getResponseHeaders().add(name, value),
+                            true);
+                    ByteArrayOutputStream answer = new ByteArrayOutputStream();
+                    content.writeTo(answer);
+                    exchange.sendResponseHeaders(status, answer.size() == 0 ? -1 : answer.size());
+                    exchange.getResponseBody().write(answer.toByteArray());
+                });
+                received.add(new Received(message.getMessageID(), stored.remove(message.getMessageID()),
+                        message.getMDN() == null ? null : message.getMDN().attrs()
+                                .getAsString(com.helger.as2lib.message.AS2MessageMDN.MDNA_MIC)));
+            }
+        });
+        receiver.start();
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/as2";
+    }
+
     @Override
     public void close() {
         relay.stop(0);
+        if (receiver != null) {
+            receiver.stop(0);
+        }
     }
 }

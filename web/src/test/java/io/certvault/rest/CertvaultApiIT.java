@@ -776,6 +776,7 @@ class CertvaultApiIT {
 
         try (As2LibPeer peer = new As2LibPeer("AS2LIB", libKey, libCertificate, api,
                 "integrationAccounts/interop/as2/decode")) {
+            String libReceiver = peer.startReceiver("Contoso", ours);
             for (int i = 0; i < digests.length; i++) {
                 String at = "properties.content.aS2.sendAgreement.protocolSettings.";
                 JsonObject agreement = agreementBody("contoso", "Contoso", "as2lib", "AS2LIB", "rsa", "as2lib",
@@ -786,6 +787,8 @@ class CertvaultApiIT {
                 agreement = with(agreement, at + "validationSettings.compressMessage",
                         i == 2 ? jakarta.json.JsonValue.TRUE : jakarta.json.JsonValue.FALSE);
                 agreement = with(agreement, at + "mdnSettings.micHashingAlgorithm", Json.createValue(digests[i]));
+                agreement = with(agreement, "properties.content.aS2.sendAgreement.partnerEndpoint",
+                        Json.createObjectBuilder().add("url", libReceiver).build());
                 var saved = record(api.put("integrationAccounts/interop/agreements/as2lib", agreement));
                 assertThat(saved.status()).as(saved.body()).isIn(200, 201);
 
@@ -819,6 +822,29 @@ class CertvaultApiIT {
                         .findFirst().orElseThrow(() -> new AssertionError("not kept: " + postedId));
                 assertThat(api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/interop/"
                         + "as2/messages/" + kept.getString("name") + "/payload")).GET()).body()).isEqualTo(payload);
+
+                // Certvault's outbox sends to as2-lib's receiver, and checks the signed MDN as2-lib makes: its
+                // signature by as2-lib's key, its disposition, the MIC as2-lib computed against Certvault's.
+                JsonObject delivered = awaitMessage("interop", as2Send("interop", "as2lib",
+                        new String(payload, java.nio.charset.StandardCharsets.US_ASCII)).getString("name"),
+                        "Delivered", "Failed");
+                var took = peer.received.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(took).as("as2-lib's receiver took it").isNotNull();
+                assertThat(took.payload()).as("as2-lib took " + took.messageId() + ", MIC " + took.mic())
+                        .isEqualTo(payload);
+                assertThat(took.mic()).as("as2-lib's MIC").isNotNull();
+                assertThat(delivered.getJsonObject("mdn").getString("signedBy")).isEqualTo("as2lib");
+                if (i == 2) {
+                    // Compressed before signing: as2-lib's receiver returns the MIC of the decompressed payload,
+                    // where RFC 4130 7.3.1 (and as2-lib's own sender, above) take the signed, compressed entity.
+                    assertThat(delivered.getJsonObject("error").getString("code")).as(delivered.toString())
+                            .isEqualTo("MdnMicMismatch");
+                    assertThat(took.mic().split(",")[0]).isNotEqualTo(delivered.getString("mic").split(",")[0]);
+                } else {
+                    assertThat(delivered.getString("status")).as(digests[i] + "/" + encryptions[i] + ": "
+                            + delivered).isEqualTo("Delivered");
+                    assertThat(took.mic().split(",")[0]).isEqualTo(delivered.getString("mic").split(",")[0]);
+                }
 
                 // Certvault encodes; as2-lib decrypts, verifies and computes the MIC Certvault said to expect.
                 var encoded = as2Encode("interop", "Contoso", "AS2LIB",

@@ -1,10 +1,13 @@
 -- Every AS2 message Certvault received or sends, tracked until its MDN settles it. Outbound rows are the durable
--- outbox: a worker claims a due row (status Queued, or Sending whose lease ran out) and sends it.
+-- outbox: a worker claims a due row (status Queued, or Sending whose lease ran out) and sends it. An asynchronous
+-- MDN Certvault returns is an outbound row of kind Mdn, posted to its target_url (the Receipt-Delivery-Option).
 CREATE TABLE as2_message (
     id                  VARCHAR(36)    NOT NULL PRIMARY KEY,
     account_name        VARCHAR(80)    NOT NULL REFERENCES integration_account (name) ON DELETE CASCADE,
     agreement_name      VARCHAR(80)    NOT NULL,
     direction           VARCHAR(8)     NOT NULL,
+    kind                VARCHAR(8)     NOT NULL,
+    target_url          VARCHAR(1000),
     message_id          VARCHAR(1000)  NOT NULL,
     as2_from            VARCHAR(128)   NOT NULL,
     as2_to              VARCHAR(128)   NOT NULL,

@@ -146,11 +146,12 @@ public class As2Service {
     /**
      * A received message opened: the payload (null when refused, or when it is a duplicate and so not delivered
      * again), what was done to reach it, and the MDN to return (null when none was asked for). A refused message
-     * has its refusal, and its MDN says why. Close it.
+     * has its refusal, and its MDN says why. {@code signedBy} is the certificate that verified its signature (a
+     * duplicate's too). Close it.
      */
     public record Inbound(String agreementName, String as2From, String as2To, String messageId,
             SmimeDecoder.Result decoded, boolean duplicate, String mic, String disposition,
-            CertvaultException refusal, Mdn mdn) implements AutoCloseable {
+            CertvaultException refusal, Mdn mdn, String signedBy) implements AutoCloseable {
         @Override
         public void close() {
             if (decoded != null) {
@@ -242,12 +243,14 @@ public class As2Service {
             }
             throw e;
         }
+        String signedBy = decoded == null ? null : decoded.signedBy();
         if (duplicate) {
             // Answered again, delivered once.
             decoded.close();
             decoded = null;
         }
-        return new Inbound(agreement.name(), from, to, messageId, decoded, duplicate, mic, disposition, refusal, mdn);
+        return new Inbound(agreement.name(), from, to, messageId, decoded, duplicate, mic, disposition, refusal, mdn,
+                signedBy);
     }
 
     /** An S/MIME message is decoded; a plain one (an agreement may allow it) is its own payload. */

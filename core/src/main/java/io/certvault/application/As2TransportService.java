@@ -140,18 +140,57 @@ public class As2TransportService {
                         + receive.validationSettings().interchangeDuplicatesValidityDays() + " days: suspended, not "
                         + "delivered again.", now);
             }
-            if (inbound.mdn() != null) {
-                contents.put(Content.MDN, inbound.mdn().body());
+            As2Service.Mdn mdn = inbound.mdn();
+            if (mdn != null) {
+                contents.put(Content.MDN, mdn.body());
             }
+            As2Message asyncMdn = asynchronously(agreement, inbound);
             // Kept before it is answered: an MDN says the message is safe with us.
-            messages.save(message, contents);
-            if (inbound.mdn() == null) {
+            guard.atomically(() -> {
+                messages.save(message, contents);
+                if (asyncMdn != null) {
+                    messages.save(asyncMdn, Map.of(Content.RAW, mdn.body()));
+                }
+                return null;
+            });
+            if (asyncMdn != null) {
+                return Answer.text(200, "Received " + inbound.messageId() + "; its MDN follows to "
+                        + asyncMdn.targetUrl() + ".");
+            }
+            if (mdn == null) {
                 return inbound.refusal() == null ? Answer.text(200, "Received " + inbound.messageId() + ".")
                         : Answer.text(400, inbound.refusal().errorCode().code() + ": "
                                 + inbound.refusal().getMessage());
             }
-            Map<String, String> mdnHeaders = new LinkedHashMap<>(inbound.mdn().headers());
-            return new Answer(200, mdnHeaders, inbound.mdn().body());
+            return new Answer(200, new LinkedHashMap<>(mdn.headers()), mdn.body());
+        }
+    }
+
+    /**
+     * The asynchronous MDN to queue, when the message asks for one at an http(s) URL and its signature proved it
+     * came from the guest: a message anyone could have sent does not make Certvault post to a URL it names.
+     * Otherwise (null) the MDN is the HTTP answer.
+     */
+    private As2Message asynchronously(Agreement agreement, As2Service.Inbound inbound) {
+        As2Service.Mdn mdn = inbound.mdn();
+        if (mdn == null || mdn.deliveryUrl() == null || inbound.signedBy() == null
+                || !httpUrl(mdn.deliveryUrl().trim())) {
+            return null;
+        }
+        As2Message queued = As2Message.asyncMdn(agreement.accountName(), agreement, mdn.headers().get("Message-ID"),
+                inbound.as2To(), inbound.as2From(), mdn.deliveryUrl().trim(), clock.instant());
+        queued.carried(mdn.headers().get("Content-Type"), (long) mdn.body().length, null);
+        queued.sendWith(headerLines(mdn.headers()), null);
+        return queued;
+    }
+
+    private static boolean httpUrl(String url) {
+        try {
+            var uri = new java.net.URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && url.length() <= 1000;
+        } catch (java.net.URISyntaxException e) {
+            return false;
         }
     }
 
@@ -161,11 +200,7 @@ public class As2TransportService {
      */
     private boolean firstReceipt(String accountName, String agreementName, String messageId, Instant now,
             Duration within) {
-        return messages.findByMessageId(accountName, As2Message.Direction.Inbound, messageId)
-                .filter(m -> m.agreementName().equals(agreementName)
-                        && !m.duplicate() && m.status() != As2Message.Status.Failed
-                        && m.createdTime().isAfter(now.minus(within)))
-                .isEmpty();
+        return !messages.receivedSince(accountName, agreementName, messageId, now.minus(within));
     }
 
     /**
@@ -245,7 +280,8 @@ public class As2TransportService {
     private void attempt(As2Message message) {
         Instant now = clock.instant();
         Optional<Agreement> agreement = agreements.find(message.accountName(), message.agreementName());
-        if (agreement.isEmpty() || agreement.get().content().sendAgreement().partnerEndpoint() == null) {
+        if (agreement.isEmpty() || message.targetUrl() == null
+                && agreement.get().content().sendAgreement().partnerEndpoint() == null) {
             message.fail(ErrorCode.AGREEMENT_NOT_FOUND.code(), "Agreement '" + message.agreementName() + "' or its "
                     + "partnerEndpoint was removed before the message was sent.", now);
             messages.save(message);
@@ -263,6 +299,9 @@ public class As2TransportService {
             LOG.info(() -> "AS2 message " + message.messageId() + ": no MDN came, sending it again.");
         }
         var endpoint = send.partnerEndpoint();
+        String url = message.targetUrl() != null ? message.targetUrl() : endpoint.url();
+        Duration connectTimeout = Duration.ofSeconds(endpoint == null ? 30 : endpoint.connectTimeoutSeconds());
+        Duration readTimeout = Duration.ofSeconds(endpoint == null ? 120 : endpoint.readTimeoutSeconds());
         Map<String, String> headers = headerMap(message.headers());
         As2Client.Answer answer;
         try {
@@ -270,10 +309,9 @@ public class As2TransportService {
             try (InputStream in = messages.content(message.id(), Content.RAW).orElseThrow()) {
                 raw = in.readAllBytes();
             }
-            answer = client.post(endpoint.url(), headers, raw, Duration.ofSeconds(endpoint.connectTimeoutSeconds()),
-                    Duration.ofSeconds(endpoint.readTimeoutSeconds()));
+            answer = client.post(url, headers, raw, connectTimeout, readTimeout);
         } catch (IOException e) {
-            retryOrFail(message, PARTNER_UNREACHABLE, "Could not reach " + endpoint.url() + ": " + e.getMessage(), now);
+            retryOrFail(message, PARTNER_UNREACHABLE, "Could not reach " + url + ": " + e.getMessage(), now);
             return;
         }
         int status = answer.status();

@@ -21,6 +21,9 @@ public class As2Message implements Versioned {
 
     public enum Direction { Inbound, Outbound }
 
+    /** A message with a payload, or an MDN sent on its own (asynchronously) for a message received. */
+    public enum Kind { Message, Mdn }
+
     /**
      * Inbound: {@code Received} (kept for pick-up), {@code Processed} (picked up and acknowledged) or
      * {@code Failed} (refused; the MDN said why). Outbound: {@code Queued} (waiting for its next attempt),
@@ -42,6 +45,14 @@ public class As2Message implements Versioned {
     @Enumerated(EnumType.STRING)
     @Column(name = "direction", nullable = false, length = 8)
     private Direction direction;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "kind", nullable = false, length = 8)
+    private Kind kind;
+
+    /** Where an outbound row goes when not to the agreement's partner endpoint: an asynchronous MDN's URL. */
+    @Column(name = "target_url", length = 1000)
+    private String targetUrl;
 
     @Column(name = "message_id", nullable = false, length = 1000)
     private String messageId;
@@ -135,6 +146,7 @@ public class As2Message implements Versioned {
         this.hostPartner = agreement.hostPartner();
         this.guestPartner = agreement.guestPartner();
         this.direction = direction;
+        this.kind = Kind.Message;
         this.messageId = messageId;
         this.as2From = as2From;
         this.as2To = as2To;
@@ -142,6 +154,18 @@ public class As2Message implements Versioned {
         this.changedTime = createdTime;
         this.status = direction == Direction.Inbound ? Status.Received : Status.Queued;
         this.nextAttemptTime = direction == Direction.Outbound ? createdTime : null;
+    }
+
+    /**
+     * An asynchronous MDN to send: an outbound row posted to the URL the received message named, retried as
+     * messages are, and settled by the partner's 2xx (an MDN is not answered with an MDN).
+     */
+    public static As2Message asyncMdn(String accountName, Agreement agreement, String mdnMessageId, String as2From,
+            String as2To, String url, Instant now) {
+        As2Message mdn = new As2Message(accountName, agreement, Direction.Outbound, mdnMessageId, as2From, as2To, now);
+        mdn.kind = Kind.Mdn;
+        mdn.targetUrl = url;
+        return mdn;
     }
 
     /** What the message carried: its payload's (inbound) or the message's (outbound) type, size and file name. */
@@ -283,6 +307,14 @@ public class As2Message implements Versioned {
 
     public Direction direction() {
         return direction;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String targetUrl() {
+        return targetUrl;
     }
 
     public String messageId() {

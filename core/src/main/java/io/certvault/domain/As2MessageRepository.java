@@ -25,6 +25,12 @@ public interface As2MessageRepository {
     /** The message the account has with this Message-ID in this direction (the newest, should there be more). */
     Optional<As2Message> findByMessageId(String accountName, As2Message.Direction direction, String messageId);
 
+    /**
+     * Whether the agreement received a message with this Message-ID since then, kept (neither refused nor itself a
+     * duplicate): what makes the next one a duplicate.
+     */
+    boolean receivedSince(String accountName, String agreementName, String messageId, Instant since);
+
     Page<As2Message> list(String accountName, Query query, int limit);
 
     /** Inserts or updates; what it carried is stored with it, in the same transaction. */

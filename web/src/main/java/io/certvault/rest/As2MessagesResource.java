@@ -42,7 +42,8 @@ public class As2MessagesResource {
     public record MessageBody(String id, String name, String type, MessageProperties properties) {
     }
 
-    public record MessageProperties(String messageId, As2Message.Direction direction, As2Message.Status status,
+    public record MessageProperties(String messageId, As2Message.Direction direction, As2Message.Kind kind,
+            String targetUrl, As2Message.Status status,
             String agreementName, String hostPartner, String guestPartner, String as2From, String as2To,
             boolean isDuplicate, int attempts, String fileName, String contentType, Long contentSize, String mic,
             Mdn mdn, ErrorBody.Detail error, Instant createdTime, Instant changedTime, Instant nextAttemptTime) {
@@ -54,7 +55,7 @@ public class As2MessagesResource {
 
     static MessageBody body(As2Message m) {
         return new MessageBody("/integrationAccounts/" + m.accountName() + "/as2/messages/" + m.id(), m.id(), TYPE,
-                new MessageProperties(m.messageId(), m.direction(), m.status(), m.agreementName(), m.hostPartner(),
+                new MessageProperties(m.messageId(), m.direction(), m.kind(), m.targetUrl(), m.status(), m.agreementName(), m.hostPartner(),
                         m.guestPartner(), m.as2From(), m.as2To(), m.duplicate(), m.attempts(), m.fileName(),
                         m.contentType(), m.contentSize(), m.mic(),
                         m.mdnDisposition() == null && m.mdnText() == null ? null

@@ -1042,6 +1042,71 @@ class CertvaultApiIT {
         assertThat(anonymous.statusCode()).as("the messages API is not the AS2 endpoint").isEqualTo(401);
     }
 
+    /** Contoso's agreement asking Fabrikam for asynchronous MDNs at this URL. */
+    private void contosoAsksForAsynchronousMdns(String contoso, String fabrikam, String receiptUrl, boolean resend) {
+        JsonObject body = agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam Inc", "rsa", "fabrikam",
+                "fabrikam", "rsa");
+        body = with(body, SEND + "partnerEndpoint", Json.createObjectBuilder().add("url", as2Endpoint(fabrikam))
+                .build());
+        body = with(body, SEND + "protocolSettings.mdnSettings.sendMDNAsynchronously", jakarta.json.JsonValue.TRUE);
+        body = with(body, SEND + "protocolSettings.mdnSettings.receiptDeliveryUrl", Json.createValue(receiptUrl));
+        body = with(body, SEND + "protocolSettings.errorSettings.resendIfMDNNotReceived", resend
+                ? jakarta.json.JsonValue.TRUE : jakarta.json.JsonValue.FALSE);
+        var saved = record(api.put("integrationAccounts/" + contoso + "/agreements/fabrikam", body));
+        assertThat(saved.status()).as(saved.body()).isIn(200, 201);
+    }
+
+    @Test
+    void asynchronousMdnsGoWhereTheMessageAsksAndOneThatNeverComesIsResentThenFailed() throws Exception {
+        tradingOverHttp("ta-contoso", "ta-fabrikam");
+        String payload = "ISA*00*async~\n";
+
+        // Fabrikam answers at once and posts its signed MDN to Contoso's MDN endpoint, where Contoso checks it.
+        contosoAsksForAsynchronousMdns("ta-contoso", "ta-fabrikam", as2Endpoint("ta-contoso") + "/mdn", false);
+        String id = as2Send("ta-contoso", "fabrikam", payload).getString("name");
+        JsonObject delivered = awaitMessage("ta-contoso", id, "Delivered", "Failed");
+        assertThat(delivered.getString("status")).as(delivered.toString()).isEqualTo("Delivered");
+        assertThat(delivered.getJsonObject("mdn").getString("signedBy")).isEqualTo("fabrikam");
+        assertThat(delivered.getInt("attempts")).isEqualTo(1);
+        JsonObject mdnSent = as2Messages("ta-fabrikam", "direction=Outbound").stream()
+                .filter(m -> m.getString("kind").equals("Mdn")).findFirst().orElseThrow();
+        assertThat(mdnSent.getString("status")).isEqualTo("Delivered");
+        assertThat(mdnSent.getString("targetUrl")).isEqualTo(as2Endpoint("ta-contoso") + "/mdn");
+        assertThat(api.get("integrationAccounts/ta-fabrikam/as2/messages/" + mdnSent.getString("name") + "/raw")
+                .body()).contains(delivered.getString("messageId"));
+
+        // An MDN for a message Contoso never sent is refused.
+        var stray = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create(as2Endpoint("ta-contoso") + "/mdn")).header("AS2-From", "\"Fabrikam Inc\"")
+                .header("AS2-To", "Contoso").header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("not an MDN")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(stray.statusCode()).as(stray.body()).isEqualTo(400);
+
+        // Fabrikam's MDN cannot reach the URL: Fabrikam retries, then records its MDN Failed; Contoso resends
+        // (the same Message-ID) each time the MDN is overdue, until its attempts are spent.
+        int closed;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        contosoAsksForAsynchronousMdns("ta-contoso", "ta-fabrikam", "http://127.0.0.1:" + closed + "/mdn", true);
+        String lostId = as2Send("ta-contoso", "fabrikam", payload).getString("name");
+        assertThat(awaitMessage("ta-contoso", lostId, "Sent", "Delivered", "Failed").getString("status"))
+                .isIn("Sent", "Failed");
+        JsonObject lost = awaitMessage("ta-contoso", lostId, "Delivered", "Failed");
+        assertThat(lost.getJsonObject("error").getString("code")).as(lost.toString()).isEqualTo("MdnNotReceived");
+        assertThat(lost.getInt("attempts")).as("sent, then resent while attempts were left").isEqualTo(4);
+        List<JsonObject> copies = as2Messages("ta-fabrikam", "direction=Inbound").stream()
+                .filter(m -> m.getString("messageId").equals(lost.getString("messageId"))).toList();
+        assertThat(copies).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(copies.stream().filter(m -> !m.getBoolean("isDuplicate"))).hasSize(1);
+        JsonObject undeliverable = awaitMessage("ta-fabrikam", as2Messages("ta-fabrikam", "direction=Outbound")
+                .stream().filter(m -> m.getString("kind").equals("Mdn") && m.getString("targetUrl")
+                        .contains(":" + closed + "/")).reduce((newer, older) -> older).orElseThrow()
+                .getString("name"), "Failed", "Delivered");
+        assertThat(undeliverable.getJsonObject("error").getString("code")).isEqualTo("PartnerUnreachable");
+    }
+
     /** A partner server of the test's own: answers each POST as {@code answer} says, counting them. */
     private static com.sun.net.httpserver.HttpServer partnerServer(java.util.concurrent.atomic.AtomicInteger posts,
             java.util.function.Function<com.sun.net.httpserver.HttpExchange, byte[]> answer) throws IOException {

@@ -39,6 +39,18 @@ public class JpaAs2MessageRepository implements As2MessageRepository {
                 .setParameter("messageId", messageId).setMaxResults(1).getResultStream().findFirst());
     }
 
+    @Override
+    public boolean receivedSince(String accountName, String agreementName, String messageId, Instant since) {
+        return database.transaction(manager -> manager.createQuery(
+                "SELECT COUNT(m) FROM As2Message m WHERE m.accountName = :account AND m.agreementName = :agreement"
+                        + " AND m.direction = :inbound AND m.messageId = :messageId AND m.duplicate = FALSE"
+                        + " AND m.status <> :failed AND m.createdTime > :since", Long.class)
+                .setParameter("account", accountName).setParameter("agreement", agreementName)
+                .setParameter("inbound", As2Message.Direction.Inbound).setParameter("messageId", messageId)
+                .setParameter("failed", As2Message.Status.Failed).setParameter("since", since)
+                .getSingleResult() > 0);
+    }
+
     /** Newest first; a position is the created time (epoch milliseconds) and the id, which breaks ties. */
     @Override
     public Page<As2Message> list(String accountName, Query query, int limit) {

@@ -32,6 +32,11 @@ public class AccessView {
         return caller().may(Permission.WRITE, account);
     }
 
+    /** May use the account's keys: sign, and send AS2 messages. */
+    public boolean canUseKeys(String account) {
+        return caller().may(Permission.USE_KEYS, account);
+    }
+
     public boolean isKeyAdmin() {
         return caller().may(Permission.MANAGE_KEYS, null);
     }

@@ -66,6 +66,8 @@ public class AgreementsView implements Serializable {
     private boolean needMdn = true;
     private boolean signMdn = true;
     private String micAlgorithm = "SHA2256";
+    /** The guest's AS2 URL, where the transport sends (Certvault's partnerEndpoint); empty for none. */
+    private String partnerUrl;
     private String confirming;
     private transient List<Agreement> rows;
     private transient List<Partner> partnerList;
@@ -109,6 +111,8 @@ public class AgreementsView implements Serializable {
         needMdn = send.mdnSettings().needMDN();
         signMdn = send.mdnSettings().signMDN();
         micAlgorithm = send.mdnSettings().micHashingAlgorithm();
+        var endpoint = existing.sendAgreement().partnerEndpoint();
+        partnerUrl = endpoint == null ? null : endpoint.url();
     }
 
     public List<Agreement> getRows() {
@@ -181,6 +185,12 @@ public class AgreementsView implements Serializable {
                 verificationCertificate, decryptionCertificate, null, receiveSignMdn, null, checkDuplicates);
         var send = settings(base.sendAgreement(), sendSigned, sendEncrypted, sendCompressed, signingAlgorithm,
                 encryptionAlgorithm, signingCertificate, encryptionCertificate, needMdn, signMdn, micAlgorithm, null);
+        // The URL is the page's; the endpoint's timeouts, set through the API, stay.
+        var endpoint = base.sendAgreement() == null ? null : base.sendAgreement().partnerEndpoint();
+        send = new OneWay(send.senderBusinessIdentity(), send.receiverBusinessIdentity(), send.protocolSettings(),
+                orNull(partnerUrl) == null ? null : new As2AgreementContent.PartnerEndpoint(partnerUrl.trim(),
+                        endpoint == null ? null : endpoint.connectTimeoutSeconds(),
+                        endpoint == null ? null : endpoint.readTimeoutSeconds()));
         try {
             boolean created = agreements.put(account, name, new AgreementService.Draft(Agreement.AS2, hostPartner,
                     guestPartner, as2(hostIdentity), as2(guestIdentity), new As2AgreementContent(receive, send),
@@ -236,6 +246,14 @@ public class AgreementsView implements Serializable {
                 p == null ? null : p.acknowledgementConnectionSettings(), m, s, v,
                 p == null ? null : p.envelopeSettings(), p == null ? null : p.errorSettings()),
                 given == null ? null : given.partnerEndpoint());
+    }
+
+    public String getPartnerUrl() {
+        return partnerUrl;
+    }
+
+    public void setPartnerUrl(String partnerUrl) {
+        this.partnerUrl = partnerUrl;
     }
 
     public void askDelete(String agreement) {

@@ -377,6 +377,12 @@ class PortalIT {
         // Only private certificates are offered for what signs and decrypts.
         assertThat(new Select(element(By.id("agreement:signingCertificate"))).getOptions())
                 .extracting(WebElement::getText).containsExactly("None", "contoso");
+        // The guest's AS2 server is down here: what Certvault sends it fails after its retries.
+        int down;
+        try (var socket = new java.net.ServerSocket(0)) {
+            down = socket.getLocalPort();
+        }
+        type(By.id("agreement:partnerUrl"), "http://127.0.0.1:" + down + "/as2");
         shot("8-add-agreement");
         assertThat(clickThrough(By.id("agreement:save"), By.id("agreements:list"), "contoso-fabrikam"))
                 .contains("signed SHA2384, encrypted AES256");
@@ -384,6 +390,46 @@ class PortalIT {
         open("account.xhtml?name=portal-trading", "portal-trading");
         assertThat(element(By.id("agreementCount")).getText()).isEqualTo("1");
         assertThat(element(By.id("partnerCount")).getText()).isEqualTo("2");
+
+        // 2b. The Messages page: a message Fabrikam posted unsigned (refused, its MDN saying why) and one sent to
+        // Fabrikam's server that is down (Failed after its retries, then resent from the page).
+        var http = java.net.http.HttpClient.newHttpClient();
+        var posted = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(page("as2/portal-trading")))
+                .header("AS2-From", "Fabrikam").header("AS2-To", "Contoso").header("Message-ID", "<portal-1@fabrikam>")
+                .header("Disposition-Notification-To", "as2@fabrikam.example").header("Content-Type", "text/plain")
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("unsigned")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.body()).contains("insufficient-message-security");
+        String basic = java.util.Base64.getEncoder().encodeToString(("admin:"
+                + System.getProperty("certvault.it.admin-password")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var sent = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(page(
+                "api/integrationAccounts/portal-trading/agreements/contoso-fabrikam/send")))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/edi-x12")
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("ISA*00*~")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+        clickThrough(By.id("messages"), By.tagName("h1"), "AS2 messages");
+        assertThat(waitFor(By.id("list"), "<portal-1@fabrikam>")).contains("Inbound").contains("Outbound");
+        select(By.id("filter:direction"), "Inbound");
+        submit(By.id("filter:apply"));
+        assertThat(browser.getCurrentUrl()).contains("direction=Inbound");
+        assertThat(waitFor(By.id("list"), "<portal-1@fabrikam>")).doesNotContain("Outbound");
+        clickThrough(By.linkText("<portal-1@fabrikam>"), By.id("detailError"), "InsufficientMessageSecurity");
+        assertThat(element(By.id("detailMdn")).getText()).contains("insufficient-message-security");
+        shot("9-message");
+        String outbound = "messages.xhtml?account=portal-trading&direction=Outbound";
+        waitUntil(driver -> {
+            driver.get(page(outbound + "&status=Failed"));
+            return driver.findElements(By.cssSelector("#list a")).isEmpty() ? null : true;
+        });
+        submit(By.cssSelector("#list a"));
+        assertThat(waitFor(By.id("detailError"), "PartnerUnreachable")).contains("No attempts are left");
+        assertThat(element(By.id("detailAttempts")).getText()).startsWith("3");
+        assertThat(clickThrough(By.id("message:resend"), By.id("globalMessages"), "queued to be sent again"))
+                .contains("queued to be sent again");
+        shot("9-messages-resent");
 
         // 3. The certificate says which agreements use it, and cannot be deleted while one does.
         openCertificates("portal-trading");

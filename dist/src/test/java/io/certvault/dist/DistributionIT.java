@@ -204,6 +204,87 @@ class DistributionIT {
         assertOwnerOnly();
     }
 
+    /**
+     * The outbox survives a kill: a message the server was sending when it died (the partner had it, but had not
+     * answered) is taken over after its lease by the restarted server and sent again with the same Message-ID,
+     * once, and ends Delivered.
+     */
+    @Test
+    void aMessageBeingSentWhenTheServerIsKilledIsSentOnceMoreAfterTheRestart() throws Exception {
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        var partner = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        var handlers = java.util.concurrent.Executors.newCachedThreadPool();
+        partner.setExecutor(handlers);
+        partner.createContext("/as2", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                received.add(exchange.getRequestHeaders().getFirst("Message-ID"));
+                if (received.size() == 1) {
+                    // The first delivery: the partner has it, and the sender dies before the answer.
+                    arrived.countDown();
+                    release.await(120, TimeUnit.SECONDS);
+                    return;
+                }
+                exchange.sendResponseHeaders(200, -1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        partner.start();
+        try {
+            Map<String, String> environment = Map.of("CERTVAULT_ADMIN_PASSWORD", CRASH_ADMIN_PASSWORD,
+                    "CERTVAULT_AS2_LEASE_SECONDS", "5", "CERTVAULT_AS2_POLL_SECONDS", "1");
+            adminPassword = CRASH_ADMIN_PASSWORD;
+            KeyPair keyPair = TestCertificates.rsa(2048);
+            Process first = start(environment);
+            createAccountKeyAndCertificate(TestCertificates.pkcs8Pem(keyPair.getPrivate()),
+                    TestCertificates.base64(TestCertificates.selfSigned(keyPair, "contoso")));
+            for (String[] p : new String[][] {{"contoso", "Contoso"}, {"fabrikam", "Fabrikam"}}) {
+                assertThat(send("PUT", "/api/integrationAccounts/contoso/partners/" + p[0], "{\"properties\": "
+                        + "{\"content\": {\"b2b\": {\"businessIdentities\": [{\"qualifier\": \"AS2Identity\", "
+                        + "\"value\": \"" + p[1] + "\"}]}}}}").statusCode()).isEqualTo(201);
+            }
+            String url = "http://127.0.0.1:" + partner.getAddress().getPort() + "/as2";
+            var agreement = send("PUT", "/api/integrationAccounts/contoso/agreements/fabrikam", "{\"properties\": {"
+                    + "\"agreementType\": \"AS2\", \"hostPartner\": \"contoso\", \"guestPartner\": \"fabrikam\", "
+                    + "\"hostIdentity\": {\"qualifier\": \"AS2Identity\", \"value\": \"Contoso\"}, "
+                    + "\"guestIdentity\": {\"qualifier\": \"AS2Identity\", \"value\": \"Fabrikam\"}, "
+                    + "\"content\": {\"aS2\": {\"sendAgreement\": {\"partnerEndpoint\": {\"url\": \"" + url + "\"}, "
+                    + "\"protocolSettings\": {\"validationSettings\": {\"encryptMessage\": false}, "
+                    + "\"mdnSettings\": {\"needMDN\": false}, "
+                    + "\"securitySettings\": {\"signingCertificateName\": \"contoso-private\"}}}, "
+                    + "\"receiveAgreement\": {\"protocolSettings\": {\"validationSettings\": {\"signMessage\": false, "
+                    + "\"encryptMessage\": false}, \"mdnSettings\": {\"signMDN\": false}}}}}}}");
+            assertThat(agreement.statusCode()).as(agreement.body()).isEqualTo(201);
+            var queued = send("POST", "/api/integrationAccounts/contoso/agreements/fabrikam/send", "{\"order\": 1}");
+            assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+            String id = json(queued.body()).getString("name");
+            assertThat(arrived.await(60, TimeUnit.SECONDS)).as("the first delivery reached the partner").isTrue();
+            first.destroyForcibly();
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            start(environment);
+            Instant deadline = Instant.now().plusSeconds(60);
+            JsonObject message;
+            do {
+                Thread.sleep(500);
+                message = json(send("GET", "/api/integrationAccounts/contoso/as2/messages/" + id, null).body())
+                        .getJsonObject("properties");
+            } while (!message.getString("status").equals("Delivered") && Instant.now().isBefore(deadline));
+            assertThat(message.getString("status")).as(message.toString()).isEqualTo("Delivered");
+            assertThat(message.getInt("attempts")).isEqualTo(2);
+            Thread.sleep(3000);
+            assertThat(received).as("the delivery cut short, then one more").hasSize(2)
+                    .containsOnly(message.getString("messageId"));
+        } finally {
+            release.countDown();
+            partner.stop(0);
+            handlers.shutdownNow();
+        }
+    }
+
     @Test
     void listensOnlyOnTheConfiguredAddress() throws Exception {
         adminPassword = CRASH_ADMIN_PASSWORD;

@@ -54,6 +54,8 @@ public class As2TransportService {
     public static final String MDN_MIC_MISMATCH = "MdnMicMismatch";
     public static final String MDN_DISPOSITION_FAILED = "MdnDispositionFailed";
     public static final String MDN_NOT_RECEIVED = "MdnNotReceived";
+    /** A received payload larger than the transport keeps (certvault.as2.max-message-bytes). */
+    public static final String MESSAGE_TOO_LARGE = "MessageTooLarge";
     /** An inbound message sent again within the agreement's duplicate window, kept (suspendDuplicateMessage). */
     public static final String DUPLICATE_MESSAGE = "DuplicateMessage";
     private static final Duration MAX_RETRY_DELAY = Duration.ofHours(1);
@@ -119,11 +121,27 @@ public class As2TransportService {
     private Answer receive(Agreement agreement, Map<String, String> h, InputStream body) throws IOException {
         String accountName = agreement.accountName();
         var receive = agreement.content().receiveAgreement().protocolSettings();
+        long declared = contentLength(h);
+        if (declared > settings.maxStoredMessageBytes() * 2 + MAX_MDN_BYTES) {
+            // Refused before it is read: more than the largest payload kept could come out of it.
+            return Answer.text(413, ErrorCode.REQUEST_TOO_LARGE.code() + ": this AS2 endpoint takes messages of at "
+                    + "most " + settings.maxStoredMessageBytes() + " bytes of payload.");
+        }
         try (As2Service.Inbound inbound = as2.decode(accountName, h, body, this::firstReceipt)) {
             Instant now = clock.instant();
             As2Message message = new As2Message(accountName, agreement, As2Message.Direction.Inbound,
                     inbound.messageId(), inbound.as2From(), inbound.as2To(), now);
             Map<Content, byte[]> contents = new EnumMap<>(Content.class);
+            if (inbound.decoded() != null && inbound.decoded().payload().size() > settings.maxStoredMessageBytes()) {
+                // Opened (on disk, encrypted), but too large to keep: refused, and its MDN says so.
+                message.received(inbound.mic(), DispositionNotification.failed("unexpected-processing-error"),
+                        null, false, null, now);
+                message.fail(MESSAGE_TOO_LARGE, "The payload is " + inbound.decoded().payload().size()
+                        + " bytes; this server keeps at most " + settings.maxStoredMessageBytes() + ".", now);
+                messages.save(message, Map.of());
+                return Answer.text(413, MESSAGE_TOO_LARGE + ": the payload is larger than this server keeps ("
+                        + settings.maxStoredMessageBytes() + " bytes).");
+            }
             if (inbound.decoded() != null) {
                 byte[] payload;
                 try (InputStream in = inbound.decoded().payload().input()) {
@@ -244,6 +262,11 @@ public class As2TransportService {
         try (As2Service.Outbound outbound = as2.encode(accountName, agreement.hostIdentity().value(),
                 agreement.guestIdentity().value(), payload, contentType, fileName, null);
                 InputStream in = outbound.body().input()) {
+            if (outbound.body().size() > settings.maxStoredMessageBytes()) {
+                throw new CertvaultException(ErrorCode.REQUEST_TOO_LARGE, "The message would be "
+                        + outbound.body().size() + " bytes; the outbox keeps at most " + settings.maxStoredMessageBytes()
+                        + " (certvault.as2.max-message-bytes).");
+            }
             byte[] raw = in.readAllBytes();
             Instant now = clock.instant();
             As2Message message = new As2Message(accountName, agreement, As2Message.Direction.Outbound,
@@ -542,6 +565,14 @@ public class As2TransportService {
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+    }
+
+    private static long contentLength(Map<String, String> h) {
+        try {
+            return h.get("Content-Length") == null ? -1 : Long.parseLong(h.get("Content-Length").trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

@@ -42,6 +42,14 @@ public interface MessageSettings {
         return java.time.Duration.ofMinutes(5);
     }
 
+    /**
+     * The largest AS2 payload (received) or message (to send) the transport keeps: it is stored whole, so this
+     * bounds the memory one message takes.
+     */
+    default long maxStoredMessageBytes() {
+        return 32L * 1024 * 1024;
+    }
+
     /** How long an asynchronous MDN is waited for before the message is resent (or Failed). */
     default java.time.Duration asyncMdnWait() {
         return java.time.Duration.ofMinutes(30);

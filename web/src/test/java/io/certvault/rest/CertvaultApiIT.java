@@ -1040,6 +1040,28 @@ class CertvaultApiIT {
         var anonymous = http.send(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/tx-fabrikam/"
                 + "as2/messages")).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).as("the messages API is not the AS2 endpoint").isEqualTo(401);
+
+        // What is larger than the transport keeps (here 64 KiB) is refused, never held in memory: to send, and
+        // received (opened on disk, then refused with its record saying why).
+        String big = "ISA*" + "9".repeat(100 * 1024) + "~\n";
+        var tooLarge = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/tx-contoso/"
+                + "agreements/fabrikam/send")).header("Content-Type", "application/edi-x12")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(big)));
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        var encoded = as2Encode("tx-contoso", "Contoso", "Fabrikam Inc", big);
+        var post = java.net.http.HttpRequest.newBuilder(URI.create(as2Endpoint("tx-fabrikam")))
+                .version(java.net.http.HttpClient.Version.HTTP_1_1);
+        for (String header : List.of("AS2-Version", "AS2-From", "AS2-To", "Message-ID", "Content-Type",
+                "Disposition-Notification-To", "Disposition-Notification-Options")) {
+            encoded.headers().firstValue(header).ifPresent(value -> post.header(header, value));
+        }
+        var refusedBig = http.send(post.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(encoded.body()))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(refusedBig.statusCode()).as(refusedBig.body()).isEqualTo(413);
+        String bigId = encoded.headers().firstValue("Message-ID").orElseThrow();
+        assertThat(as2Messages("tx-fabrikam", "status=Failed").stream()
+                .filter(m -> m.getString("messageId").equals(bigId)).findFirst().orElseThrow()
+                .getJsonObject("error").getString("code")).isEqualTo("MessageTooLarge");
     }
 
     /** Contoso's agreement asking Fabrikam for asynchronous MDNs at this URL. */

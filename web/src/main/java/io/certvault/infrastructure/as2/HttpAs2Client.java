@@ -21,6 +21,7 @@ import java.util.TreeSet;
  */
 @ApplicationScoped
 public class HttpAs2Client implements As2Client {
+    private static final int MAX_ANSWER = 1024 * 1024;
     private static final Set<String> RESTRICTED = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
     static {
@@ -43,10 +44,19 @@ public class HttpAs2Client implements As2Client {
             }
         });
         try {
-            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<java.io.InputStream> response = client.send(request.build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             Map<String, String> answered = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             response.headers().map().forEach((name, values) -> answered.put(name, String.join(", ", values)));
-            return new Answer(response.statusCode(), answered, response.body());
+            byte[] content;
+            try (java.io.InputStream in = response.body()) {
+                // An answer is an MDN or a short text: a partner cannot make the worker hold more.
+                content = in.readNBytes(MAX_ANSWER + 1);
+            }
+            if (content.length > MAX_ANSWER) {
+                throw new IOException("The partner's answer is longer than " + MAX_ANSWER + " bytes: not an MDN.");
+            }
+            return new Answer(response.statusCode(), answered, content);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while sending to " + url);

@@ -93,8 +93,15 @@ public class As2TransportService {
         this.clock = clock;
     }
 
-    /** What to answer a partner's POST with: a status, headers and a body (the MDN, or a short text). */
-    public record Answer(int status, Map<String, String> headers, byte[] body) {
+    /**
+     * What to answer a partner's POST with: a status, headers and a body (the MDN, or a short text), and whether
+     * something went into the outbox (an asynchronous MDN).
+     */
+    public record Answer(int status, Map<String, String> headers, byte[] body, boolean queued) {
+        Answer(int status, Map<String, String> headers, byte[] body) {
+            this(status, headers, body, false);
+        }
+
         static Answer text(int status, String text) {
             return new Answer(status, Map.of("Content-Type", "text/plain; charset=utf-8"),
                     text.getBytes(StandardCharsets.UTF_8));
@@ -172,8 +179,9 @@ public class As2TransportService {
                 return null;
             });
             if (asyncMdn != null) {
-                return Answer.text(200, "Received " + inbound.messageId() + "; its MDN follows to "
+                Answer text = Answer.text(200, "Received " + inbound.messageId() + "; its MDN follows to "
                         + asyncMdn.targetUrl() + ".");
+                return new Answer(text.status(), text.headers(), text.body(), true);
             }
             if (mdn == null) {
                 return inbound.refusal() == null ? Answer.text(200, "Received " + inbound.messageId() + ".")

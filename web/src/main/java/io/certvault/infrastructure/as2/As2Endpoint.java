@@ -69,8 +69,10 @@ public class As2Endpoint extends HttpServlet {
             answer.headers().forEach(response::setHeader);
             response.setContentLength(answer.body().length);
             response.getOutputStream().write(answer.body());
-            // An asynchronous MDN may have been queued: sent now rather than at the next poll.
-            outbox.wake();
+            if (answer.queued()) {
+                // An asynchronous MDN: sent now rather than at the next poll.
+                outbox.wake();
+            }
         } catch (CertvaultException e) {
             // What the partner sent (headers, a body that is not what it says) or a vault that cannot answer now.
             text(response, status(e), e.errorCode().code() + ": " + e.getMessage());

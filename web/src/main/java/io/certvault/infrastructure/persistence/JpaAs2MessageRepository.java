@@ -160,11 +160,12 @@ public class JpaAs2MessageRepository implements As2MessageRepository {
 
     /**
      * Rows another server holds locked are skipped ({@code SKIP LOCKED}, on PostgreSQL and H2): each due row goes to
-     * one claimer, and the claim (status Sending, a lease) commits before anything is sent.
+     * one claimer, and the claim (status Sending, a lease) commits before anything is sent. The commit is not
+     * forced to disk: a claim lost with a power failure only means the message is claimed, and sent, again.
      */
     @Override
     public List<As2Message> claimDue(String owner, Instant now, Instant leaseUntil, int limit) {
-        return database.writing(manager -> {
+        return database.transaction(manager -> {
             List<?> ids = manager.createNativeQuery("SELECT id FROM as2_message WHERE direction = 'Outbound' AND"
                     + " ((status IN ('Queued', 'Sent') AND next_attempt_time <= ?)"
                     + " OR (status = 'Sending' AND lease_until <= ?))"

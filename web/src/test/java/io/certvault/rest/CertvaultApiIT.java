@@ -989,6 +989,15 @@ class CertvaultApiIT {
         assertThat(both.get(0).getString("status")).isEqualTo("Processed");
         assertThat(both.get(0).containsKey("contentSize")).as("a duplicate's payload is not kept").isFalse();
 
+        // Fabrikam's key uses for it are on record as the partner that posted, Contoso's MDN check as the outbox.
+        for (String[] who : new String[][] {{"partner:tx-fabrikam/contoso", "tx-fabrikam"},
+                {"system:as2-outbox", "tx-contoso"}}) {
+            var events = api.get("auditEvents?user=" + java.net.URLEncoder.encode(who[0],
+                    java.nio.charset.StandardCharsets.UTF_8) + "&account=" + who[1]);
+            assertThat(events.status()).isEqualTo(200);
+            assertThat(events.json().getJsonArray("value")).as(who[0]).isNotEmpty();
+        }
+
         // And the other way: Fabrikam sends to Contoso's endpoint.
         JsonObject back = awaitMessage("tx-fabrikam", as2Send("tx-fabrikam", "contoso", "UNB+UNOC:3'\r\n")
                 .getString("name"), "Delivered", "Failed");

@@ -69,6 +69,7 @@ public class As2TransportService {
     private Guard guard;
     private MessageSettings settings;
     private As2Client client;
+    private As2Activity activity;
     private Clock clock;
 
     protected As2TransportService() {
@@ -77,12 +78,15 @@ public class As2TransportService {
 
     @Inject
     public As2TransportService(As2Service as2, AgreementRepository agreements, As2MessageRepository messages,
-            MessageSecurityService security, Guard guard, MessageSettings settings, As2Client client) {
-        this(as2, agreements, messages, security, guard, settings, client, Clock.systemUTC());
+            MessageSecurityService security, Guard guard, MessageSettings settings, As2Client client,
+            As2Activity activity) {
+        this(as2, agreements, messages, security, guard, settings, client, activity, Clock.systemUTC());
     }
 
     public As2TransportService(As2Service as2, AgreementRepository agreements, As2MessageRepository messages,
-            MessageSecurityService security, Guard guard, MessageSettings settings, As2Client client, Clock clock) {
+            MessageSecurityService security, Guard guard, MessageSettings settings, As2Client client,
+            As2Activity activity, Clock clock) {
+        this.activity = activity;
         this.as2 = as2;
         this.agreements = agreements;
         this.messages = messages;
@@ -146,6 +150,7 @@ public class As2TransportService {
                 message.fail(MESSAGE_TOO_LARGE, "The payload is " + inbound.decoded().payload().size()
                         + " bytes; this server keeps at most " + settings.maxStoredMessageBytes() + ".", now);
                 messages.save(message, Map.of());
+                activity.settled(message);
                 return Answer.text(413, MESSAGE_TOO_LARGE + ": the payload is larger than this server keeps ("
                         + settings.maxStoredMessageBytes() + " bytes).");
             }
@@ -178,6 +183,7 @@ public class As2TransportService {
                 }
                 return null;
             });
+            activity.settled(message);
             if (asyncMdn != null) {
                 Answer text = Answer.text(200, "Received " + inbound.messageId() + "; its MDN follows to "
                         + asyncMdn.targetUrl() + ".");
@@ -316,6 +322,7 @@ public class As2TransportService {
             message.fail(ErrorCode.AGREEMENT_NOT_FOUND.code(), "Agreement '" + message.agreementName() + "' or its "
                     + "partnerEndpoint was removed before the message was sent.", now);
             messages.save(message);
+            activity.settled(message);
             return;
         }
         var send = agreement.get().content().sendAgreement();
@@ -323,8 +330,9 @@ public class As2TransportService {
             if (!send.protocolSettings().errorSettings().resendIfMDNNotReceived()
                     || message.attempts() > settings.sendAttempts()) {
                 message.fail(MDN_NOT_RECEIVED, "The asynchronous MDN did not come within "
-                        + settings.asyncMdnWait().toMinutes() + " minutes.", now);
+                        + settings.asyncMdnWait().toSeconds() + " s.", now);
                 messages.save(message);
+                activity.settled(message);
                 return;
             }
             LOG.info(() -> "AS2 message " + message.messageId() + ": no MDN came, sending it again.");
@@ -335,6 +343,7 @@ public class As2TransportService {
         Duration readTimeout = Duration.ofSeconds(endpoint == null ? 120 : endpoint.readTimeoutSeconds());
         Map<String, String> headers = headerMap(message.headers());
         As2Client.Answer answer;
+        Instant posted = clock.instant();
         try {
             byte[] raw;
             try (InputStream in = messages.content(message.id(), Content.RAW).orElseThrow()) {
@@ -353,17 +362,19 @@ public class As2TransportService {
         if (status < 200 || status > 299) {
             message.fail(PARTNER_REFUSED, "The partner answered HTTP " + status + ": " + excerpt(answer.body()), now);
             messages.save(message);
+            activity.settled(message);
             return;
         }
         if (!headers.containsKey("Disposition-Notification-To")) {
             message.delivered(null, null, null, clock.instant());
             messages.save(message);
+            activity.settled(message);
         } else if (headers.containsKey("Receipt-Delivery-Option")) {
             message.sent(clock.instant().plus(settings.asyncMdnWait()), clock.instant());
             messages.save(message);
         } else {
             settle(message, agreement.get(), check(agreement.get(), answer.header("Content-Type"), answer.body()),
-                    answer.body());
+                    answer.body(), posted);
         }
     }
 
@@ -377,6 +388,9 @@ public class As2TransportService {
                 : " Attempt " + message.attempts() + " of " + settings.sendAttempts() + "; the next at " + next + "."),
                 next, now);
         messages.save(message);
+        if (next == null) {
+            activity.settled(message);
+        }
     }
 
     /**
@@ -409,7 +423,8 @@ public class As2TransportService {
             }
             As2Message sent = message.get();
             if (sent.status() == As2Message.Status.Sent || sent.status() == As2Message.Status.Queued) {
-                settle(sent, a, check, mdn);
+                // Sent is when it was posted (and its MDN began to be awaited).
+                settle(sent, a, check, mdn, sent.changedTime());
             }
             return Answer.text(200, "MDN received.");
         });
@@ -460,7 +475,7 @@ public class As2TransportService {
     }
 
     /** Delivered when the MDN is believed, answers this message, says processed and returns our MIC. */
-    private void settle(As2Message message, Agreement agreement, MdnCheck check, byte[] mdn) {
+    private void settle(As2Message message, Agreement agreement, MdnCheck check, byte[] mdn, Instant posted) {
         Instant now = clock.instant();
         var notification = check.notification();
         if (notification == null) {
@@ -481,6 +496,8 @@ public class As2TransportService {
             message.delivered(notification.disposition(), notification.text(), check.signedBy(), now);
         }
         messages.save(message, Map.of(Content.MDN, mdn));
+        activity.mdnReceived(message, Duration.between(posted, now));
+        activity.settled(message);
         LOG.fine(() -> "AS2 message " + message.messageId() + " of agreement " + agreement.name() + ": "
                 + message.status());
     }

@@ -989,6 +989,16 @@ class CertvaultApiIT {
         assertThat(both.get(0).getString("status")).isEqualTo("Processed");
         assertThat(both.get(0).containsKey("contentSize")).as("a duplicate's payload is not kept").isFalse();
 
+        // Metrics (MicroProfile Metrics, at the server's /metrics): how messages ended, MDN latency, outbox depth.
+        var metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + deploymentUrl.getPort() + "/metrics?scope=application")).GET()
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
+        assertThat(metrics.body()).containsPattern("certvault_as2_messages_total\\{[^}]*account=\"tx-contoso\""
+                + "[^}]*status=\"Delivered\"")
+                .containsPattern("certvault_as2_messages_total\\{[^}]*account=\"tx-fabrikam\"[^}]*direction=\"Inbound\"")
+                .contains("certvault_as2_mdn_latency_seconds").contains("certvault_as2_outbox_depth");
+
         // Fabrikam's key uses for it (decryption, the MDN's signature) are on record as the partner that posted.
         var partnerEvents = api.get("auditEvents?user=" + java.net.URLEncoder.encode("partner:tx-fabrikam/contoso",
                 java.nio.charset.StandardCharsets.UTF_8) + "&account=tx-fabrikam");

@@ -353,16 +353,20 @@ public class AgreementService {
     }
 
     private static void requireHttpUrl(String path, String url) {
+        if (!httpUrl(url)) {
+            throw invalid(path + " must be an absolute http or https URL.");
+        }
+    }
+
+    /** An absolute http or https URL with a host, at most 1000 characters: where Certvault may post. */
+    static boolean httpUrl(String url) {
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && url.length() <= 1000) {
-                return;
-            }
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && url.length() <= 1000;
         } catch (java.net.URISyntaxException e) {
-            // answered below
+            return false;
         }
-        throw invalid(path + " must be an absolute http or https URL.");
     }
 
     /** "agreement 'a'" or "agreements 'a', 'b'": what refers to a certificate or partner, for its refusal. */

@@ -144,9 +144,9 @@ public class As2TransportService {
                     inbound.messageId(), inbound.as2From(), inbound.as2To(), now);
             Map<Content, byte[]> contents = new EnumMap<>(Content.class);
             if (inbound.decoded() != null && inbound.decoded().payload().size() > settings.maxStoredMessageBytes()) {
-                // Opened (on disk, encrypted), but too large to keep: refused, and its MDN says so.
-                message.received(inbound.mic(), DispositionNotification.failed("unexpected-processing-error"),
-                        null, false, null, now);
+                // Opened (on disk, encrypted), but too large to keep: refused with a 413 and no MDN, so that the
+                // partner sees a transport failure rather than a receipt.
+                message.received(inbound.mic(), null, null, false, null, now);
                 message.fail(MESSAGE_TOO_LARGE, "The payload is " + inbound.decoded().payload().size()
                         + " bytes; this server keeps at most " + settings.maxStoredMessageBytes() + ".", now);
                 messages.save(message, Map.of());
@@ -206,7 +206,7 @@ public class As2TransportService {
     private As2Message asynchronously(Agreement agreement, As2Service.Inbound inbound) {
         As2Service.Mdn mdn = inbound.mdn();
         if (mdn == null || mdn.deliveryUrl() == null || inbound.signedBy() == null
-                || !httpUrl(mdn.deliveryUrl().trim())) {
+                || !AgreementService.httpUrl(mdn.deliveryUrl().trim())) {
             return null;
         }
         As2Message queued = As2Message.asyncMdn(agreement.accountName(), agreement, mdn.headers().get("Message-ID"),
@@ -214,16 +214,6 @@ public class As2TransportService {
         queued.carried(mdn.headers().get("Content-Type"), (long) mdn.body().length, null);
         queued.sendWith(headerLines(mdn.headers()), null);
         return queued;
-    }
-
-    private static boolean httpUrl(String url) {
-        try {
-            var uri = new java.net.URI(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && url.length() <= 1000;
-        } catch (java.net.URISyntaxException e) {
-            return false;
-        }
     }
 
     /**
@@ -503,6 +493,46 @@ public class As2TransportService {
     }
 
     // ----- tracking
+
+    /**
+     * A list's filters as a request gives them (text; blank for any): {@code direction} and {@code status} by
+     * name in any case, {@code from} and {@code to} as ISO-8601 instants. Refused with the filter named.
+     */
+    public static As2MessageRepository.Query query(String direction, String status, String partner,
+            String agreement, String from, String to, String continueAfter) {
+        return new As2MessageRepository.Query(oneOf("direction", direction, As2Message.Direction.class),
+                oneOf("status", status, As2Message.Status.class), blank(partner), blank(agreement),
+                instant("from", from), instant("to", to), continueAfter);
+    }
+
+    private static <E extends Enum<E>> E oneOf(String parameter, String value, Class<E> type) {
+        if (blank(value) == null) {
+            return null;
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value.trim())) {
+                return constant;
+            }
+        }
+        throw new CertvaultException(ErrorCode.INVALID_REQUEST, parameter + " must be one of "
+                + java.util.Arrays.toString(type.getEnumConstants()) + ".");
+    }
+
+    private static Instant instant(String parameter, String value) {
+        if (blank(value) == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST, parameter + " must be an ISO-8601 instant, like "
+                    + "2026-12-01T00:00:00Z.");
+        }
+    }
+
+    private static String blank(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
 
     public Page<As2Message> list(String accountName, As2MessageRepository.Query query, String top) {
         guard.read(ResourceName.require("integration account", accountName));

@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
@@ -73,9 +72,8 @@ public class As2MessagesResource {
             @QueryParam("partner") String partner, @QueryParam("agreement") String agreement,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("$top") String top,
             @QueryParam(ListBody.SKIP_TOKEN) String skipToken) {
-        var query = new As2MessageRepository.Query(oneOf("direction", direction, As2Message.Direction.class),
-                oneOf("status", status, As2Message.Status.class), blankAsNull(partner), blankAsNull(agreement),
-                instant("from", from), instant("to", to), ListBody.continueAfter(skipToken));
+        var query = As2TransportService.query(direction, status, partner, agreement, from, to,
+                ListBody.continueAfter(skipToken));
         return ListBody.of(transport.list(account, query, top), As2MessagesResource::body, uri);
     }
 
@@ -141,34 +139,5 @@ public class As2MessagesResource {
     @Path("{id}/resend")
     public Response resend(@PathParam("id") String id) {
         return Response.accepted(body(transport.resend(account, id))).build();
-    }
-
-    private static <E extends Enum<E>> E oneOf(String parameter, String value, Class<E> type) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(value.trim())) {
-                return constant;
-            }
-        }
-        throw new CertvaultException(ErrorCode.INVALID_REQUEST, parameter + " must be one of "
-                + java.util.Arrays.toString(type.getEnumConstants()) + ".");
-    }
-
-    private static Instant instant(String parameter, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new CertvaultException(ErrorCode.INVALID_REQUEST, parameter + " must be an ISO-8601 instant, like "
-                    + "2026-12-01T00:00:00Z.");
-        }
-    }
-
-    private static String blankAsNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
     }
 }

@@ -774,6 +774,11 @@ class CertvaultApiIT {
         String[] micalgs = {"sha1", "sha-256", "sha384", "SHA-512"};
         String[] encryptions = {"DES3", "AES128", "AES192", "AES256"};
 
+        // A partner that uses the openssl command line and plain HTTP, with as2-lib's key.
+        JsonObject plain = agreementBody("contoso", "Contoso", "as2lib", "AS2LIB", "rsa", "as2lib", "as2lib", "rsa");
+        assertThat(record(api.put("integrationAccounts/interop/agreements/as2lib", plain)).status()).isIn(200, 201);
+        opensslPostsToTheAs2Endpoint("interop", "AS2LIB", "Contoso", libKey, libCertificate, ours, payload);
+
         try (As2LibPeer peer = new As2LibPeer("AS2LIB", libKey, libCertificate, api,
                 "integrationAccounts/interop/as2/decode")) {
             String libReceiver = peer.startReceiver("Contoso", ours);
@@ -1272,6 +1277,53 @@ class CertvaultApiIT {
         assertError(record(api.put("integrationAccounts/tf-contoso/agreements/fabrikam", with(noEndpoint,
                 RECEIVE + "partnerEndpoint", Json.createObjectBuilder().add("url", "http://partner/as2").build()))),
                 400, "InvalidRequestContent");
+    }
+
+    /** Runs openssl in the folder; its output is the failure's message. */
+    private static void openssl(Path folder, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
+    }
+
+    /**
+     * A message made by the openssl command line (signed with the partner's key, encrypted to our certificate),
+     * posted to the account's AS2 endpoint with curl-like plain HTTP: kept, and answered with a signed MDN.
+     */
+    private void opensslPostsToTheAs2Endpoint(String account, String from, String to, KeyPair partnerKey,
+            X509Certificate partnerCertificate, X509Certificate ours, byte[] payload) throws Exception {
+        Path folder = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "openssl-as2-");
+        Files.writeString(folder.resolve("partner.key"), TestCertificates.pkcs8Pem(partnerKey.getPrivate()));
+        Files.writeString(folder.resolve("partner.crt"), TestCertificates.pem(partnerCertificate));
+        Files.writeString(folder.resolve("ours.crt"), TestCertificates.pem(ours));
+        byte[] entity = concat("Content-Type: application/edi-x12\r\n\r\n".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII), payload);
+        Files.write(folder.resolve("entity.mime"), entity);
+        openssl(folder, "cms", "-sign", "-binary", "-md", "sha256", "-in", "entity.mime", "-signer", "partner.crt",
+                "-inkey", "partner.key", "-out", "signed.eml");
+        openssl(folder, "cms", "-encrypt", "-binary", "-aes256", "-outform", "DER", "-in", "signed.eml",
+                "-recip", "ours.crt", "-out", "message.p7m");
+        String messageId = "<openssl-" + System.nanoTime() + "@" + from.toLowerCase(java.util.Locale.ROOT) + ">";
+        var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create(as2Endpoint(account))).version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .header("AS2-Version", "1.2").header("AS2-From", from).header("AS2-To", to)
+                .header("Message-ID", messageId)
+                .header("Content-Type", "application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m")
+                .header("Disposition-Notification-To", "as2@partner.example")
+                .header("Disposition-Notification-Options", "signed-receipt-protocol=optional, pkcs7-signature; "
+                        + "signed-receipt-micalg=optional, sha-256")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(folder.resolve("message.p7m"))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type").orElseThrow()).startsWith("multipart/signed");
+        assertThat(answer.body()).contains("processed").doesNotContain("processed/error")
+                .contains("Original-Message-ID: " + messageId);
+        JsonObject kept = as2Messages(account, "direction=Inbound&status=Received").stream()
+                .filter(m -> m.getString("messageId").equals(messageId)).findFirst().orElseThrow();
+        assertThat(api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/" + account
+                + "/as2/messages/" + kept.getString("name") + "/payload")).GET()).body()).isEqualTo(payload);
     }
 
     /** The names a list answers, following its nextLinks. */

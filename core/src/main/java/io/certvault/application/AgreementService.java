@@ -219,7 +219,7 @@ public class AgreementService {
     }
 
     /** The direction's sender and receiver are the partners it is for, and its settings have Azure's values. */
-    private static void checkDirection(String path, OneWay direction, BusinessIdentity sender,
+    private void checkDirection(String path, OneWay direction, BusinessIdentity sender,
             BusinessIdentity receiver, String senderRole, String receiverRole) {
         // Compared as records: an identity given in part (no qualifier) is simply not the right one.
         if (!direction.senderBusinessIdentity().equals(Identity.of(sender))) {
@@ -228,6 +228,9 @@ public class AgreementService {
         if (!direction.receiverBusinessIdentity().equals(Identity.of(receiver))) {
             throw invalid(path + ".receiverBusinessIdentity must be the " + receiverRole + "'s identity, " + receiver
                     + ".");
+        }
+        if (direction.delivery() != null) {
+            checkDelivery(path, direction.delivery(), senderRole);
         }
         var endpoint = direction.partnerEndpoint();
         if (endpoint != null) {
@@ -355,6 +358,26 @@ public class AgreementService {
     private static void requireHttpUrl(String path, String url) {
         if (!httpUrl(url)) {
             throw invalid(path + " must be an absolute http or https URL.");
+        }
+    }
+
+    private static final java.util.regex.Pattern FOLDER = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9_][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,63}){0,7}");
+
+    /** A delivery folder is on the receive side, and a plain relative path: it stays below the delivery root. */
+    private void checkDelivery(String path, As2AgreementContent.Delivery delivery, String senderRole) {
+        if (!senderRole.equals("guest")) {
+            throw invalid(path + ".delivery belongs to the receiveAgreement: where the payloads Certvault receives "
+                    + "go.");
+        }
+        // Each name starts with a letter, digit or _, so none is "." or "..".
+        if (delivery.folder() == null || !FOLDER.matcher(delivery.folder()).matches()) {
+            throw invalid(path + ".delivery.folder must be a relative path of up to 8 names (letters, digits, "
+                    + "., _ and -), below the server's certvault.as2.delivery-root.");
+        }
+        if (settings.deliveryRoot().isEmpty()) {
+            throw invalid(path + ".delivery needs the server setting certvault.as2.delivery-root: the folder "
+                    + "below which payloads may be written.");
         }
     }
 

@@ -2,6 +2,7 @@ package io.certvault.application;
 
 import io.certvault.domain.Agreement;
 import io.certvault.domain.AgreementRepository;
+import io.certvault.domain.As2AgreementContent;
 import io.certvault.domain.As2Message;
 import io.certvault.domain.As2MessageRepository;
 import io.certvault.domain.As2MessageRepository.Content;
@@ -56,6 +57,8 @@ public class As2TransportService {
     public static final String MDN_NOT_RECEIVED = "MdnNotReceived";
     /** A received payload larger than the transport keeps (certvault.as2.max-message-bytes). */
     public static final String MESSAGE_TOO_LARGE = "MessageTooLarge";
+    /** A received payload the agreement's delivery folder could not take (it stays Received, for pick-up). */
+    public static final String DELIVERY_FAILED = "DeliveryFailed";
     /** An inbound message sent again within the agreement's duplicate window, kept (suspendDuplicateMessage). */
     public static final String DUPLICATE_MESSAGE = "DuplicateMessage";
     private static final Duration MAX_RETRY_DELAY = Duration.ofHours(1);
@@ -183,6 +186,10 @@ public class As2TransportService {
                 }
                 return null;
             });
+            if (contents.containsKey(Content.PAYLOAD) && message.status() == As2Message.Status.Received
+                    && agreement.content().receiveAgreement().delivery() != null) {
+                deliver(message, agreement.content().receiveAgreement().delivery(), contents.get(Content.PAYLOAD));
+            }
             activity.settled(message);
             if (asyncMdn != null) {
                 Answer text = Answer.text(200, "Received " + inbound.messageId() + "; its MDN follows to "
@@ -196,6 +203,56 @@ public class As2TransportService {
             }
             return new Answer(200, new LinkedHashMap<>(mdn.headers()), mdn.body());
         }
+    }
+
+    /**
+     * Writes a kept payload into the agreement's delivery folder, whole or not at all (a temporary name, forced to
+     * disk, then renamed), under the file name the partner sent (made safe) or the message's id, never over a
+     * file that is there; then the message is Processed. A folder that cannot take it leaves it Received, for
+     * pick-up through the API, with the reason.
+     */
+    private void deliver(As2Message message, As2AgreementContent.Delivery delivery, byte[] payload) {
+        Instant now = clock.instant();
+        try {
+            java.nio.file.Path root = settings.deliveryRoot().orElseThrow(() -> new IOException(
+                    "certvault.as2.delivery-root is not set"));
+            java.nio.file.Path folder = root.resolve(delivery.folder()).normalize();
+            if (!folder.startsWith(root)) {
+                throw new IOException("the folder is not below the delivery root");
+            }
+            java.nio.file.Files.createDirectories(folder);
+            String name = safeFileName(message.fileName(), message.id());
+            java.nio.file.Path temporary = folder.resolve("." + name + "." + java.util.UUID.randomUUID() + ".tmp");
+            try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(payload));
+                channel.force(true);
+            }
+            java.nio.file.Path target = folder.resolve(name);
+            if (java.nio.file.Files.exists(target)) {
+                int dot = name.lastIndexOf('.');
+                String unique = "-" + message.id().substring(0, 8);
+                target = folder.resolve(dot > 0 ? name.substring(0, dot) + unique + name.substring(dot) : name + unique);
+            }
+            try {
+                java.nio.file.Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                java.nio.file.Files.deleteIfExists(temporary);
+            }
+            message.acknowledge(now);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> "AS2 message " + message.messageId() + " could not be written to delivery folder '"
+                    + delivery.folder() + "': " + e);
+            message.deliveryFailed(DELIVERY_FAILED, "Could not be written to delivery folder '" + delivery.folder()
+                    + "': " + e.getMessage() + ". It stays Received, for pick-up through the API.", now);
+        }
+        messages.save(message);
+    }
+
+    /** The partner's file name with only letters, digits, '.', '_' and '-', not starting with '.'; else the id. */
+    static String safeFileName(String given, String id) {
+        String name = given == null ? "" : given.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^[.]+", "");
+        return name.isEmpty() || name.length() > 200 ? id + ".dat" : name;
     }
 
     /**

@@ -50,6 +50,14 @@ public interface MessageSettings {
         return 32L * 1024 * 1024;
     }
 
+    /**
+     * The folder below which agreements may have received payloads written ({@code delivery.folder}); none: no
+     * agreement may, so that what an agreement says cannot write anywhere on the server.
+     */
+    default java.util.Optional<Path> deliveryRoot() {
+        return java.util.Optional.empty();
+    }
+
     /** How long an asynchronous MDN is waited for before the message is resent (or Failed). */
     default java.time.Duration asyncMdnWait() {
         return java.time.Duration.ofMinutes(30);

@@ -15,18 +15,26 @@ public record As2AgreementContent(OneWay receiveAgreement, OneWay sendAgreement)
     }
 
     /**
-     * One direction: who sends, who receives, and how. {@code partnerEndpoint} is Certvault's extension of the send
-     * agreement (Azure's agreements leave the transport to a Logic App): where Certvault posts the messages it
-     * sends; null on the receive side.
+     * One direction: who sends, who receives, and how. Two Certvault extensions (Azure's agreements leave the
+     * transport to a Logic App): {@code partnerEndpoint} on the send side, where Certvault posts the messages it
+     * sends, and {@code delivery} on the receive side, where it puts the payloads it receives; null otherwise.
      */
     public record OneWay(Identity senderBusinessIdentity, Identity receiverBusinessIdentity,
-            ProtocolSettings protocolSettings, PartnerEndpoint partnerEndpoint) {
+            ProtocolSettings protocolSettings, PartnerEndpoint partnerEndpoint, Delivery delivery) {
 
         static OneWay filled(OneWay given, Identity sender, Identity receiver) {
-            OneWay g = given == null ? new OneWay(null, null, null, null) : given;
+            OneWay g = given == null ? new OneWay(null, null, null, null, null) : given;
             return new OneWay(or(g.senderBusinessIdentity, sender), or(g.receiverBusinessIdentity, receiver),
-                    ProtocolSettings.filled(g.protocolSettings), PartnerEndpoint.filled(g.partnerEndpoint));
+                    ProtocolSettings.filled(g.protocolSettings), PartnerEndpoint.filled(g.partnerEndpoint),
+                    g.delivery);
         }
+    }
+
+    /**
+     * Where received payloads go besides the API (a Certvault extension): {@code folder}, a path below the
+     * server's {@code certvault.as2.delivery-root}, where each payload is written under its file name.
+     */
+    public record Delivery(String folder) {
     }
 
     /**

@@ -195,6 +195,13 @@ public class As2Message implements Versioned {
         }
     }
 
+    /** Inbound: the payload could not be delivered where the agreement says; it stays Received, for pick-up. */
+    public void deliveryFailed(String code, String message, Instant now) {
+        this.errorCode = code;
+        this.errorMessage = clip(message, 2000);
+        touch(now);
+    }
+
     /** Inbound: the payload was picked up. */
     public void acknowledge(Instant now) {
         this.status = Status.Processed;

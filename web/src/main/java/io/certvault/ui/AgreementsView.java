@@ -190,7 +190,7 @@ public class AgreementsView implements Serializable {
         send = new OneWay(send.senderBusinessIdentity(), send.receiverBusinessIdentity(), send.protocolSettings(),
                 orNull(partnerUrl) == null ? null : new As2AgreementContent.PartnerEndpoint(partnerUrl.trim(),
                         endpoint == null ? null : endpoint.connectTimeoutSeconds(),
-                        endpoint == null ? null : endpoint.readTimeoutSeconds()));
+                        endpoint == null ? null : endpoint.readTimeoutSeconds()), send.delivery());
         try {
             boolean created = agreements.put(account, name, new AgreementService.Draft(Agreement.AS2, hostPartner,
                     guestPartner, as2(hostIdentity), as2(guestIdentity), new As2AgreementContent(receive, send),
@@ -245,7 +245,7 @@ public class AgreementsView implements Serializable {
         return new OneWay(null, null, new ProtocolSettings(p == null ? null : p.messageConnectionSettings(),
                 p == null ? null : p.acknowledgementConnectionSettings(), m, s, v,
                 p == null ? null : p.envelopeSettings(), p == null ? null : p.errorSettings()),
-                given == null ? null : given.partnerEndpoint());
+                given == null ? null : given.partnerEndpoint(), given == null ? null : given.delivery());
     }
 
     public String getPartnerUrl() {

@@ -1148,6 +1148,44 @@ class CertvaultApiIT {
                         .contains(":" + closed + "/")).reduce((newer, older) -> older).orElseThrow()
                 .getString("name"), "Failed", "Delivered");
         assertThat(undeliverable.getJsonObject("error").getString("code")).isEqualTo("PartnerUnreachable");
+
+        // Fabrikam has its payloads written to a folder (below the server's delivery root): whole, under the file
+        // name Contoso sent, never over another; then they are Processed.
+        JsonObject fabrikamDelivers = with(agreementBody("fabrikam", "Fabrikam Inc", "contoso", "Contoso", "rsa",
+                "contoso", "contoso", "rsa"), RECEIVE + "delivery", Json.createObjectBuilder()
+                .add("folder", "ta-fabrikam/inbox").build());
+        assertThat(record(api.put("integrationAccounts/ta-fabrikam/agreements/contoso", fabrikamDelivers)).status())
+                .isEqualTo(200);
+        contosoSendsTo("ta-contoso", as2Endpoint("ta-fabrikam"), "fabrikam", true);
+        List<String> written = new ArrayList<>();
+        for (String content : List.of("ISA*first~\n", "ISA*second~\n")) {
+            JsonObject sent = awaitMessage("ta-contoso", as2Send("ta-contoso", "fabrikam", content).getString("name"),
+                    "Delivered", "Failed");
+            assertThat(sent.getString("status")).as(sent.toString()).isEqualTo("Delivered");
+            JsonObject received = as2Messages("ta-fabrikam", "direction=Inbound").stream()
+                    .filter(m -> m.getString("messageId").equals(sent.getString("messageId"))).findFirst().orElseThrow();
+            assertThat(received.getString("status")).as(received.toString()).isEqualTo("Processed");
+            written.add(content);
+        }
+        Path inbox = Path.of(System.getProperty("certvault.it.delivery"), "ta-fabrikam", "inbox");
+        try (Stream<Path> files = Files.list(inbox)) {
+            List<Path> all = files.sorted().toList();
+            assertThat(all).extracting(f -> f.getFileName().toString())
+                    .anyMatch(n -> n.equals("order-4711.edi")).anyMatch(n -> n.matches("order-4711-[0-9a-f]{8}\\.edi"))
+                    .noneMatch(n -> n.endsWith(".tmp")).hasSize(2);
+            List<String> contents = new ArrayList<>();
+            for (Path file : all) {
+                contents.add(Files.readString(file));
+            }
+            assertThat(contents).containsExactlyInAnyOrderElementsOf(written);
+        }
+        // A folder that would climb out of the root, or on the send side, is refused when the agreement is written.
+        for (String[] wrong : new String[][] {{RECEIVE + "delivery", "../etc"}, {RECEIVE + "delivery", "/tmp/x"},
+                {SEND + "delivery", "outbox"}}) {
+            assertError(record(api.put("integrationAccounts/ta-fabrikam/agreements/contoso", with(fabrikamDelivers,
+                    wrong[0], Json.createObjectBuilder().add("folder", wrong[1]).build()))), 400,
+                    "InvalidRequestContent");
+        }
     }
 
     /** A partner server of the test's own: answers each POST as {@code answer} says, counting them. */

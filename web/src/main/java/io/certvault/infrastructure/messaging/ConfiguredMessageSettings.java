@@ -17,9 +17,10 @@ import java.util.stream.Stream;
  * {@code certvault.messages.allow-expired-certificates} (default false), and
  * {@code certvault.keys.cache-seconds} (how long a certificate's resolved key version is remembered, default 60);
  * for the AS2 outbox {@code certvault.as2.send-attempts} (default 5), {@code certvault.as2.retry-seconds} (the first
- * retry's wait, doubled each time, default 60), {@code certvault.as2.lease-seconds} (default 300) and
- * {@code certvault.as2.mdn-wait-seconds} (an asynchronous MDN's wait, default 1800) and
- * {@code certvault.as2.max-message-bytes} (the largest payload or message the transport keeps, default 32 MiB).
+ * retry's wait, doubled each time, default 60), {@code certvault.as2.lease-seconds} (default 300),
+ * {@code certvault.as2.mdn-wait-seconds} (an asynchronous MDN's wait, default 1800),
+ * {@code certvault.as2.max-message-bytes} (the largest payload or message the transport keeps, default 32 MiB) and
+ * {@code certvault.as2.delivery-root} (the folder below which agreements may have payloads written; none by default).
  */
 @ApplicationScoped
 public class ConfiguredMessageSettings implements MessageSettings {
@@ -36,6 +37,7 @@ public class ConfiguredMessageSettings implements MessageSettings {
     private java.time.Duration leaseTime;
     private java.time.Duration asyncMdnWait;
     private long maxStoredMessageBytes;
+    private java.util.Optional<Path> deliveryRoot;
 
     @PostConstruct
     void read() {
@@ -50,6 +52,8 @@ public class ConfiguredMessageSettings implements MessageSettings {
         retryDelay = seconds("certvault.as2.retry-seconds", 60);
         leaseTime = seconds("certvault.as2.lease-seconds", 300);
         asyncMdnWait = seconds("certvault.as2.mdn-wait-seconds", 1800);
+        deliveryRoot = config.get("certvault.as2.delivery-root").map(String::trim).filter(v -> !v.isEmpty())
+                .map(v -> Path.of(v).toAbsolutePath().normalize());
         maxStoredMessageBytes = config.get("certvault.as2.max-message-bytes").map(Long::parseLong)
                 .filter(n -> n >= 1024).orElse(32L * 1024 * 1024);
         // Spools left by a stop in mid-message are encrypted under keys that died with it: only clutter.
@@ -82,6 +86,11 @@ public class ConfiguredMessageSettings implements MessageSettings {
     @Override
     public java.time.Duration leaseTime() {
         return leaseTime;
+    }
+
+    @Override
+    public java.util.Optional<Path> deliveryRoot() {
+        return deliveryRoot;
     }
 
     @Override

@@ -370,14 +370,26 @@ public class AgreementService {
             throw invalid(path + ".delivery belongs to the receiveAgreement: where the payloads Certvault receives "
                     + "go.");
         }
-        // Each name starts with a letter, digit or _, so none is "." or "..".
-        if (delivery.folder() == null || !FOLDER.matcher(delivery.folder()).matches()) {
-            throw invalid(path + ".delivery.folder must be a relative path of up to 8 names (letters, digits, "
-                    + "., _ and -), below the server's certvault.as2.delivery-root.");
+        if (delivery.folder() == null && delivery.url() == null) {
+            throw invalid(path + ".delivery needs a folder, a url or both.");
         }
-        if (settings.deliveryRoot().isEmpty()) {
-            throw invalid(path + ".delivery needs the server setting certvault.as2.delivery-root: the folder "
-                    + "below which payloads may be written.");
+        if (delivery.folder() != null) {
+            // Each name starts with a letter, digit or _, so none is "." or "..".
+            if (!FOLDER.matcher(delivery.folder()).matches()) {
+                throw invalid(path + ".delivery.folder must be a relative path of up to 8 names (letters, digits, "
+                        + "., _ and -), below the server's certvault.as2.delivery-root.");
+            }
+            if (settings.deliveryRoot().isEmpty()) {
+                throw invalid(path + ".delivery.folder needs the server setting certvault.as2.delivery-root: the "
+                        + "folder below which payloads may be written.");
+            }
+        }
+        if (delivery.url() != null) {
+            requireHttpUrl(path + ".delivery.url", delivery.url());
+            if (settings.deliveryHmacKey().isEmpty()) {
+                throw invalid(path + ".delivery.url needs the server setting certvault.as2.delivery-hmac-key: the "
+                        + "key that signs what is delivered, so that the receiver can trust it.");
+            }
         }
     }
 

@@ -178,22 +178,36 @@ public class As2TransportService {
                 contents.put(Content.MDN, mdn.body());
             }
             As2Message asyncMdn = asynchronously(agreement, inbound);
-            // Kept before it is answered: an MDN says the message is safe with us.
+            var delivery = agreement.content().receiveAgreement().delivery();
+            boolean deliverable = contents.containsKey(Content.PAYLOAD) && message.status() == As2Message.Status.Received
+                    && delivery != null;
+            As2Message handOn = deliverable && delivery.url() != null
+                    ? httpDelivery(message, agreement, delivery.url(), contents.get(Content.PAYLOAD)) : null;
+            // Kept before it is answered: an MDN says the message is safe with us (and its hand-on queued with it).
             guard.atomically(() -> {
                 messages.save(message, contents);
                 if (asyncMdn != null) {
                     messages.save(asyncMdn, Map.of(Content.RAW, mdn.body()));
                 }
+                if (handOn != null) {
+                    messages.save(handOn, Map.of(Content.RAW, contents.get(Content.PAYLOAD)));
+                }
                 return null;
             });
-            if (contents.containsKey(Content.PAYLOAD) && message.status() == As2Message.Status.Received
-                    && agreement.content().receiveAgreement().delivery() != null) {
-                deliver(message, agreement.content().receiveAgreement().delivery(), contents.get(Content.PAYLOAD));
+            if (deliverable && delivery.folder() != null) {
+                deliver(message, delivery, contents.get(Content.PAYLOAD));
             }
             activity.settled(message);
+            if (handOn != null && asyncMdn == null && mdn != null) {
+                return new Answer(200, new LinkedHashMap<>(mdn.headers()), mdn.body(), true);
+            }
             if (asyncMdn != null) {
                 Answer text = Answer.text(200, "Received " + inbound.messageId() + "; its MDN follows to "
                         + asyncMdn.targetUrl() + ".");
+                return new Answer(text.status(), text.headers(), text.body(), true);
+            }
+            if (mdn == null && handOn != null) {
+                Answer text = Answer.text(200, "Received " + inbound.messageId() + ".");
                 return new Answer(text.status(), text.headers(), text.body(), true);
             }
             if (mdn == null) {
@@ -247,6 +261,43 @@ public class As2TransportService {
                     + "': " + e.getMessage() + ". It stays Received, for pick-up through the API.", now);
         }
         messages.save(message);
+    }
+
+    /**
+     * A received payload to POST to the account's application: the payload as the body with its Content-Type,
+     * what it is in {@code X-Certvault-*} headers, and {@code X-Certvault-Signature: sha256=<hex>}, the HMAC-SHA256
+     * of the body under the server's delivery key, so that the receiver can tell it came from Certvault.
+     */
+    private As2Message httpDelivery(As2Message received, Agreement agreement, String url, byte[] payload) {
+        byte[] key = settings.deliveryHmacKey().orElse(null);
+        if (key == null) {
+            LOG.warning(() -> "Agreement '" + agreement.name() + "' delivers to " + url + ", but "
+                    + "certvault.as2.delivery-hmac-key is not set: the payload waits for pick-up instead.");
+            return null;
+        }
+        String signature;
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            signature = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(payload));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is part of every Java platform", e);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", received.contentType() == null ? "application/octet-stream"
+                : received.contentType());
+        headers.put("X-Certvault-Account", received.accountName());
+        headers.put("X-Certvault-Agreement", received.agreementName());
+        headers.put("X-Certvault-Message-Id", received.messageId());
+        headers.put("X-Certvault-AS2-From", As2Service.quoted(received.as2From()));
+        if (received.fileName() != null) {
+            headers.put("X-Certvault-File-Name", safeFileName(received.fileName(), received.id()));
+        }
+        headers.put("X-Certvault-Signature", signature);
+        As2Message delivery = As2Message.delivery(received, agreement, url, clock.instant());
+        delivery.carried(headers.get("Content-Type"), (long) payload.length, received.fileName());
+        delivery.sendWith(headerLines(headers), null);
+        return delivery;
     }
 
     /** The partner's file name with only letters, digits, '.', '_' and '-', not starting with '.'; else the id. */
@@ -416,6 +467,9 @@ public class As2TransportService {
             message.delivered(null, null, null, clock.instant());
             messages.save(message);
             activity.settled(message);
+            if (message.kind() == As2Message.Kind.Delivery) {
+                handedOn(message);
+            }
         } else if (headers.containsKey("Receipt-Delivery-Option")) {
             message.sent(clock.instant().plus(settings.asyncMdnWait()), clock.instant());
             messages.save(message);
@@ -423,6 +477,17 @@ public class As2TransportService {
             settle(message, agreement.get(), check(agreement.get(), answer.header("Content-Type"), answer.body()),
                     answer.body(), posted);
         }
+    }
+
+    /** The application took a delivered payload: its received message is Processed. */
+    private void handedOn(As2Message delivery) {
+        messages.findByMessageId(delivery.accountName(), As2Message.Direction.Inbound, delivery.messageId())
+                .filter(m -> m.agreementName().equals(delivery.agreementName())
+                        && m.status() == As2Message.Status.Received)
+                .ifPresent(received -> {
+                    received.acknowledge(clock.instant());
+                    messages.save(received);
+                });
     }
 
     private void retryOrFail(As2Message message, String code, String text, Instant now) {

@@ -58,6 +58,14 @@ public interface MessageSettings {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The key that signs payloads delivered over HTTP (HMAC-SHA256 in {@code X-Certvault-Signature}), shared with
+     * the application that receives them; none: no agreement may deliver over HTTP.
+     */
+    default java.util.Optional<byte[]> deliveryHmacKey() {
+        return java.util.Optional.empty();
+    }
+
     /** How long an asynchronous MDN is waited for before the message is resent (or Failed). */
     default java.time.Duration asyncMdnWait() {
         return java.time.Duration.ofMinutes(30);

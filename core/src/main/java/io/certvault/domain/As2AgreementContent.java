@@ -32,9 +32,10 @@ public record As2AgreementContent(OneWay receiveAgreement, OneWay sendAgreement)
 
     /**
      * Where received payloads go besides the API (a Certvault extension): {@code folder}, a path below the
-     * server's {@code certvault.as2.delivery-root}, where each payload is written under its file name.
+     * server's {@code certvault.as2.delivery-root}, where each payload is written under its file name; and/or
+     * {@code url}, where each is POSTed, signed with an HMAC of the server's {@code certvault.as2.delivery-hmac-key}.
      */
-    public record Delivery(String folder) {
+    public record Delivery(String folder, String url) {
     }
 
     /**

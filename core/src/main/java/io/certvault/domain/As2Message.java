@@ -21,8 +21,11 @@ public class As2Message implements Versioned {
 
     public enum Direction { Inbound, Outbound }
 
-    /** A message with a payload, or an MDN sent on its own (asynchronously) for a message received. */
-    public enum Kind { Message, Mdn }
+    /**
+     * A message with a payload; an MDN sent on its own (asynchronously) for a message received; or a received
+     * payload handed on to the account's own application (an HTTP delivery).
+     */
+    public enum Kind { Message, Mdn, Delivery }
 
     /**
      * Inbound: {@code Received} (kept for pick-up), {@code Processed} (picked up and acknowledged) or
@@ -166,6 +169,18 @@ public class As2Message implements Versioned {
         mdn.kind = Kind.Mdn;
         mdn.targetUrl = url;
         return mdn;
+    }
+
+    /**
+     * A received payload to POST to the agreement's delivery URL, retried as messages are; its Message-ID is the
+     * received message's, whose record becomes Processed when the delivery is accepted.
+     */
+    public static As2Message delivery(As2Message received, Agreement agreement, String url, Instant now) {
+        As2Message delivery = new As2Message(received.accountName, agreement, Direction.Outbound, received.messageId,
+                received.as2To, received.as2From, now);
+        delivery.kind = Kind.Delivery;
+        delivery.targetUrl = url;
+        return delivery;
     }
 
     /** What the message carried: its payload's (inbound) or the message's (outbound) type, size and file name. */

@@ -1179,7 +1179,57 @@ class CertvaultApiIT {
             }
             assertThat(contents).containsExactlyInAnyOrderElementsOf(written);
         }
+        // Or POSTed to the account's own application, signed with an HMAC of the server's delivery key, retried
+        // until it takes it (here the first attempt is answered 500); then the received message is Processed.
+        var deliveries = new java.util.concurrent.atomic.AtomicInteger();
+        List<String[]> taken = java.util.Collections.synchronizedList(new ArrayList<>());
+        var application = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        application.createContext("/in", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                if (deliveries.incrementAndGet() == 1) {
+                    exchange.sendResponseHeaders(500, -1);
+                    return;
+                }
+                taken.add(new String[] {new String(body, java.nio.charset.StandardCharsets.UTF_8),
+                        exchange.getRequestHeaders().getFirst("X-Certvault-Signature"),
+                        exchange.getRequestHeaders().getFirst("X-Certvault-Message-Id")});
+                exchange.sendResponseHeaders(204, -1);
+            }
+        });
+        application.start();
+        try {
+            String appUrl = "http://127.0.0.1:" + application.getAddress().getPort() + "/in";
+            assertThat(record(api.put("integrationAccounts/ta-fabrikam/agreements/contoso", with(fabrikamDelivers,
+                    RECEIVE + "delivery", Json.createObjectBuilder().add("url", appUrl).build()))).status())
+                    .isEqualTo(200);
+            JsonObject sent = awaitMessage("ta-contoso", as2Send("ta-contoso", "fabrikam", "ISA*third~\n")
+                    .getString("name"), "Delivered", "Failed");
+            assertThat(sent.getString("status")).isEqualTo("Delivered");
+            JsonObject handedOn = awaitMessage("ta-fabrikam", as2Messages("ta-fabrikam", "direction=Outbound").stream()
+                    .filter(m -> m.getString("kind").equals("Delivery")).findFirst().orElseThrow().getString("name"),
+                    "Delivered", "Failed");
+            assertThat(handedOn.getString("status")).as(handedOn.toString()).isEqualTo("Delivered");
+            assertThat(handedOn.getInt("attempts")).isEqualTo(2);
+            assertThat(taken).hasSize(1);
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(System.getProperty("certvault.it.delivery-hmac-key")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            assertThat(taken.get(0)[0]).isEqualTo("ISA*third~\n");
+            assertThat(taken.get(0)[1]).isEqualTo("sha256=" + HexFormat.of().formatHex(mac.doFinal(
+                    "ISA*third~\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            assertThat(taken.get(0)[2]).isEqualTo(sent.getString("messageId"));
+            JsonObject received = as2Messages("ta-fabrikam", "direction=Inbound").stream()
+                    .filter(m -> m.getString("messageId").equals(sent.getString("messageId"))).findFirst().orElseThrow();
+            assertThat(received.getString("status")).isEqualTo("Processed");
+        } finally {
+            application.stop(0);
+        }
+
         // A folder that would climb out of the root, or on the send side, is refused when the agreement is written.
+        assertError(record(api.put("integrationAccounts/ta-fabrikam/agreements/contoso", with(fabrikamDelivers,
+                RECEIVE + "delivery", Json.createObjectBuilder().add("url", "file:///etc/passwd").build()))), 400,
+                "InvalidRequestContent");
         for (String[] wrong : new String[][] {{RECEIVE + "delivery", "../etc"}, {RECEIVE + "delivery", "/tmp/x"},
                 {SEND + "delivery", "outbox"}}) {
             assertError(record(api.put("integrationAccounts/ta-fabrikam/agreements/contoso", with(fabrikamDelivers,

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * retry's wait, doubled each time, default 60), {@code certvault.as2.lease-seconds} (default 300),
  * {@code certvault.as2.mdn-wait-seconds} (an asynchronous MDN's wait, default 1800),
  * {@code certvault.as2.max-message-bytes} (the largest payload or message the transport keeps, default 32 MiB) and
- * {@code certvault.as2.delivery-root} (the folder below which agreements may have payloads written; none by default).
+ * {@code certvault.as2.delivery-root} (the folder below which agreements may have payloads written; none by default)
+ * and {@code certvault.as2.delivery-hmac-key} (the secret, at least 32 characters, that signs HTTP deliveries).
  */
 @ApplicationScoped
 public class ConfiguredMessageSettings implements MessageSettings {
@@ -38,6 +39,7 @@ public class ConfiguredMessageSettings implements MessageSettings {
     private java.time.Duration asyncMdnWait;
     private long maxStoredMessageBytes;
     private java.util.Optional<Path> deliveryRoot;
+    private java.util.Optional<byte[]> deliveryHmacKey;
 
     @PostConstruct
     void read() {
@@ -54,6 +56,13 @@ public class ConfiguredMessageSettings implements MessageSettings {
         asyncMdnWait = seconds("certvault.as2.mdn-wait-seconds", 1800);
         deliveryRoot = config.get("certvault.as2.delivery-root").map(String::trim).filter(v -> !v.isEmpty())
                 .map(v -> Path.of(v).toAbsolutePath().normalize());
+        deliveryHmacKey = config.get("certvault.as2.delivery-hmac-key").filter(v -> !v.isEmpty()).map(v -> {
+            if (v.length() < 32) {
+                throw new IllegalStateException("certvault.as2.delivery-hmac-key must be at least 32 characters "
+                        + "(the value is not shown).");
+            }
+            return v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        });
         maxStoredMessageBytes = config.get("certvault.as2.max-message-bytes").map(Long::parseLong)
                 .filter(n -> n >= 1024).orElse(32L * 1024 * 1024);
         // Spools left by a stop in mid-message are encrypted under keys that died with it: only clutter.
@@ -86,6 +95,11 @@ public class ConfiguredMessageSettings implements MessageSettings {
     @Override
     public java.time.Duration leaseTime() {
         return leaseTime;
+    }
+
+    @Override
+    public java.util.Optional<byte[]> deliveryHmacKey() {
+        return deliveryHmacKey.map(byte[]::clone);
     }
 
     @Override

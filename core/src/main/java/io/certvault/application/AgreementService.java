@@ -288,6 +288,15 @@ public class AgreementService {
      * certificate of ours; none has expired (unless the policy allows it).
      */
     private void checkCertificates(String accountName, As2AgreementContent content) {
+        var endpoint = content.sendAgreement().partnerEndpoint();
+        if (endpoint != null && endpoint.trustedCertificateName() != null) {
+            certificate(accountName, CONTENT_PATH + ".sendAgreement.partnerEndpoint.trustedCertificateName",
+                    endpoint.trustedCertificateName(), true, false, "trust the guest's TLS server with");
+            if (!endpoint.url().regionMatches(true, 0, "https:", 0, 6)) {
+                throw invalid(CONTENT_PATH + ".sendAgreement.partnerEndpoint.trustedCertificateName is for an https "
+                        + "url.");
+            }
+        }
         String send = CONTENT_PATH + ".sendAgreement.protocolSettings.";
         String receive = CONTENT_PATH + ".receiveAgreement.protocolSettings.";
         var sendSettings = content.sendAgreement().protocolSettings();

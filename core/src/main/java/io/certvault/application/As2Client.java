@@ -21,7 +21,10 @@ public interface As2Client {
         }
     }
 
-    /** Fails with an IOException when the partner cannot be reached or does not answer in time. */
-    Answer post(String url, Map<String, String> headers, byte[] body, Duration connectTimeout, Duration readTimeout)
-            throws IOException;
+    /**
+     * Fails with an IOException when the partner cannot be reached, does not answer in time, or (https) its TLS
+     * certificate does not chain to {@code trusted} (null: the JVM's trusted CAs).
+     */
+    Answer post(String url, Map<String, String> headers, byte[] body, Duration connectTimeout, Duration readTimeout,
+            java.security.cert.X509Certificate trusted) throws IOException;
 }

@@ -72,6 +72,7 @@ public class As2TransportService {
     private Guard guard;
     private MessageSettings settings;
     private As2Client client;
+    private io.certvault.domain.CertificateRepository certificates;
     private As2Activity activity;
     private Clock clock;
 
@@ -82,13 +83,14 @@ public class As2TransportService {
     @Inject
     public As2TransportService(As2Service as2, AgreementRepository agreements, As2MessageRepository messages,
             MessageSecurityService security, Guard guard, MessageSettings settings, As2Client client,
-            As2Activity activity) {
-        this(as2, agreements, messages, security, guard, settings, client, activity, Clock.systemUTC());
+            io.certvault.domain.CertificateRepository certificates, As2Activity activity) {
+        this(as2, agreements, messages, security, guard, settings, client, certificates, activity, Clock.systemUTC());
     }
 
     public As2TransportService(As2Service as2, AgreementRepository agreements, As2MessageRepository messages,
             MessageSecurityService security, Guard guard, MessageSettings settings, As2Client client,
-            As2Activity activity, Clock clock) {
+            io.certvault.domain.CertificateRepository certificates, As2Activity activity, Clock clock) {
+        this.certificates = certificates;
         this.activity = activity;
         this.as2 = as2;
         this.agreements = agreements;
@@ -447,7 +449,9 @@ public class As2TransportService {
             try (InputStream in = messages.content(message.id(), Content.RAW).orElseThrow()) {
                 raw = in.readAllBytes();
             }
-            answer = client.post(url, headers, raw, connectTimeout, readTimeout);
+            answer = client.post(url, headers, raw, connectTimeout, readTimeout,
+                    endpoint == null || message.targetUrl() != null ? null
+                            : trusted(message.accountName(), endpoint.trustedCertificateName()));
         } catch (IOException e) {
             retryOrFail(message, PARTNER_UNREACHABLE, "Could not reach " + url + ": " + e.getMessage(), now);
             return;
@@ -477,6 +481,16 @@ public class As2TransportService {
             settle(message, agreement.get(), check(agreement.get(), answer.header("Content-Type"), answer.body()),
                     answer.body(), posted);
         }
+    }
+
+    /** The certificate an endpoint's TLS server must chain to; gone from the account: the attempt fails. */
+    private java.security.cert.X509Certificate trusted(String accountName, String name) throws IOException {
+        if (name == null) {
+            return null;
+        }
+        var certificate = certificates.find(accountName, name).orElseThrow(() -> new IOException("certificate '"
+                + name + "', which the agreement trusts for TLS, is no longer in the account"));
+        return io.certvault.pki.CertificateParser.parse(certificate.der());
     }
 
     /** The application took a delivered payload: its received message is Processed. */

@@ -39,14 +39,17 @@ public record As2AgreementContent(OneWay receiveAgreement, OneWay sendAgreement)
     }
 
     /**
-     * The partner's AS2 server (a Certvault extension): its URL, and how long to wait for the connection and for
-     * the answer (which holds a synchronous MDN), in seconds.
+     * The partner's AS2 server (a Certvault extension): its URL, how long to wait for the connection and for the
+     * answer (which holds a synchronous MDN), in seconds, and for an https URL optionally the certificate of the
+     * account that its TLS certificate must chain to (its CA, or its own self-signed one) instead of the JVM's
+     * trusted CAs.
      */
-    public record PartnerEndpoint(String url, Integer connectTimeoutSeconds, Integer readTimeoutSeconds) {
+    public record PartnerEndpoint(String url, Integer connectTimeoutSeconds, Integer readTimeoutSeconds,
+            String trustedCertificateName) {
 
         static PartnerEndpoint filled(PartnerEndpoint given) {
             return given == null ? null : new PartnerEndpoint(given.url, or(given.connectTimeoutSeconds, 30),
-                    or(given.readTimeoutSeconds, 120));
+                    or(given.readTimeoutSeconds, 120), given.trustedCertificateName);
         }
     }
 

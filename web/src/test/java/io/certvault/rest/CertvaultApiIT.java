@@ -1350,6 +1350,73 @@ class CertvaultApiIT {
         assertThat(mended.getString("status")).as(mended.toString()).isEqualTo("Delivered");
         assertThat(mended.getString("messageId")).isEqualTo(wrongKey.getString("messageId"));
 
+        // An https partner whose server certificate is its own (self-signed): not trusted by the JVM's CAs, so the
+        // sends fail; trusted once the agreement names that certificate (uploaded to the account) for TLS.
+        Path tls = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "partner-tls-");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        for (String[] command : new String[][] {
+                {keytool, "-genkeypair", "-alias", "partner", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
+                        "-dname", "CN=partner.example", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
+                        "-keystore", "tls.p12", "-storepass", "tls-store", "-keypass", "tls-store"},
+                {keytool, "-exportcert", "-alias", "partner", "-keystore", "tls.p12", "-storepass", "tls-store",
+                        "-file", "tls.cer"}}) {
+            Process process = new ProcessBuilder(command).directory(tls.toFile()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            assertThat(process.waitFor()).as(output).isZero();
+        }
+        java.security.KeyStore tlsStore = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(tls.resolve("tls.p12"))) {
+            tlsStore.load(in, "tls-store".toCharArray());
+        }
+        var keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(tlsStore, "tls-store".toCharArray());
+        var tlsContext = javax.net.ssl.SSLContext.getInstance("TLS");
+        tlsContext.init(keys.getKeyManagers(), null, null);
+        var https = com.sun.net.httpserver.HttpsServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tlsContext));
+        var tlsPosts = new java.util.concurrent.atomic.AtomicInteger();
+        https.createContext("/as2", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                tlsPosts.incrementAndGet();
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        https.start();
+        try {
+            assertThat(putCertificate("tf-contoso", "partner-tls", Base64.getEncoder().encodeToString(
+                    Files.readAllBytes(tls.resolve("tls.cer"))), null).status()).isEqualTo(201);
+            String httpsUrl = "https://127.0.0.1:" + https.getAddress().getPort() + "/as2";
+            JsonObject noMdn = with(agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam Inc", "rsa", "fabrikam",
+                    "fabrikam", "rsa"), SEND + "protocolSettings.mdnSettings.needMDN", jakarta.json.JsonValue.FALSE);
+            for (boolean trusting : new boolean[] {false, true}) {
+                var endpoint = Json.createObjectBuilder().add("url", httpsUrl);
+                if (trusting) {
+                    endpoint.add("trustedCertificateName", "partner-tls");
+                }
+                assertThat(record(api.put("integrationAccounts/tf-contoso/agreements/fabrikam", with(noMdn,
+                        SEND + "partnerEndpoint", endpoint.build()))).status()).isEqualTo(200);
+                JsonObject settled = awaitMessage("tf-contoso", as2Send("tf-contoso", "fabrikam", payload)
+                        .getString("name"), "Delivered", "Failed");
+                if (trusting) {
+                    assertThat(settled.getString("status")).as(settled.toString()).isEqualTo("Delivered");
+                    assertThat(tlsPosts.get()).isEqualTo(1);
+                } else {
+                    assertThat(settled.getJsonObject("error").getString("code")).as(settled.toString())
+                            .isEqualTo("PartnerUnreachable");
+                    assertThat(tlsPosts.get()).as("no request got through the handshake").isZero();
+                }
+            }
+            assertError(record(api.put("integrationAccounts/tf-contoso/agreements/fabrikam", with(noMdn,
+                    SEND + "partnerEndpoint", Json.createObjectBuilder().add("url", "http://127.0.0.1:1/as2")
+                            .add("trustedCertificateName", "partner-tls").build()))), 400, "InvalidRequestContent");
+            assertError(record(api.put("integrationAccounts/tf-contoso/agreements/fabrikam", with(noMdn,
+                    SEND + "partnerEndpoint", Json.createObjectBuilder().add("url", httpsUrl)
+                            .add("trustedCertificateName", "nobody").build()))), 400, "InvalidRequestContent");
+        } finally {
+            https.stop(0);
+        }
+
         // An agreement without a partner endpoint cannot send; neither can an agreement that is not there.
         JsonObject noEndpoint = agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam Inc", "rsa", "fabrikam",
                 "fabrikam", "rsa");

@@ -28,14 +28,21 @@ public class HttpAs2Client implements As2Client {
         RESTRICTED.addAll(Set.of("Connection", "Content-Length", "Expect", "Host", "Upgrade", "MIME-Version"));
     }
 
-    private final Map<Duration, HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A client per connect timeout and trusted certificate (its thumbprint; "" for the JVM's CAs). */
+    private final Map<String, HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public Answer post(String url, Map<String, String> headers, byte[] body, Duration connectTimeout,
-            Duration readTimeout) throws IOException {
-        HttpClient client = clients.computeIfAbsent(connectTimeout, timeout -> HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build());
+            Duration readTimeout, java.security.cert.X509Certificate trusted) throws IOException {
+        HttpClient client = clients.computeIfAbsent(connectTimeout.toMillis() + "/" + thumbprint(trusted),
+                key -> {
+                    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
+                    if (trusted != null) {
+                        builder.sslContext(trusting(trusted));
+                    }
+                    return builder.build();
+                });
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(readTimeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach((name, value) -> {
@@ -62,6 +69,35 @@ public class HttpAs2Client implements As2Client {
             throw new InterruptedIOException("Interrupted while sending to " + url);
         } catch (IllegalArgumentException e) {
             throw new IOException("The request to " + url + " cannot be made: " + e.getMessage(), e);
+        }
+    }
+
+    /** TLS that trusts this certificate alone, as the anchor the partner's server certificate chains to. */
+    private static javax.net.ssl.SSLContext trusting(java.security.cert.X509Certificate anchor) {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("partner", anchor);
+            var trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            return tls;
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Cannot make a TLS context trusting " + anchor.getSubjectX500Principal(), e);
+        }
+    }
+
+    private static String thumbprint(java.security.cert.X509Certificate certificate) {
+        if (certificate == null) {
+            return "";
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(certificate.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -13,6 +13,8 @@ import io.certvault.domain.Page;
 import io.certvault.domain.ResourceName;
 import io.certvault.messaging.DispositionNotification;
 import io.certvault.messaging.SmimeDecoder;
+import io.certvault.messaging.Spool;
+import java.io.OutputStream;
 import io.certvault.security.Caller;
 import io.certvault.security.CallerScope;
 import io.certvault.security.Permission;
@@ -135,14 +137,44 @@ public class As2TransportService {
     }
 
     private Answer receive(Agreement agreement, Map<String, String> h, InputStream body) throws IOException {
+        long largest = settings.maxStoredMessageBytes() * 2 + MAX_MDN_BYTES;
+        if (contentLength(h) > largest) {
+            // Refused before it is read: more than the largest payload kept could come out of it.
+            return tooLarge();
+        }
+        if (!agreement.content().receiveAgreement().protocolSettings().securitySettings()
+                .enableNRRForInboundEncodedMessages()) {
+            return receive(agreement, h, body, null);
+        }
+        // Non-repudiation: the message as it came is kept too, so it is read into an (encrypted) spool first.
+        try (Spool raw = security.spool()) {
+            try (OutputStream out = raw.output()) {
+                byte[] buffer = new byte[64 * 1024];
+                long total = 0;
+                for (int n; (n = body.read(buffer)) > 0; ) {
+                    total += n;
+                    if (total > largest) {
+                        return tooLarge();
+                    }
+                    out.write(buffer, 0, n);
+                }
+            }
+            try (InputStream in = raw.input()) {
+                return receive(agreement, h, in, raw);
+            }
+        }
+    }
+
+    private Answer tooLarge() {
+        return Answer.text(413, ErrorCode.REQUEST_TOO_LARGE.code() + ": this AS2 endpoint takes messages of at most "
+                + settings.maxStoredMessageBytes() + " bytes of payload.");
+    }
+
+    /** {@code raw}: the message as it came, to keep (non-repudiation), or null. */
+    private Answer receive(Agreement agreement, Map<String, String> h, InputStream body, Spool raw)
+            throws IOException {
         String accountName = agreement.accountName();
         var receive = agreement.content().receiveAgreement().protocolSettings();
-        long declared = contentLength(h);
-        if (declared > settings.maxStoredMessageBytes() * 2 + MAX_MDN_BYTES) {
-            // Refused before it is read: more than the largest payload kept could come out of it.
-            return Answer.text(413, ErrorCode.REQUEST_TOO_LARGE.code() + ": this AS2 endpoint takes messages of at "
-                    + "most " + settings.maxStoredMessageBytes() + " bytes of payload.");
-        }
         try (As2Service.Inbound inbound = as2.decode(accountName, h, body, this::firstReceipt)) {
             Instant now = clock.instant();
             As2Message message = new As2Message(accountName, agreement, As2Message.Direction.Inbound,
@@ -178,6 +210,11 @@ public class As2TransportService {
             As2Service.Mdn mdn = inbound.mdn();
             if (mdn != null) {
                 contents.put(Content.MDN, mdn.body());
+            }
+            if (raw != null) {
+                try (InputStream in = raw.input()) {
+                    contents.put(Content.RAW, in.readAllBytes());
+                }
             }
             As2Message asyncMdn = asynchronously(agreement, inbound);
             var delivery = agreement.content().receiveAgreement().delivery();
@@ -626,6 +663,19 @@ public class As2TransportService {
         activity.settled(message);
         LOG.fine(() -> "AS2 message " + message.messageId() + " of agreement " + agreement.name() + ": "
                 + message.status());
+    }
+
+    /**
+     * The retention job: removes the raw messages and MDNs older than {@code certvault.as2.nrr-retention-days}.
+     * Every server may run it; the deletes are the same.
+     */
+    public int removeExpiredEvidence() {
+        int removed = messages.removeEvidenceBefore(clock.instant().minus(settings.evidenceRetention()));
+        if (removed > 0) {
+            LOG.info(() -> "Removed " + removed + " raw messages and MDNs older than "
+                    + settings.evidenceRetention().toDays() + " days");
+        }
+        return removed;
     }
 
     // ----- tracking

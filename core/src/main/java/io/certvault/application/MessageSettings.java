@@ -66,6 +66,11 @@ public interface MessageSettings {
         return java.util.Optional.empty();
     }
 
+    /** How long raw messages and MDNs are kept (non-repudiation evidence) before the retention job removes them. */
+    default java.time.Duration evidenceRetention() {
+        return java.time.Duration.ofDays(365);
+    }
+
     /** How long an asynchronous MDN is waited for before the message is resent (or Failed). */
     default java.time.Duration asyncMdnWait() {
         return java.time.Duration.ofMinutes(30);

@@ -48,6 +48,12 @@ public interface As2MessageRepository {
      */
     List<As2Message> claimDue(String owner, Instant now, Instant leaseUntil, int limit);
 
+    /**
+     * Removes the raw messages and MDNs (the non-repudiation evidence) of messages made before then, except those
+     * of outbound messages still on their way (a resend needs what was sent). Answers how many were removed.
+     */
+    int removeEvidenceBefore(Instant before);
+
     /** Outbound messages waiting (Queued, Sending or Sent), for the outbox depth. */
     long outboxDepth();
 }

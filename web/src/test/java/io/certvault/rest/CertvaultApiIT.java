@@ -775,7 +775,10 @@ class CertvaultApiIT {
         String[] encryptions = {"DES3", "AES128", "AES192", "AES256"};
 
         // A partner that uses the openssl command line and plain HTTP, with as2-lib's key.
-        JsonObject plain = agreementBody("contoso", "Contoso", "as2lib", "AS2LIB", "rsa", "as2lib", "as2lib", "rsa");
+        // Its agreement keeps what comes in as it came, for non-repudiation.
+        JsonObject plain = with(agreementBody("contoso", "Contoso", "as2lib", "AS2LIB", "rsa", "as2lib", "as2lib",
+                "rsa"), RECEIVE + "protocolSettings.securitySettings.enableNRRForInboundEncodedMessages",
+                jakarta.json.JsonValue.TRUE);
         assertThat(record(api.put("integrationAccounts/interop/agreements/as2lib", plain)).status()).isIn(200, 201);
         opensslPostsToTheAs2Endpoint("interop", "AS2LIB", "Contoso", libKey, libCertificate, ours, payload);
 
@@ -1479,6 +1482,10 @@ class CertvaultApiIT {
                 .filter(m -> m.getString("messageId").equals(messageId)).findFirst().orElseThrow();
         assertThat(api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/" + account
                 + "/as2/messages/" + kept.getString("name") + "/payload")).GET()).body()).isEqualTo(payload);
+        assertThat(api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/" + account
+                + "/as2/messages/" + kept.getString("name") + "/raw")).GET()).body())
+                .as("the message as it came, kept for non-repudiation")
+                .isEqualTo(Files.readAllBytes(folder.resolve("message.p7m")));
     }
 
     /** The names a list answers, following its nextLinks. */

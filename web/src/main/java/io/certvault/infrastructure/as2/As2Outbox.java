@@ -36,10 +36,13 @@ public class As2Outbox {
     private final String owner = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicBoolean stopped = new AtomicBoolean();
     private ScheduledFuture<?> polling;
+    private ScheduledFuture<?> retention;
 
     public void start() {
         long seconds = config.get(POLL_SECONDS).map(Long::parseLong).filter(s -> s > 0).orElse(5L);
         polling = executor.scheduleWithFixedDelay(this::drain, seconds, seconds, TimeUnit.SECONDS);
+        // The retention job: hourly, from a minute after the start.
+        retention = executor.scheduleWithFixedDelay(this::removeExpiredEvidence, 60, 3600, TimeUnit.SECONDS);
         LOG.info(() -> "AS2 outbox worker " + owner + " polls every " + seconds + " s");
     }
 
@@ -61,11 +64,22 @@ public class As2Outbox {
         }
     }
 
+    private void removeExpiredEvidence() {
+        try {
+            transport.removeExpiredEvidence();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "The AS2 retention job failed; it runs again in an hour", e);
+        }
+    }
+
     @PreDestroy
     void stop() {
         stopped.set(true);
         if (polling != null) {
             polling.cancel(false);
+        }
+        if (retention != null) {
+            retention.cancel(false);
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * {@code certvault.as2.mdn-wait-seconds} (an asynchronous MDN's wait, default 1800),
  * {@code certvault.as2.max-message-bytes} (the largest payload or message the transport keeps, default 32 MiB) and
  * {@code certvault.as2.delivery-root} (the folder below which agreements may have payloads written; none by default)
- * and {@code certvault.as2.delivery-hmac-key} (the secret, at least 32 characters, that signs HTTP deliveries).
+ * {@code certvault.as2.delivery-hmac-key} (the secret, at least 32 characters, that signs HTTP deliveries) and
+ * {@code certvault.as2.nrr-retention-days} (how long raw messages and MDNs are kept, default 365).
  */
 @ApplicationScoped
 public class ConfiguredMessageSettings implements MessageSettings {
@@ -40,6 +41,7 @@ public class ConfiguredMessageSettings implements MessageSettings {
     private long maxStoredMessageBytes;
     private java.util.Optional<Path> deliveryRoot;
     private java.util.Optional<byte[]> deliveryHmacKey;
+    private java.time.Duration evidenceRetention;
 
     @PostConstruct
     void read() {
@@ -63,6 +65,8 @@ public class ConfiguredMessageSettings implements MessageSettings {
             }
             return v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         });
+        evidenceRetention = java.time.Duration.ofDays(config.get("certvault.as2.nrr-retention-days")
+                .map(Long::parseLong).filter(d -> d >= 1).orElse(365L));
         maxStoredMessageBytes = config.get("certvault.as2.max-message-bytes").map(Long::parseLong)
                 .filter(n -> n >= 1024).orElse(32L * 1024 * 1024);
         // Spools left by a stop in mid-message are encrypted under keys that died with it: only clutter.
@@ -95,6 +99,11 @@ public class ConfiguredMessageSettings implements MessageSettings {
     @Override
     public java.time.Duration leaseTime() {
         return leaseTime;
+    }
+
+    @Override
+    public java.time.Duration evidenceRetention() {
+        return evidenceRetention;
     }
 
     @Override

@@ -183,6 +183,14 @@ public class JpaAs2MessageRepository implements As2MessageRepository {
     }
 
     @Override
+    public int removeEvidenceBefore(Instant before) {
+        return database.writing(manager -> manager.createNativeQuery("DELETE FROM as2_message_content WHERE kind IN"
+                + " ('RAW', 'MDN') AND message_row_id IN (SELECT id FROM as2_message WHERE created_time < ?"
+                + " AND status NOT IN ('Queued', 'Sending', 'Sent'))")
+                .setParameter(1, Timestamp.from(before)).executeUpdate());
+    }
+
+    @Override
     public long outboxDepth() {
         return database.transaction(manager -> manager.createQuery("SELECT COUNT(m) FROM As2Message m WHERE"
                 + " m.direction = :outbound AND m.status IN :waiting", Long.class)

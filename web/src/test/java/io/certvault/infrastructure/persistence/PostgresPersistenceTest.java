@@ -223,6 +223,42 @@ class PostgresPersistenceTest {
         }
     }
 
+    /** The retention job removes old evidence (raw messages, MDNs), never what a message on its way needs. */
+    @Test
+    void theRetentionJobRemovesOldEvidenceButNotWhatAMessageOnItsWayNeeds() {
+        Instant now = Instant.now();
+        JpaIntegrationAccountRepository accounts = new JpaIntegrationAccountRepository();
+        accounts.database = database;
+        accounts.save(new io.certvault.domain.IntegrationAccount("retention", now));
+        var agreement = new io.certvault.domain.Agreement("retention", "fabrikam", now);
+        var identity = new io.certvault.domain.BusinessIdentity("AS2Identity", "Fabrikam");
+        agreement.update("contoso", new io.certvault.domain.BusinessIdentity("AS2Identity", "Contoso"), "fabrikam",
+                identity, new io.certvault.domain.As2AgreementContent(null, null).withDefaults(
+                        io.certvault.domain.As2AgreementContent.Identity.of(identity),
+                        io.certvault.domain.As2AgreementContent.Identity.of(identity)), null, now);
+        JpaAs2MessageRepository repository = repository(database);
+        var raw = io.certvault.domain.As2MessageRepository.Content.RAW;
+        var mdn = io.certvault.domain.As2MessageRepository.Content.MDN;
+        var payload = io.certvault.domain.As2MessageRepository.Content.PAYLOAD;
+        Instant old = now.minus(java.time.Duration.ofDays(400));
+        var oldInbound = new io.certvault.domain.As2Message("retention", agreement,
+                io.certvault.domain.As2Message.Direction.Inbound, "<old@fabrikam>", "Fabrikam", "Contoso", old);
+        repository.save(oldInbound, Map.of(raw, new byte[] {1}, mdn, new byte[] {2}, payload, new byte[] {3}));
+        var oldQueued = new io.certvault.domain.As2Message("retention", agreement,
+                io.certvault.domain.As2Message.Direction.Outbound, "<queued@contoso>", "Contoso", "Fabrikam", old);
+        repository.save(oldQueued, Map.of(raw, new byte[] {4}));
+        var recent = new io.certvault.domain.As2Message("retention", agreement,
+                io.certvault.domain.As2Message.Direction.Inbound, "<new@fabrikam>", "Fabrikam", "Contoso", now);
+        repository.save(recent, Map.of(raw, new byte[] {5}));
+
+        assertThat(repository.removeEvidenceBefore(now.minus(java.time.Duration.ofDays(365)))).isEqualTo(2);
+        assertThat(repository.content(oldInbound.id(), raw)).isEmpty();
+        assertThat(repository.content(oldInbound.id(), mdn)).isEmpty();
+        assertThat(repository.content(oldInbound.id(), payload)).as("the payload is not evidence").isPresent();
+        assertThat(repository.content(oldQueued.id(), raw)).as("still to be sent").isPresent();
+        assertThat(repository.content(recent.id(), raw)).isPresent();
+    }
+
     private static JpaAs2MessageRepository repository(Database on) {
         JpaAs2MessageRepository repository = new JpaAs2MessageRepository();
         repository.database = on;

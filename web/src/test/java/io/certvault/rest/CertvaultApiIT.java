@@ -1005,7 +1005,8 @@ class CertvaultApiIT {
         assertThat(metrics.body()).containsPattern("certvault_as2_messages_total\\{[^}]*account=\"tx-contoso\""
                 + "[^}]*status=\"Delivered\"")
                 .containsPattern("certvault_as2_messages_total\\{[^}]*account=\"tx-fabrikam\"[^}]*direction=\"Inbound\"")
-                .contains("certvault_as2_mdn_latency_seconds").contains("certvault_as2_outbox_depth");
+                .contains("certvault_as2_mdn_latency_seconds").contains("certvault_as2_outbox_depth")
+                .containsPattern("certvault_vault_operation_seconds_count\\{[^}]*operation=\"sign\"[^}]*vault=\"default\"");
 
         // Fabrikam's key uses for it (decryption, the MDN's signature) are on record as the partner that posted.
         var partnerEvents = api.get("auditEvents?user=" + java.net.URLEncoder.encode("partner:tx-fabrikam/contoso",

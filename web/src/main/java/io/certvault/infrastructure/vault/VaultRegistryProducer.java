@@ -15,12 +15,17 @@ public class VaultRegistryProducer {
 
     @Inject
     CertvaultConfig config;
+    @Inject
+    jakarta.enterprise.inject.Instance<org.eclipse.microprofile.metrics.MetricRegistry> metrics;
 
     // A pseudo-scope: the registry is final and needs no client proxy.
     @Produces
     @Singleton
     VaultRegistry vaultRegistry() {
-        return VaultRegistry.open(VaultSettings.of(config::get), config.dataDirectory());
+        VaultRegistry opened = VaultRegistry.open(VaultSettings.of(config::get), config.dataDirectory());
+        // Key operations timed per vault where the server keeps MicroProfile Metrics.
+        return metrics.isResolvable() ? io.certvault.infrastructure.metrics.TimedVault.timed(opened, metrics.get())
+                : opened;
     }
 
     void close(@Disposes VaultRegistry registry) {

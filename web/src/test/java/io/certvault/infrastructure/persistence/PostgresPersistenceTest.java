@@ -164,15 +164,7 @@ class PostgresPersistenceTest {
     @Test
     void twoServersClaimTheOutboxWithoutSendingAMessageTwiceAndTakeOverExpiredLeases() throws Exception {
         Instant now = Instant.now();
-        JpaIntegrationAccountRepository accounts = new JpaIntegrationAccountRepository();
-        accounts.database = database;
-        accounts.save(new io.certvault.domain.IntegrationAccount("outbox", now));
-        var agreement = new io.certvault.domain.Agreement("outbox", "fabrikam", now);
-        var identity = new io.certvault.domain.BusinessIdentity("AS2Identity", "Fabrikam");
-        agreement.update("contoso", new io.certvault.domain.BusinessIdentity("AS2Identity", "Contoso"), "fabrikam",
-                identity, new io.certvault.domain.As2AgreementContent(null, null).withDefaults(
-                        io.certvault.domain.As2AgreementContent.Identity.of(identity),
-                        io.certvault.domain.As2AgreementContent.Identity.of(identity)), null, now);
+        var agreement = accountWithAgreement("outbox", now);
         JpaAs2MessageRepository first = repository(database);
         Database otherServer = TestDatabases.open(Map.of(CertvaultConfig.DB_URL, database.description(),
                 CertvaultConfig.DB_USER, USER));
@@ -227,15 +219,7 @@ class PostgresPersistenceTest {
     @Test
     void theRetentionJobRemovesOldEvidenceButNotWhatAMessageOnItsWayNeeds() {
         Instant now = Instant.now();
-        JpaIntegrationAccountRepository accounts = new JpaIntegrationAccountRepository();
-        accounts.database = database;
-        accounts.save(new io.certvault.domain.IntegrationAccount("retention", now));
-        var agreement = new io.certvault.domain.Agreement("retention", "fabrikam", now);
-        var identity = new io.certvault.domain.BusinessIdentity("AS2Identity", "Fabrikam");
-        agreement.update("contoso", new io.certvault.domain.BusinessIdentity("AS2Identity", "Contoso"), "fabrikam",
-                identity, new io.certvault.domain.As2AgreementContent(null, null).withDefaults(
-                        io.certvault.domain.As2AgreementContent.Identity.of(identity),
-                        io.certvault.domain.As2AgreementContent.Identity.of(identity)), null, now);
+        var agreement = accountWithAgreement("retention", now);
         JpaAs2MessageRepository repository = repository(database);
         var raw = io.certvault.domain.As2MessageRepository.Content.RAW;
         var mdn = io.certvault.domain.As2MessageRepository.Content.MDN;
@@ -257,6 +241,20 @@ class PostgresPersistenceTest {
         assertThat(repository.content(oldInbound.id(), payload)).as("the payload is not evidence").isPresent();
         assertThat(repository.content(oldQueued.id(), raw)).as("still to be sent").isPresent();
         assertThat(repository.content(recent.id(), raw)).isPresent();
+    }
+
+    /** An account, and an agreement (not stored: messages name it) between its contoso and fabrikam. */
+    private static io.certvault.domain.Agreement accountWithAgreement(String account, Instant now) {
+        JpaIntegrationAccountRepository accounts = new JpaIntegrationAccountRepository();
+        accounts.database = database;
+        accounts.save(new io.certvault.domain.IntegrationAccount(account, now));
+        var agreement = new io.certvault.domain.Agreement(account, "fabrikam", now);
+        var identity = new io.certvault.domain.BusinessIdentity("AS2Identity", "Fabrikam");
+        agreement.update("contoso", new io.certvault.domain.BusinessIdentity("AS2Identity", "Contoso"), "fabrikam",
+                identity, new io.certvault.domain.As2AgreementContent(null, null).withDefaults(
+                        io.certvault.domain.As2AgreementContent.Identity.of(identity),
+                        io.certvault.domain.As2AgreementContent.Identity.of(identity)), null, now);
+        return agreement;
     }
 
     private static JpaAs2MessageRepository repository(Database on) {

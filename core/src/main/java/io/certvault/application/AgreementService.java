@@ -242,6 +242,17 @@ public class AgreementService {
                 throw invalid(path + ".partnerEndpoint.url is required: the guest's AS2 URL.");
             }
             requireHttpUrl(path + ".partnerEndpoint.url", endpoint.url());
+            if ((endpoint.username() == null) != (endpoint.passwordName() == null)) {
+                throw invalid(path + ".partnerEndpoint: username and passwordName go together (HTTP Basic).");
+            }
+            if (endpoint.username() != null && (endpoint.username().isEmpty() || endpoint.username().contains(":")
+                    || !endpoint.username().matches("[\\x20-\\x7E]{1,128}"))) {
+                throw invalid(path + ".partnerEndpoint.username must be 1 to 128 printable ASCII characters, no ':'.");
+            }
+            if (endpoint.passwordName() != null && !endpoint.passwordName().matches("[a-z0-9][a-z0-9-]{0,62}")) {
+                throw invalid(path + ".partnerEndpoint.passwordName must be lower-case letters, digits and '-': the "
+                        + "server setting certvault.as2.partner-password.<passwordName> holds the password.");
+            }
             if (endpoint.connectTimeoutSeconds() < 1 || endpoint.connectTimeoutSeconds() > 600
                     || endpoint.readTimeoutSeconds() < 1 || endpoint.readTimeoutSeconds() > 3600) {
                 throw invalid(path + ".partnerEndpoint: connectTimeoutSeconds must be 1 to 600 and "

@@ -479,6 +479,18 @@ public class As2TransportService {
         Duration connectTimeout = Duration.ofSeconds(endpoint == null ? 30 : endpoint.connectTimeoutSeconds());
         Duration readTimeout = Duration.ofSeconds(endpoint == null ? 120 : endpoint.readTimeoutSeconds());
         Map<String, String> headers = headerMap(message.headers());
+        if (endpoint != null && message.targetUrl() == null && endpoint.username() != null) {
+            String password = settings.partnerPassword(endpoint.passwordName()).orElse(null);
+            if (password == null) {
+                message.fail(PARTNER_REFUSED, "The server setting certvault.as2.partner-password."
+                        + endpoint.passwordName() + ", the password for " + url + ", is not set.", now);
+                messages.save(message);
+                activity.settled(message);
+                return;
+            }
+            headers.put("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (endpoint.username() + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
         As2Client.Answer answer;
         Instant posted = clock.instant();
         try {

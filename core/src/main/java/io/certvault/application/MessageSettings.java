@@ -66,6 +66,11 @@ public interface MessageSettings {
         return java.util.Optional.empty();
     }
 
+    /** The password a partner endpoint's HTTP authentication names ({@code certvault.as2.partner-password.<name>}). */
+    default java.util.Optional<String> partnerPassword(String name) {
+        return java.util.Optional.empty();
+    }
+
     /** How long raw messages and MDNs are kept (non-repudiation evidence) before the retention job removes them. */
     default java.time.Duration evidenceRetention() {
         return java.time.Duration.ofDays(365);

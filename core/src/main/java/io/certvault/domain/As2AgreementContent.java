@@ -42,14 +42,17 @@ public record As2AgreementContent(OneWay receiveAgreement, OneWay sendAgreement)
      * The partner's AS2 server (a Certvault extension): its URL, how long to wait for the connection and for the
      * answer (which holds a synchronous MDN), in seconds, and for an https URL optionally the certificate of the
      * account that its TLS certificate must chain to (its CA, or its own self-signed one) instead of the JVM's
-     * trusted CAs.
+     * trusted CAs; and HTTP Basic authentication as {@code username} with the password the server setting
+     * {@code certvault.as2.partner-password.<passwordName>} holds (a secret stays in configuration, never in an
+     * agreement or an answer).
      */
     public record PartnerEndpoint(String url, Integer connectTimeoutSeconds, Integer readTimeoutSeconds,
-            String trustedCertificateName) {
+            String trustedCertificateName, String username, String passwordName) {
 
         static PartnerEndpoint filled(PartnerEndpoint given) {
             return given == null ? null : new PartnerEndpoint(given.url, or(given.connectTimeoutSeconds, 30),
-                    or(given.readTimeoutSeconds, 120), given.trustedCertificateName);
+                    or(given.readTimeoutSeconds, 120), given.trustedCertificateName, given.username,
+                    given.passwordName);
         }
     }
 

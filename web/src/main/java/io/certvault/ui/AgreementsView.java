@@ -191,7 +191,9 @@ public class AgreementsView implements Serializable {
                 orNull(partnerUrl) == null ? null : new As2AgreementContent.PartnerEndpoint(partnerUrl.trim(),
                         endpoint == null ? null : endpoint.connectTimeoutSeconds(),
                         endpoint == null ? null : endpoint.readTimeoutSeconds(),
-                        endpoint == null ? null : endpoint.trustedCertificateName()), send.delivery());
+                        endpoint == null ? null : endpoint.trustedCertificateName(),
+                        endpoint == null ? null : endpoint.username(), endpoint == null ? null : endpoint.passwordName()),
+                send.delivery());
         try {
             boolean created = agreements.put(account, name, new AgreementService.Draft(Agreement.AS2, hostPartner,
                     guestPartner, as2(hostIdentity), as2(guestIdentity), new As2AgreementContent(receive, send),

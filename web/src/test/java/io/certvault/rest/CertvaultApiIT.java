@@ -1421,6 +1421,50 @@ class CertvaultApiIT {
             https.stop(0);
         }
 
+        // A partner whose AS2 server wants HTTP Basic: the password comes from the server's configuration
+        // (certvault.as2.partner-password.tf-fabrikam), never from the agreement; one that is not set fails the send.
+        String expected = "Basic " + Base64.getEncoder().encodeToString(("certvault:" + System.getProperty(
+                "certvault.it.partner-password")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var authorized = new java.util.concurrent.atomic.AtomicInteger();
+        var guarded = partnerServer(posts, exchange -> {
+            boolean ok = expected.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            try {
+                exchange.sendResponseHeaders(ok ? 200 : 401, -1);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            if (ok) {
+                authorized.incrementAndGet();
+            }
+            return new byte[0];
+        });
+        try {
+            JsonObject noMdnAgreement = with(agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam Inc", "rsa",
+                    "fabrikam", "fabrikam", "rsa"), SEND + "protocolSettings.mdnSettings.needMDN",
+                    jakarta.json.JsonValue.FALSE);
+            for (String passwordName : List.of("tf-fabrikam", "not-configured")) {
+                var saved = record(api.put("integrationAccounts/tf-contoso/agreements/fabrikam", with(noMdnAgreement,
+                        SEND + "partnerEndpoint", Json.createObjectBuilder().add("url", url(guarded))
+                                .add("username", "certvault").add("passwordName", passwordName).build())));
+                assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+                assertThat(saved.body()).doesNotContain(System.getProperty("certvault.it.partner-password"));
+                JsonObject settled = awaitMessage("tf-contoso", as2Send("tf-contoso", "fabrikam", payload)
+                        .getString("name"), "Delivered", "Failed");
+                if (passwordName.equals("tf-fabrikam")) {
+                    assertThat(settled.getString("status")).as(settled.toString()).isEqualTo("Delivered");
+                    assertThat(authorized.get()).isEqualTo(1);
+                } else {
+                    assertThat(settled.getJsonObject("error").getString("message")).as(settled.toString())
+                            .contains("certvault.as2.partner-password.not-configured");
+                }
+            }
+            assertError(record(api.put("integrationAccounts/tf-contoso/agreements/fabrikam", with(noMdnAgreement,
+                    SEND + "partnerEndpoint", Json.createObjectBuilder().add("url", url(guarded))
+                            .add("username", "certvault").build()))), 400, "InvalidRequestContent");
+        } finally {
+            guarded.stop(0);
+        }
+
         // An agreement without a partner endpoint cannot send; neither can an agreement that is not there.
         JsonObject noEndpoint = agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam Inc", "rsa", "fabrikam",
                 "fabrikam", "rsa");

@@ -101,6 +101,12 @@ public class ConfiguredMessageSettings implements MessageSettings {
         return leaseTime;
     }
 
+    /** Read from the configuration when used, not held here. */
+    @Override
+    public java.util.Optional<String> partnerPassword(String name) {
+        return config.get("certvault.as2.partner-password." + name).filter(v -> !v.isEmpty());
+    }
+
     @Override
     public java.time.Duration evidenceRetention() {
         return evidenceRetention;

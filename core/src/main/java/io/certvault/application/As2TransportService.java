@@ -117,6 +117,11 @@ public class As2TransportService {
             return new Answer(status, Map.of("Content-Type", "text/plain; charset=utf-8"),
                     text.getBytes(StandardCharsets.UTF_8));
         }
+
+        /** The same answer, saying that something went into the outbox. */
+        Answer queuedWork() {
+            return new Answer(status, headers, body, true);
+        }
     }
 
     // ----- receiving
@@ -237,24 +242,19 @@ public class As2TransportService {
                 deliver(message, delivery, contents.get(Content.PAYLOAD));
             }
             activity.settled(message);
-            if (handOn != null && asyncMdn == null && mdn != null) {
-                return new Answer(200, new LinkedHashMap<>(mdn.headers()), mdn.body(), true);
-            }
+            Answer answer;
             if (asyncMdn != null) {
-                Answer text = Answer.text(200, "Received " + inbound.messageId() + "; its MDN follows to "
+                answer = Answer.text(200, "Received " + inbound.messageId() + "; its MDN follows to "
                         + asyncMdn.targetUrl() + ".");
-                return new Answer(text.status(), text.headers(), text.body(), true);
+            } else if (mdn != null) {
+                answer = new Answer(200, new LinkedHashMap<>(mdn.headers()), mdn.body());
+            } else if (inbound.refusal() == null) {
+                answer = Answer.text(200, "Received " + inbound.messageId() + ".");
+            } else {
+                answer = Answer.text(400, inbound.refusal().errorCode().code() + ": " + inbound.refusal().getMessage());
             }
-            if (mdn == null && handOn != null) {
-                Answer text = Answer.text(200, "Received " + inbound.messageId() + ".");
-                return new Answer(text.status(), text.headers(), text.body(), true);
-            }
-            if (mdn == null) {
-                return inbound.refusal() == null ? Answer.text(200, "Received " + inbound.messageId() + ".")
-                        : Answer.text(400, inbound.refusal().errorCode().code() + ": "
-                                + inbound.refusal().getMessage());
-            }
-            return new Answer(200, new LinkedHashMap<>(mdn.headers()), mdn.body());
+            // What was queued (an asynchronous MDN, a delivery) is sent now rather than at the next poll.
+            return asyncMdn != null || handOn != null ? answer.queuedWork() : answer;
         }
     }
 

@@ -1243,17 +1243,20 @@ class CertvaultApiIT {
     }
 
     /** A partner server of the test's own: answers each POST as {@code answer} says, counting them. */
+    /** What a partner server of the test's own answers: a status and a body (empty for none). */
+    private record Reply(int status, byte[] body) {
+    }
+
     private static com.sun.net.httpserver.HttpServer partnerServer(java.util.concurrent.atomic.AtomicInteger posts,
-            java.util.function.Function<com.sun.net.httpserver.HttpExchange, byte[]> answer) throws IOException {
+            java.util.function.Function<com.sun.net.httpserver.HttpExchange, Reply> answer) throws IOException {
         var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/as2", exchange -> {
             try (exchange) {
                 posts.incrementAndGet();
                 exchange.getRequestBody().readAllBytes();
-                byte[] body = answer.apply(exchange);
-                exchange.sendResponseHeaders(exchange.getResponseCode() > 0 ? exchange.getResponseCode() : 200,
-                        body.length == 0 ? -1 : body.length);
-                exchange.getResponseBody().write(body);
+                Reply reply = answer.apply(exchange);
+                exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+                exchange.getResponseBody().write(reply.body());
             }
         });
         server.start();
@@ -1294,14 +1297,7 @@ class CertvaultApiIT {
                 .isEqualTo(down.getString("messageId"));
 
         // A partner answering 500: retried as well, then Failed; each attempt reached it.
-        var failing = partnerServer(posts, exchange -> {
-            try {
-                exchange.sendResponseHeaders(500, -1);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return new byte[0];
-        });
+        var failing = partnerServer(posts, exchange -> new Reply(500, new byte[0]));
         try {
             contosoSendsTo("tf-contoso", url(failing), "fabrikam", true);
             JsonObject refused = awaitMessage("tf-contoso", as2Send("tf-contoso", "fabrikam", payload)
@@ -1321,8 +1317,8 @@ class CertvaultApiIT {
                         "MdnDispositionFailed"},
                 {processed, null, true, "InsufficientMessageSecurity"}};
         for (Object[] mdnCase : cases) {
-            var partner = partnerServer(posts, exchange -> mdnAnswer(exchange, (String) mdnCase[0],
-                    (String) mdnCase[1]));
+            var partner = partnerServer(posts, exchange -> new Reply(200, mdnAnswer(exchange, (String) mdnCase[0],
+                    (String) mdnCase[1])));
             try {
                 contosoSendsTo("tf-contoso", url(partner), "fabrikam", (Boolean) mdnCase[2]);
                 JsonObject settled = awaitMessage("tf-contoso", as2Send("tf-contoso", "fabrikam", payload)
@@ -1428,15 +1424,10 @@ class CertvaultApiIT {
         var authorized = new java.util.concurrent.atomic.AtomicInteger();
         var guarded = partnerServer(posts, exchange -> {
             boolean ok = expected.equals(exchange.getRequestHeaders().getFirst("Authorization"));
-            try {
-                exchange.sendResponseHeaders(ok ? 200 : 401, -1);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
             if (ok) {
                 authorized.incrementAndGet();
             }
-            return new byte[0];
+            return new Reply(ok ? 200 : 401, new byte[0]);
         });
         try {
             JsonObject noMdnAgreement = with(agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam Inc", "rsa",

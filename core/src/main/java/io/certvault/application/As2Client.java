@@ -1,5 +1,6 @@
 package io.certvault.application;
 
+import io.certvault.domain.As2MessageRepository;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -22,9 +23,12 @@ public interface As2Client {
     }
 
     /**
-     * Fails with an IOException when the partner cannot be reached, does not answer in time, or (https) its TLS
-     * certificate does not chain to {@code trusted} (null: the JVM's trusted CAs).
+     * Posts the body, read from its source as it is sent ({@code length} bytes, sent as the Content-Length; null:
+     * not known, sent in chunks). Fails with an IOException when the partner cannot be reached, does not answer in
+     * time, the body cannot be read, or (https) the partner's TLS certificate does not chain to {@code trusted}
+     * (null: the JVM's trusted CAs).
      */
-    Answer post(String url, Map<String, String> headers, byte[] body, Duration connectTimeout, Duration readTimeout,
-            java.security.cert.X509Certificate trusted) throws IOException;
+    Answer post(String url, Map<String, String> headers, As2MessageRepository.Source body, Long length,
+            Duration connectTimeout, Duration readTimeout, java.security.cert.X509Certificate trusted)
+            throws IOException;
 }

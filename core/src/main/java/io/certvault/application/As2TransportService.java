@@ -6,6 +6,8 @@ import io.certvault.domain.As2AgreementContent;
 import io.certvault.domain.As2Message;
 import io.certvault.domain.As2MessageRepository;
 import io.certvault.domain.As2MessageRepository.Content;
+import io.certvault.domain.As2MessageRepository.Prepared;
+import io.certvault.domain.As2MessageRepository.Source;
 import io.certvault.domain.BusinessIdentity;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
@@ -138,18 +140,20 @@ public class As2TransportService {
             return unknownPartner(h);
         }
         Agreement a = agreement.get();
-        return asPartner(a, address, () -> receive(a, h, body));
+        // Its record's id is made first, so that the key uses opening it name the message on the audit trail.
+        String id = As2Message.newId();
+        return runAs(partner(a, address).about(As2Message.resource(id)), () -> receive(id, a, h, body));
     }
 
-    private Answer receive(Agreement agreement, Map<String, String> h, InputStream body) throws IOException {
+    private Answer receive(String id, Agreement agreement, Map<String, String> h, InputStream body)
+            throws IOException {
         long largest = settings.maxStoredMessageBytes() * 2 + MAX_MDN_BYTES;
         if (contentLength(h) > largest) {
             // Refused before it is read: more than the largest payload kept could come out of it.
             return tooLarge();
         }
-        if (!agreement.content().receiveAgreement().protocolSettings().securitySettings()
-                .enableNRRForInboundEncodedMessages()) {
-            return receive(agreement, h, body, null);
+        if (!receiveSecurity(agreement).enableNRRForInboundEncodedMessages()) {
+            return receive(id, agreement, h, body, null);
         }
         // Non-repudiation: the message as it came is kept too, so it is read into an (encrypted) spool first.
         try (Spool raw = security.spool()) {
@@ -165,7 +169,7 @@ public class As2TransportService {
                 }
             }
             try (InputStream in = raw.input()) {
-                return receive(agreement, h, in, raw);
+                return receive(id, agreement, h, in, raw);
             }
         }
     }
@@ -176,15 +180,15 @@ public class As2TransportService {
     }
 
     /** {@code raw}: the message as it came, to keep (non-repudiation), or null. */
-    private Answer receive(Agreement agreement, Map<String, String> h, InputStream body, Spool raw)
+    private Answer receive(String id, Agreement agreement, Map<String, String> h, InputStream body, Spool raw)
             throws IOException {
         String accountName = agreement.accountName();
         var receive = agreement.content().receiveAgreement().protocolSettings();
         try (As2Service.Inbound inbound = as2.decode(accountName, h, body, this::firstReceipt)) {
             Instant now = clock.instant();
-            As2Message message = new As2Message(accountName, agreement, As2Message.Direction.Inbound,
+            As2Message message = new As2Message(id, accountName, agreement, As2Message.Direction.Inbound,
                     inbound.messageId(), inbound.as2From(), inbound.as2To(), now);
-            Map<Content, byte[]> contents = new EnumMap<>(Content.class);
+            Map<Content, Source> contents = new EnumMap<>(Content.class);
             if (inbound.decoded() != null && inbound.decoded().payload().size() > settings.maxStoredMessageBytes()) {
                 // Opened (on disk, encrypted), but too large to keep: refused with a 413 and no MDN, so that the
                 // partner sees a transport failure rather than a receipt.
@@ -197,12 +201,10 @@ public class As2TransportService {
                         + settings.maxStoredMessageBytes() + " bytes).");
             }
             if (inbound.decoded() != null) {
-                byte[] payload;
-                try (InputStream in = inbound.decoded().payload().input()) {
-                    payload = in.readAllBytes();
-                }
-                contents.put(Content.PAYLOAD, payload);
-                message.carried(inbound.decoded().contentType(), (long) payload.length, fileName(h));
+                // Stored from its (encrypted) spool as it is read: a payload of any size takes bounded memory.
+                Spool payload = inbound.decoded().payload();
+                contents.put(Content.PAYLOAD, payload::input);
+                message.carried(inbound.decoded().contentType(), payload.size(), fileName(h));
             }
             message.received(inbound.mic(), inbound.disposition(),
                     inbound.refusal() == null ? null : inbound.refusal().getMessage(), inbound.duplicate(),
@@ -213,13 +215,11 @@ public class As2TransportService {
                         + "delivered again.", now);
             }
             As2Service.Mdn mdn = inbound.mdn();
-            if (mdn != null) {
-                contents.put(Content.MDN, mdn.body());
+            if (mdn != null && receive.securitySettings().enableNRRForOutboundMDN()) {
+                contents.put(Content.MDN, Source.of(mdn.body()));
             }
             if (raw != null) {
-                try (InputStream in = raw.input()) {
-                    contents.put(Content.RAW, in.readAllBytes());
-                }
+                contents.put(Content.RAW, raw::input);
             }
             As2Message asyncMdn = asynchronously(agreement, inbound);
             var delivery = agreement.content().receiveAgreement().delivery();
@@ -228,18 +228,24 @@ public class As2TransportService {
             As2Message handOn = deliverable && delivery.url() != null
                     ? httpDelivery(message, agreement, delivery.url(), contents.get(Content.PAYLOAD)) : null;
             // Kept before it is answered: an MDN says the message is safe with us (and its hand-on queued with it).
+            // Large contents are written before that transaction, in parts; it makes them the messages'.
+            Map<Content, Prepared> kept = prepare(message.id(), contents);
+            Map<Content, Prepared> mdnToSend = asyncMdn == null ? Map.of()
+                    : prepare(asyncMdn.id(), Map.of(Content.RAW, Source.of(mdn.body())));
+            Map<Content, Prepared> handedOn = handOn == null ? Map.of()
+                    : prepare(handOn.id(), Map.of(Content.RAW, contents.get(Content.PAYLOAD)));
             guard.atomically(() -> {
-                messages.save(message, contents);
+                messages.save(message, kept);
                 if (asyncMdn != null) {
-                    messages.save(asyncMdn, Map.of(Content.RAW, mdn.body()));
+                    messages.save(asyncMdn, mdnToSend);
                 }
                 if (handOn != null) {
-                    messages.save(handOn, Map.of(Content.RAW, contents.get(Content.PAYLOAD)));
+                    messages.save(handOn, handedOn);
                 }
                 return null;
             });
             if (deliverable && delivery.folder() != null) {
-                deliver(message, delivery, contents.get(Content.PAYLOAD));
+                deliver(message, agreement, delivery, contents.get(Content.PAYLOAD));
             }
             activity.settled(message);
             Answer answer;
@@ -264,7 +270,8 @@ public class As2TransportService {
      * file that is there; then the message is Processed. A folder that cannot take it leaves it Received, for
      * pick-up through the API, with the reason.
      */
-    private void deliver(As2Message message, As2AgreementContent.Delivery delivery, byte[] payload) {
+    private void deliver(As2Message message, Agreement agreement, As2AgreementContent.Delivery delivery,
+            Source payload) {
         Instant now = clock.instant();
         try {
             java.nio.file.Path root = settings.deliveryRoot().orElseThrow(() -> new IOException(
@@ -277,8 +284,8 @@ public class As2TransportService {
             String name = safeFileName(message.fileName(), message.id());
             java.nio.file.Path temporary = folder.resolve("." + name + "." + java.util.UUID.randomUUID() + ".tmp");
             try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(payload));
+                    java.nio.file.StandardOpenOption.WRITE); InputStream in = payload.open()) {
+                in.transferTo(java.nio.channels.Channels.newOutputStream(channel));
                 channel.force(true);
             }
             java.nio.file.Path target = folder.resolve(name);
@@ -299,7 +306,7 @@ public class As2TransportService {
             message.deliveryFailed(DELIVERY_FAILED, "Could not be written to delivery folder '" + delivery.folder()
                     + "': " + e.getMessage() + ". It stays Received, for pick-up through the API.", now);
         }
-        messages.save(message);
+        save(message, agreement, Map.of());
     }
 
     /**
@@ -307,7 +314,8 @@ public class As2TransportService {
      * what it is in {@code X-Certvault-*} headers, and {@code X-Certvault-Signature: sha256=<hex>}, the HMAC-SHA256
      * of the body under the server's delivery key, so that the receiver can tell it came from Certvault.
      */
-    private As2Message httpDelivery(As2Message received, Agreement agreement, String url, byte[] payload) {
+    private As2Message httpDelivery(As2Message received, Agreement agreement, String url, Source payload)
+            throws IOException {
         byte[] key = settings.deliveryHmacKey().orElse(null);
         if (key == null) {
             LOG.warning(() -> "Agreement '" + agreement.name() + "' delivers to " + url + ", but "
@@ -318,7 +326,13 @@ public class As2TransportService {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
-            signature = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(payload));
+            try (InputStream in = payload.open()) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    mac.update(buffer, 0, n);
+                }
+            }
+            signature = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal());
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is part of every Java platform", e);
         }
@@ -334,7 +348,7 @@ public class As2TransportService {
         }
         headers.put("X-Certvault-Signature", signature);
         As2Message delivery = As2Message.delivery(received, agreement, url, clock.instant());
-        delivery.carried(headers.get("Content-Type"), (long) payload.length, received.fileName());
+        delivery.carried(headers.get("Content-Type"), received.contentSize(), received.fileName());
         delivery.sendWith(headerLines(headers), null);
         return delivery;
     }
@@ -410,25 +424,50 @@ public class As2TransportService {
             throw new CertvaultException(ErrorCode.INVALID_REQUEST, "Agreement '" + agreementName + "' has no "
                     + "properties.content.aS2.sendAgreement.partnerEndpoint: say where the guest's AS2 server is.");
         }
-        try (As2Service.Outbound outbound = as2.encode(accountName, agreement.hostIdentity().value(),
-                agreement.guestIdentity().value(), payload, contentType, fileName, null);
-                InputStream in = outbound.body().input()) {
+        String id = As2Message.newId();
+        Map<Content, Source> contents = new EnumMap<>(Content.class);
+        // Non-repudiation of what was sent as it was given: kept from a spool, as the message is secured from it.
+        try (Spool given = sendSecurity(agreement).enableNRRForOutboundDecodedMessages() ? security.spool() : null;
+                As2Service.Outbound outbound = runAs(guard.caller().about(As2Message.resource(id)),
+                        () -> as2.encode(accountName, agreement.hostIdentity().value(),
+                                agreement.guestIdentity().value(), given == null ? payload : spooled(payload, given),
+                                contentType, fileName, null))) {
             if (outbound.body().size() > settings.maxStoredMessageBytes()) {
                 throw new CertvaultException(ErrorCode.REQUEST_TOO_LARGE, "The message would be "
                         + outbound.body().size() + " bytes; the outbox keeps at most " + settings.maxStoredMessageBytes()
                         + " (certvault.as2.max-message-bytes).");
             }
-            byte[] raw = in.readAllBytes();
             Instant now = clock.instant();
-            As2Message message = new As2Message(accountName, agreement, As2Message.Direction.Outbound,
+            As2Message message = new As2Message(id, accountName, agreement, As2Message.Direction.Outbound,
                     outbound.headers().get("Message-ID"), agreement.hostIdentity().value(),
                     agreement.guestIdentity().value(), now);
-            message.carried(outbound.headers().get("Content-Type"), (long) raw.length,
+            message.carried(outbound.headers().get("Content-Type"), outbound.body().size(),
                     fileName == null || fileName.isEmpty() ? null : fileName);
             message.sendWith(headerLines(outbound.headers()), outbound.mic());
-            messages.save(message, Map.of(Content.RAW, raw));
+            contents.put(Content.RAW, outbound.body()::input);
+            if (given != null) {
+                contents.put(Content.PAYLOAD, given::input);
+            }
+            messages.save(message, prepare(id, contents));
             return message;
         }
+    }
+
+    /** Each content prepared for the message (see {@link As2MessageRepository#prepare}). */
+    private Map<Content, Prepared> prepare(String rowId, Map<Content, Source> contents) throws IOException {
+        Map<Content, Prepared> prepared = new EnumMap<>(Content.class);
+        for (var content : contents.entrySet()) {
+            prepared.put(content.getKey(), messages.prepare(rowId, content.getKey(), content.getValue()));
+        }
+        return prepared;
+    }
+
+    /** The payload, written whole into the spool, then read from it. */
+    private static InputStream spooled(InputStream payload, Spool spool) throws IOException {
+        try (OutputStream out = spool.output()) {
+            payload.transferTo(out);
+        }
+        return spool.input();
     }
 
     /**
@@ -494,11 +533,10 @@ public class As2TransportService {
         As2Client.Answer answer;
         Instant posted = clock.instant();
         try {
-            byte[] raw;
-            try (InputStream in = messages.content(message.id(), Content.RAW).orElseThrow()) {
-                raw = in.readAllBytes();
-            }
-            answer = client.post(url, headers, raw, connectTimeout, readTimeout,
+            // Read from the store as it is posted, a chunk at a time.
+            Source raw = () -> messages.content(message.id(), Content.RAW).orElseThrow(() -> new IOException(
+                    "the message as it was sent is no longer kept"));
+            answer = client.post(url, headers, raw, message.contentSize(), connectTimeout, readTimeout,
                     endpoint == null || message.targetUrl() != null ? null
                             : trusted(message.accountName(), endpoint.trustedCertificateName()));
         } catch (IOException e) {
@@ -518,7 +556,7 @@ public class As2TransportService {
         }
         if (!headers.containsKey("Disposition-Notification-To")) {
             message.delivered(null, null, null, clock.instant());
-            messages.save(message);
+            save(message, agreement.get(), Map.of());
             activity.settled(message);
             if (message.kind() == As2Message.Kind.Delivery) {
                 handedOn(message);
@@ -549,8 +587,48 @@ public class As2TransportService {
                         && m.status() == As2Message.Status.Received)
                 .ifPresent(received -> {
                     received.acknowledge(clock.instant());
-                    messages.save(received);
+                    save(received, agreements.find(received.accountName(), received.agreementName()).orElse(null),
+                            Map.of());
                 });
+    }
+
+    /**
+     * Saves the message with what it carried and, in the same transaction, removes what it no longer needs now
+     * that it is settled, unless its agreement keeps that as evidence (the enableNRR* settings): a processed payload
+     * ({@code enableNRRForInboundDecodedMessages}), a delivered message as it was sent
+     * ({@code enableNRRForOutboundEncodedMessages}; an asynchronous MDN's or a delivery's always, as their evidence
+     * is kept with the message they belong to). {@code agreement} null: it is gone, and keeps nothing.
+     */
+    private void save(As2Message message, Agreement agreement, Map<Content, Source> contents) {
+        java.util.Set<Content> unneeded = java.util.EnumSet.noneOf(Content.class);
+        if (message.direction() == As2Message.Direction.Inbound && message.status() == As2Message.Status.Processed
+                && (agreement == null || !receiveSecurity(agreement).enableNRRForInboundDecodedMessages())) {
+            unneeded.add(Content.PAYLOAD);
+        }
+        if (message.direction() == As2Message.Direction.Outbound && message.status() == As2Message.Status.Delivered
+                && (message.kind() != As2Message.Kind.Message || agreement == null
+                        || !sendSecurity(agreement).enableNRRForOutboundEncodedMessages())) {
+            unneeded.add(Content.RAW);
+        }
+        Map<Content, Prepared> prepared;
+        try {
+            prepared = prepare(message.id(), contents);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        guard.atomically(() -> {
+            messages.save(message, prepared);
+            messages.removeContent(message.id(), unneeded);
+            return null;
+        });
+    }
+
+    private static As2AgreementContent.SecuritySettings receiveSecurity(Agreement agreement) {
+        return agreement.content().receiveAgreement().protocolSettings().securitySettings();
+    }
+
+    private static As2AgreementContent.SecuritySettings sendSecurity(Agreement agreement) {
+        return agreement.content().sendAgreement().protocolSettings().securitySettings();
     }
 
     private void retryOrFail(As2Message message, String code, String text, Instant now) {
@@ -585,7 +663,7 @@ public class As2TransportService {
         if (mdn.length > MAX_MDN_BYTES) {
             return Answer.text(413, "An MDN is at most 1 MiB.");
         }
-        return asPartner(a, address, () -> {
+        return runAs(partner(a, address), () -> {
             MdnCheck check = check(a, h.get("Content-Type"), mdn);
             if (check.notification() == null || check.notification().originalMessageId() == null) {
                 return Answer.text(400, check.code() + ": " + check.text());
@@ -670,7 +748,8 @@ public class As2TransportService {
         } else {
             message.delivered(notification.disposition(), notification.text(), check.signedBy(), now);
         }
-        messages.save(message, Map.of(Content.MDN, mdn));
+        save(message, agreement, sendSecurity(agreement).enableNRRForInboundMDN()
+                ? Map.of(Content.MDN, Source.of(mdn)) : Map.of());
         activity.mdnReceived(message, Duration.between(posted, now));
         activity.settled(message);
         LOG.fine(() -> "AS2 message " + message.messageId() + " of agreement " + agreement.name() + ": "
@@ -683,11 +762,20 @@ public class As2TransportService {
      */
     public int removeExpiredEvidence() {
         int removed = messages.removeEvidenceBefore(clock.instant().minus(settings.evidenceRetention()));
+        purgeRemovedContent();
         if (removed > 0) {
             LOG.info(() -> "Removed " + removed + " raw messages and MDNs older than "
                     + settings.evidenceRetention().toDays() + " days");
         }
         return removed;
+    }
+
+    /**
+     * Deletes the parts of contents no message holds any more (replaced, removed, or of deleted messages), and of
+     * contents prepared a day ago for a save that never came. Run after outbox rounds and by the retention job.
+     */
+    public int purgeRemovedContent() {
+        return messages.purgeUnheld(clock.instant().minus(Duration.ofDays(1)));
     }
 
     // ----- tracking
@@ -761,7 +849,7 @@ public class As2TransportService {
             }
             if (message.status() == As2Message.Status.Received) {
                 message.acknowledge(clock.instant());
-                messages.save(message);
+                save(message, agreements.find(accountName, message.agreementName()).orElse(null), Map.of());
             }
             return message;
         });
@@ -776,6 +864,15 @@ public class As2TransportService {
                 throw new CertvaultException(ErrorCode.MESSAGE_STATE_CONFLICT, "Message " + id + " is "
                         + message.direction() + " and " + message.status() + ": only an outbound message that is not "
                         + "waiting to be sent can be sent again.");
+            }
+            try (InputStream raw = messages.content(message.id(), Content.RAW).orElse(null)) {
+                if (raw == null) {
+                    throw new CertvaultException(ErrorCode.MESSAGE_STATE_CONFLICT, "Message " + id + " was "
+                            + message.status() + ", and what was sent is no longer kept (the send agreement's "
+                            + "enableNRRForOutboundEncodedMessages keeps it): send the payload again instead.");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             message.resend(clock.instant());
             messages.save(message);
@@ -802,14 +899,17 @@ public class As2TransportService {
     }
 
     @FunctionalInterface
-    private interface Work {
-        Answer run() throws IOException;
+    private interface Work<T> {
+        T run() throws IOException;
     }
 
-    private static Answer asPartner(Agreement agreement, String address, Work work) throws IOException {
-        Caller partner = Caller.partner(agreement.accountName(), agreement.guestPartner(), address);
+    private static Caller partner(Agreement agreement, String address) {
+        return Caller.partner(agreement.accountName(), agreement.guestPartner(), address);
+    }
+
+    private static <T> T runAs(Caller caller, Work<T> work) throws IOException {
         try {
-            return CallerScope.runAs(partner, () -> {
+            return CallerScope.runAs(caller, () -> {
                 try {
                     return work.run();
                 } catch (IOException e) {

@@ -114,7 +114,9 @@ public class Guard {
      * Runs a key use and records its outcome against the target, which is read once the work has ended. The
      * result is handed out only once it is on record.
      */
-    <T> T recorded(Caller caller, String operation, Supplier<AuditTarget> target, Supplier<T> work) {
+    <T> T recorded(Caller caller, String operation, Supplier<AuditTarget> used, Supplier<T> work) {
+        // A key use for a message names it (the resource the caller works for).
+        Supplier<AuditTarget> target = caller.about() == null ? used : () -> used.get().about(caller.about());
         T result;
         try {
             result = work.get();

@@ -43,11 +43,11 @@ public interface MessageSettings {
     }
 
     /**
-     * The largest AS2 payload (received) or message (to send) the transport keeps: it is stored whole, so this
-     * bounds the memory one message takes.
+     * The largest AS2 payload (received) or message (to send) the transport keeps. It streams through, in chunks,
+     * so this bounds the disk and database one message takes, not the memory.
      */
     default long maxStoredMessageBytes() {
-        return 32L * 1024 * 1024;
+        return 1024L * 1024 * 1024;
     }
 
     /**

@@ -54,6 +54,11 @@ public record AuditTarget(String account, String certificate, String vault, Stri
         return printable.length() <= max ? printable.toString() : printable.substring(0, max - 3) + "...";
     }
 
+    /** The same target, done for this resource (a key use for an AS2 message), unless it names one itself. */
+    public AuditTarget about(String forResource) {
+        return resource != null ? this : new AuditTarget(account, certificate, vault, key, keyVersion, forResource);
+    }
+
     public AuditTarget withKey(String vault, String key, String keyVersion) {
         return new AuditTarget(account, certificate, vault, key, keyVersion, resource);
     }

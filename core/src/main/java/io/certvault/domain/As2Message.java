@@ -143,7 +143,13 @@ public class As2Message implements Versioned {
 
     public As2Message(String accountName, Agreement agreement, Direction direction, String messageId, String as2From,
             String as2To, Instant now) {
-        this.id = UUID.randomUUID().toString();
+        this(newId(), accountName, agreement, direction, messageId, as2From, as2To, now);
+    }
+
+    /** With the id made beforehand ({@link #newId()}), so that the work that made the message can name it. */
+    public As2Message(String id, String accountName, Agreement agreement, Direction direction, String messageId,
+            String as2From, String as2To, Instant now) {
+        this.id = id;
         this.accountName = accountName;
         this.agreementName = agreement.name();
         this.hostPartner = agreement.hostPartner();
@@ -157,6 +163,15 @@ public class As2Message implements Versioned {
         this.changedTime = createdTime;
         this.status = direction == Direction.Inbound ? Status.Received : Status.Queued;
         this.nextAttemptTime = direction == Direction.Outbound ? createdTime : null;
+    }
+
+    public static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** How the audit trail names a message's record: {@code as2/messages/<id>}. */
+    public static String resource(String id) {
+        return "as2/messages/" + id;
     }
 
     /**

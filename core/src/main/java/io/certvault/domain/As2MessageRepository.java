@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The AS2 messages of the accounts, with what they carried; outbound ones are the outbox. */
@@ -33,12 +34,49 @@ public interface As2MessageRepository {
 
     Page<As2Message> list(String accountName, Query query, int limit);
 
-    /** Inserts or updates; what it carried is stored with it, in the same transaction. */
-    void save(As2Message message, java.util.Map<Content, byte[]> contents);
+    /**
+     * Content to store: opened once and read to its end as it is written, so that a message of any size is stored
+     * with bounded memory (from a spool, say).
+     */
+    @FunctionalInterface
+    interface Source {
+        InputStream open() throws IOException;
+
+        static Source of(byte[] bytes) {
+            return () -> new java.io.ByteArrayInputStream(bytes);
+        }
+    }
+
+    /** A content prepared for the message it is for, to be saved with it ({@link #save(As2Message, Map)}). */
+    interface Prepared {
+        String messageRowId();
+    }
+
+    /**
+     * Prepares a content for the message with this row id. A small one is held until the save; a large one is
+     * written now, in parts, each in a short transaction of its own (call it outside a transaction), and is not the
+     * message's until the save names it; one that never is (the save failed) goes with {@link #purgeUnheld}.
+     */
+    Prepared prepare(String messageRowId, Content kind, Source source) throws IOException;
+
+    /**
+     * Inserts or updates; what it carried becomes the message's in the same transaction (replacing what was kept of
+     * the same kind).
+     */
+    void save(As2Message message, Map<Content, Prepared> contents);
+
+    /**
+     * Removes what the message carried of these kinds (what it no longer needs and is not kept as evidence): at
+     * once for readers that start now; its parts go with {@link #purgeUnheld}.
+     */
+    void removeContent(String messageRowId, java.util.Set<Content> kinds);
 
     void save(As2Message message);
 
-    /** What the message carried of this kind, if it was kept. */
+    /**
+     * What the message carried of this kind, if it was kept: read as it is consumed, a part at a time. A content
+     * replaced or removed while it is read fails the read (an IOException), never mixes two.
+     */
     Optional<InputStream> content(String messageRowId, Content kind) throws IOException;
 
     /**
@@ -49,10 +87,18 @@ public interface As2MessageRepository {
     List<As2Message> claimDue(String owner, Instant now, Instant leaseUntil, int limit);
 
     /**
-     * Removes the raw messages and MDNs (the non-repudiation evidence) of messages made before then, except those
-     * of outbound messages still on their way (a resend needs what was sent). Answers how many were removed.
+     * Removes what messages made before then carried (what is left of it is the non-repudiation evidence), except
+     * that of messages still on their way: outbound ones waiting to be sent or for their MDN, received ones not yet
+     * picked up. Answers how many contents were removed.
      */
     int removeEvidenceBefore(Instant before);
+
+    /**
+     * Deletes the contents no message holds any more (replaced, removed, or of a deleted message), and those
+     * prepared before then that no message was saved with (their save failed), a few parts per transaction.
+     * Answers how many contents were deleted.
+     */
+    int purgeUnheld(Instant preparedBefore);
 
     /** Outbound messages waiting (Queued, Sending or Sent), for the outbox depth. */
     long outboxDepth();

@@ -8,14 +8,24 @@ import java.util.TreeSet;
 
 /**
  * Who is asking: the signed-in user's name, the roles they hold, and the client address the request came
- * from (for the audit trail).
+ * from (for the audit trail); {@code about}, when set, the resource the work is for (an AS2 message, as
+ * {@code as2/messages/<id>}), which the key uses it makes are recorded against.
  */
-public record Caller(String name, List<Grant> grants, String address) {
+public record Caller(String name, List<Grant> grants, String address, String about) {
     /** Nobody signed in: may do nothing. */
     public static final Caller ANONYMOUS = new Caller(null, List.of(), null);
 
     public Caller {
         grants = List.copyOf(grants);
+    }
+
+    public Caller(String name, List<Grant> grants, String address) {
+        this(name, grants, address, null);
+    }
+
+    /** The same caller, working for this resource: its key uses name it on the audit trail. */
+    public Caller about(String resource) {
+        return new Caller(name, grants, address, resource);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.certvault.testing.TestCertificates;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -37,6 +38,8 @@ class DistributionIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** The first admin's password, read from the file the first start wrote. */
     private String adminPassword;
+    /** The servers' maximum heap (-Xmx). */
+    private String heap = "512m";
     private final List<Process> processes = new ArrayList<>();
     private Path dataDirectory;
     private Path log;
@@ -285,6 +288,132 @@ class DistributionIT {
         }
     }
 
+    /**
+     * 100 MB each way through the AS2 transport on a server with a heap of 256 MB: account contoso sends it signed
+     * and encrypted (stored, posted from the store), account fabrikam of the same server receives it (opened,
+     * stored, signed MDN), and the payload picked up at fabrikam is the one sent. Neither side holds a message in
+     * memory: whole, it would not fit beside the server.
+     */
+    @Test
+    void aHundredMegabyteMessageGoesThroughTheTransportAtAHeapOf256Mb() throws Exception {
+        adminPassword = CRASH_ADMIN_PASSWORD;
+        heap = "256m";
+        KeyPair keyPair = TestCertificates.rsa(2048);
+        String certificate = TestCertificates.base64(TestCertificates.selfSigned(keyPair, "contoso"));
+        start(Map.of("CERTVAULT_ADMIN_PASSWORD", CRASH_ADMIN_PASSWORD, "CERTVAULT_AS2_POLL_SECONDS", "1"));
+        createAccountKeyAndCertificate(TestCertificates.pkcs8Pem(keyPair.getPrivate()), certificate);
+        assertThat(send("PUT", "/api/integrationAccounts/fabrikam", "{\"location\":\"on-premises\"}").statusCode())
+                .isEqualTo(201);
+        // Fabrikam's own certificate on the same vault key, to keep the set-up short: each side signs and decrypts.
+        assertThat(send("PUT", "/api/integrationAccounts/fabrikam/certificates/fabrikam-private", Json
+                .createObjectBuilder().add("properties", Json.createObjectBuilder().add("publicCertificate", certificate)
+                        .add("key", Json.createObjectBuilder().add("keyVault", Json.createObjectBuilder()
+                                .add("name", "default")).add("keyName", "contoso-key"))).build().toString())
+                .statusCode()).isEqualTo(201);
+        String[][] sides = {{"contoso", "Contoso", "fabrikam", "Fabrikam", "contoso-private"},
+                {"fabrikam", "Fabrikam", "contoso", "Contoso", "fabrikam-private"}};
+        for (String[] side : sides) {
+            for (String[] p : new String[][] {{side[0], side[1]}, {side[2], side[3]}}) {
+                assertThat(send("PUT", "/api/integrationAccounts/" + side[0] + "/partners/" + p[0], "{\"properties\": "
+                        + "{\"content\": {\"b2b\": {\"businessIdentities\": [{\"qualifier\": \"AS2Identity\", "
+                        + "\"value\": \"" + p[1] + "\"}]}}}}").statusCode()).isEqualTo(201);
+            }
+            String security = "\"securitySettings\": {\"signingCertificateName\": \"" + side[4] + "\", "
+                    + "\"encryptionCertificateName\": \"" + side[4] + "\"}";
+            String secured = "\"validationSettings\": {\"signMessage\": true, \"encryptMessage\": true}, "
+                    + "\"mdnSettings\": {\"needMDN\": true, \"signMDN\": true}, " + security;
+            var agreement = send("PUT", "/api/integrationAccounts/" + side[0] + "/agreements/" + side[2],
+                    "{\"properties\": {\"agreementType\": \"AS2\", \"hostPartner\": \"" + side[0] + "\", "
+                    + "\"guestPartner\": \"" + side[2] + "\", "
+                    + "\"hostIdentity\": {\"qualifier\": \"AS2Identity\", \"value\": \"" + side[1] + "\"}, "
+                    + "\"guestIdentity\": {\"qualifier\": \"AS2Identity\", \"value\": \"" + side[3] + "\"}, "
+                    + "\"content\": {\"aS2\": {\"sendAgreement\": {\"partnerEndpoint\": {\"url\": "
+                    + "\"http://127.0.0.1:" + port + "/as2/" + side[2] + "\", \"readTimeoutSeconds\": 600}, "
+                    + "\"protocolSettings\": {" + secured + "}}, "
+                    + "\"receiveAgreement\": {\"protocolSettings\": {" + secured + "}}}}}}");
+            assertThat(agreement.statusCode()).as(agreement.body()).isEqualTo(201);
+        }
+
+        long size = 100L * 1024 * 1024;
+        java.security.MessageDigest sent = java.security.MessageDigest.getInstance("SHA-256");
+        HttpResponse<String> queued = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/integrationAccounts/contoso/agreements/fabrikam/send?fileName=large.bin"))
+                .timeout(Duration.ofMinutes(10)).header("Authorization", basic("admin:" + adminPassword))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.security.DigestInputStream(
+                        new GeneratedStream(size), sent))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+        String id = json(queued.body()).getString("name");
+        JsonObject message = awaitStatus("/api/integrationAccounts/contoso/as2/messages/" + id, "Delivered",
+                Duration.ofMinutes(10));
+        assertThat(message.getString("status")).as(message.toString()).isEqualTo("Delivered");
+        assertThat(message.getJsonNumber("contentSize").longValue()).isGreaterThan(size);
+
+        var waiting = json(send("GET", "/api/integrationAccounts/fabrikam/as2/messages?direction=Inbound", null)
+                .body()).getJsonArray("value");
+        assertThat(waiting).hasSize(1);
+        JsonObject received = waiting.getJsonObject(0);
+        assertThat(received.getJsonObject("properties").getString("status")).isEqualTo("Received");
+        assertThat(received.getJsonObject("properties").getJsonNumber("contentSize").longValue()).isEqualTo(size);
+        java.security.MessageDigest picked = java.security.MessageDigest.getInstance("SHA-256");
+        HttpResponse<InputStream> payload = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/integrationAccounts/fabrikam/as2/messages/" + received.getString("name") + "/payload"))
+                .timeout(Duration.ofMinutes(10)).header("Authorization", basic("admin:" + adminPassword)).GET()
+                .build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(payload.statusCode()).isEqualTo(200);
+        try (InputStream in = new java.security.DigestInputStream(payload.body(), picked)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        assertThat(picked.digest()).as("the payload picked up is the one sent").isEqualTo(sent.digest());
+    }
+
+    private static String basic(String credentials) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Polls a message's record until it has the status or the time is up; answers its properties. */
+    private JsonObject awaitStatus(String path, String status, Duration within) throws Exception {
+        Instant deadline = Instant.now().plus(within);
+        JsonObject message;
+        do {
+            Thread.sleep(500);
+            message = json(send("GET", path, null).body()).getJsonObject("properties");
+        } while (!message.getString("status").equals(status) && !message.getString("status").equals("Failed")
+                && Instant.now().isBefore(deadline));
+        return message;
+    }
+
+    /** Deterministic bytes of a given length, made as they are read. */
+    private static final class GeneratedStream extends InputStream {
+        private final long size;
+        private long position;
+        private final java.util.Random random = new java.util.Random(1);
+
+        GeneratedStream(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) {
+            if (position >= size) {
+                return -1;
+            }
+            int count = (int) Math.min(length, size - position);
+            byte[] chunk = new byte[count];
+            random.nextBytes(chunk);
+            System.arraycopy(chunk, 0, bytes, offset, count);
+            position += count;
+            return count;
+        }
+    }
+
     @Test
     void listensOnlyOnTheConfiguredAddress() throws Exception {
         adminPassword = CRASH_ADMIN_PASSWORD;
@@ -525,7 +654,7 @@ class DistributionIT {
 
     private Process launch(Map<String, String> environment, List<String> options) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Djava.io.tmpdir=" + target,
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Djava.io.tmpdir=" + target,
                 "-jar", System.getProperty("certvault.jar")));
         command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -554,8 +683,7 @@ class DistributionIT {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
         if (credentials != null) {
-            request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                    credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            request.header("Authorization", basic(credentials));
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -889,6 +889,17 @@ class CertvaultApiIT {
         assertThat(saved.status()).as(saved.body()).isIn(200, 201);
     }
 
+    /** Turns the agreement's enableNRR* settings on, on the side given (SEND or RECEIVE). */
+    private void keepAsEvidence(String account, String agreement, String side, String... settings) {
+        String path = "integrationAccounts/" + account + "/agreements/" + agreement;
+        JsonObject body = api.get(path).json();
+        for (String setting : settings) {
+            body = with(body, side + "protocolSettings.securitySettings." + setting, jakarta.json.JsonValue.TRUE);
+        }
+        var saved = record(api.put(path, body));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+    }
+
     /** Two accounts of this server trading over HTTP, each sending to the other's AS2 endpoint. */
     private void tradingOverHttp(String contoso, String fabrikam) {
         as2Peers(contoso, fabrikam);
@@ -950,6 +961,11 @@ class CertvaultApiIT {
     @Test
     void twoAccountsTradeSignedEncryptedMessagesOverHttpWithSignedMdnsAndEveryMessageIsTracked() throws Exception {
         tradingOverHttp("tx-contoso", "tx-fabrikam");
+        // Non-repudiation as Azure's settings name it: Contoso keeps what it sent, both as given and as sent, not the
+        // MDN it got; Fabrikam keeps the MDN it returned, not the payload once processed.
+        keepAsEvidence("tx-contoso", "fabrikam", SEND, "enableNRRForOutboundEncodedMessages",
+                "enableNRRForOutboundDecodedMessages");
+        keepAsEvidence("tx-fabrikam", "contoso", RECEIVE, "enableNRRForOutboundMDN");
         String payload = "ISA*00*          *00*          *ZZ*CONTOSO        *ZZ*FABRIKAM       *~\n";
         JsonObject queued = as2Send("tx-contoso", "fabrikam", payload);
         String id = queued.getString("name");
@@ -978,6 +994,12 @@ class CertvaultApiIT {
         var acknowledged = record(api.post(inbound + "/acknowledge", JsonObject.EMPTY_JSON_OBJECT));
         assertThat(acknowledged.status()).as(acknowledged.body()).isEqualTo(200);
         assertThat(acknowledged.json().getJsonObject("properties").getString("status")).isEqualTo("Processed");
+        assertError(api.get(inbound + "/payload"), 404, "MessageNotFound");
+        assertThat(api.get(inbound + "/mdn").body()).as("kept as evidence").contains("Received-Content-MIC");
+        String outbound = "integrationAccounts/tx-contoso/as2/messages/" + id;
+        assertThat(api.get(outbound + "/payload").body()).as("kept as given").isEqualTo(payload);
+        assertThat(api.get(outbound + "/raw").status()).as("kept as sent").isEqualTo(200);
+        assertError(api.get(outbound + "/mdn"), 404, "MessageNotFound");
         assertThat(as2Messages("tx-fabrikam", "direction=Inbound&status=Received"))
                 .noneMatch(m -> m.getString("messageId").equals(messageId));
         assertError(record(api.post("integrationAccounts/tx-contoso/as2/messages/" + id + "/acknowledge",
@@ -1013,6 +1035,18 @@ class CertvaultApiIT {
                 java.nio.charset.StandardCharsets.UTF_8) + "&account=tx-fabrikam");
         assertThat(partnerEvents.status()).isEqualTo(200);
         assertThat(partnerEvents.json().getJsonArray("value")).isNotEmpty();
+        // Each key use names the message it was for: Fabrikam's decryption and MDN signature its received
+        // message, Contoso's signature the message it sent.
+        assertThat(partnerEvents.json().getJsonArray("value").getValuesAs(JsonObject.class).stream()
+                .map(e -> e.getJsonObject("properties"))
+                .filter(e -> e.getString("operation").startsWith("keys/")).map(e -> e.getString("operation") + " "
+                        + e.getString("resource", null)).toList())
+                .contains("keys/decrypt as2/messages/" + received.getString("name"),
+                        "keys/sign as2/messages/" + received.getString("name"));
+        var contosoSigned = api.get("auditEvents?operation=keys/sign&account=tx-contoso").json().getJsonArray("value")
+                .getValuesAs(JsonObject.class).stream().map(e -> e.getJsonObject("properties"))
+                .map(e -> e.getString("resource", null)).toList();
+        assertThat(contosoSigned).contains("as2/messages/" + id);
 
         // And the other way: Fabrikam sends to Contoso's endpoint.
         JsonObject back = awaitMessage("tx-fabrikam", as2Send("tx-fabrikam", "contoso", "UNB+UNOC:3'\r\n")
@@ -1119,8 +1153,10 @@ class CertvaultApiIT {
                 .filter(m -> m.getString("kind").equals("Mdn")).findFirst().orElseThrow();
         assertThat(mdnSent.getString("status")).isEqualTo("Delivered");
         assertThat(mdnSent.getString("targetUrl")).isEqualTo(as2Endpoint("ta-contoso") + "/mdn");
-        assertThat(api.get("integrationAccounts/ta-fabrikam/as2/messages/" + mdnSent.getString("name") + "/raw")
-                .body()).contains(delivered.getString("messageId"));
+        // Delivered, the MDN's own row keeps nothing (the evidence is kept with the message it answers, if asked).
+        assertError(api.get("integrationAccounts/ta-fabrikam/as2/messages/" + mdnSent.getString("name") + "/raw"),
+                404, "MessageNotFound");
+        assertError(api.get("integrationAccounts/ta-contoso/as2/messages/" + id + "/raw"), 404, "MessageNotFound");
 
         // An MDN for a message Contoso never sent is refused.
         var stray = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(

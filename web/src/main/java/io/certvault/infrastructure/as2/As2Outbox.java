@@ -55,8 +55,13 @@ public class As2Outbox {
 
     private void drain() {
         try {
+            boolean worked = false;
             while (!stopped.get() && transport.sendDue(owner) > 0) {
-                // more may be due
+                worked = true;
+            }
+            if (worked) {
+                // What settled messages no longer need is detached as they settle; its parts go now.
+                transport.purgeRemovedContent();
             }
         } catch (RuntimeException e) {
             // The next round tries again; a poll that throws would stop the schedule.

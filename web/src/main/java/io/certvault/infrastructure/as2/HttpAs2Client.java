@@ -1,10 +1,12 @@
 package io.certvault.infrastructure.as2;
 
 import io.certvault.application.As2Client;
+import io.certvault.domain.As2MessageRepository;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,8 +34,9 @@ public class HttpAs2Client implements As2Client {
     private final Map<String, HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
-    public Answer post(String url, Map<String, String> headers, byte[] body, Duration connectTimeout,
-            Duration readTimeout, java.security.cert.X509Certificate trusted) throws IOException {
+    public Answer post(String url, Map<String, String> headers, As2MessageRepository.Source body, Long length,
+            Duration connectTimeout, Duration readTimeout, java.security.cert.X509Certificate trusted)
+            throws IOException {
         HttpClient client = clients.computeIfAbsent(connectTimeout.toMillis() + "/" + thumbprint(trusted),
                 key -> {
                     HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -43,8 +46,15 @@ public class HttpAs2Client implements As2Client {
                     }
                     return builder.build();
                 });
+        HttpRequest.BodyPublisher streamed = HttpRequest.BodyPublishers.ofInputStream(() -> {
+            try {
+                return body.open();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(readTimeout)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .POST(length == null ? streamed : HttpRequest.BodyPublishers.fromPublisher(streamed, length));
         headers.forEach((name, value) -> {
             if (!RESTRICTED.contains(name)) {
                 request.header(name, value);
@@ -69,6 +79,8 @@ public class HttpAs2Client implements As2Client {
             throw new InterruptedIOException("Interrupted while sending to " + url);
         } catch (IllegalArgumentException e) {
             throw new IOException("The request to " + url + " cannot be made: " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * for the AS2 outbox {@code certvault.as2.send-attempts} (default 5), {@code certvault.as2.retry-seconds} (the first
  * retry's wait, doubled each time, default 60), {@code certvault.as2.lease-seconds} (default 300),
  * {@code certvault.as2.mdn-wait-seconds} (an asynchronous MDN's wait, default 1800),
- * {@code certvault.as2.max-message-bytes} (the largest payload or message the transport keeps, default 32 MiB) and
+ * {@code certvault.as2.max-message-bytes} (the largest payload or message the transport keeps, default 1 GiB) and
  * {@code certvault.as2.delivery-root} (the folder below which agreements may have payloads written; none by default)
  * {@code certvault.as2.delivery-hmac-key} (the secret, at least 32 characters, that signs HTTP deliveries) and
  * {@code certvault.as2.nrr-retention-days} (how long raw messages and MDNs are kept, default 365).
@@ -68,7 +68,7 @@ public class ConfiguredMessageSettings implements MessageSettings {
         evidenceRetention = java.time.Duration.ofDays(config.get("certvault.as2.nrr-retention-days")
                 .map(Long::parseLong).filter(d -> d >= 1).orElse(365L));
         maxStoredMessageBytes = config.get("certvault.as2.max-message-bytes").map(Long::parseLong)
-                .filter(n -> n >= 1024).orElse(32L * 1024 * 1024);
+                .filter(n -> n >= 1024).orElse(1024L * 1024 * 1024);
         // Spools left by a stop in mid-message are encrypted under keys that died with it: only clutter.
         try {
             io.certvault.infrastructure.CertvaultConfig.ownerOnlyDirectory(spoolDirectory);

@@ -23,15 +23,18 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts what AS2 messages carried before it goes into the database (AES-256-GCM, a fresh nonce each time, the
- * row and kind bound in as associated data so that content cannot be moved to another message). The key is
+ * Encrypts what AS2 messages carried before it goes into the database, chunk by chunk (AES-256-GCM, a fresh nonce
+ * each time; the content, message, kind and position bound in as associated data so that content cannot be moved to
+ * another message, reordered or shortened). The key is
  * {@code certvault.messages.storage-key} (32 bytes, base64), which servers sharing a database must share; without
  * it, a key made at first start in the data directory ({@code message-content.key}, owner-only).
  */
 @ApplicationScoped
 public class ContentCipher {
     static final String STORAGE_KEY = "certvault.messages.storage-key";
-    private static final byte FORMAT = 1;
+    /** Format 1: a whole content in one value (stored before V9); format 2: one chunk of a content. */
+    private static final byte WHOLE_FORMAT = 1;
+    private static final byte CHUNK_FORMAT = 2;
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -87,29 +90,46 @@ public class ContentCipher {
         }
     }
 
-    byte[] seal(String rowId, String kind, byte[] plain) {
+    /** A sealed chunk: whether it is the content's last, then its ciphertext (the flag is authenticated too). */
+    record Chunk(boolean last, byte[] plain) {
+    }
+
+    /**
+     * Seals one chunk of a stored content. The content, its message and kind, the chunk's position and whether it
+     * is the last are bound in, so that chunks cannot be moved, reordered, or cut off at the end unnoticed.
+     */
+    byte[] seal(String contentId, String rowId, String kind, int seq, boolean last, byte[] plain) {
         byte[] nonce = new byte[NONCE];
         RANDOM.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(associated(rowId, kind));
+            cipher.updateAAD(associated(contentId, rowId, kind, seq, last));
             byte[] sealed = cipher.doFinal(plain);
-            return ByteBuffer.allocate(1 + NONCE + sealed.length).put(FORMAT).put(nonce).put(sealed).array();
+            return ByteBuffer.allocate(2 + NONCE + sealed.length).put(CHUNK_FORMAT).put((byte) (last ? 1 : 0))
+                    .put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is part of every Java platform", e);
         }
     }
 
-    byte[] open(String rowId, String kind, byte[] sealed) {
-        if (sealed.length < 1 + NONCE || sealed[0] != FORMAT) {
+    /**
+     * Opens one chunk; a content stored before chunks (format 1: the whole content, bound to its message and kind)
+     * is its own only chunk.
+     */
+    Chunk open(String contentId, String rowId, String kind, int seq, byte[] sealed) {
+        boolean whole = sealed.length >= 1 + NONCE && sealed[0] == WHOLE_FORMAT && seq == 0;
+        if (!whole && (sealed.length < 2 + NONCE || sealed[0] != CHUNK_FORMAT || sealed[1] > 1)) {
             throw new IllegalStateException("Stored content of message " + rowId + " is not in a known format.");
         }
+        boolean last = whole || sealed[1] == 1;
+        int header = whole ? 1 : 2;
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE));
-            cipher.updateAAD(associated(rowId, kind));
-            return cipher.doFinal(sealed, 1 + NONCE, sealed.length - 1 - NONCE);
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, header, NONCE));
+            cipher.updateAAD(whole ? (rowId + '\u0000' + kind).getBytes(StandardCharsets.UTF_8)
+                    : associated(contentId, rowId, kind, seq, last));
+            return new Chunk(last, cipher.doFinal(sealed, header + NONCE, sealed.length - header - NONCE));
         } catch (javax.crypto.AEADBadTagException e) {
             throw new IllegalStateException("Stored content of message " + rowId + " does not open with this "
                     + "server's message content key (another server's " + STORAGE_KEY + "?), or was altered.");
@@ -118,7 +138,8 @@ public class ContentCipher {
         }
     }
 
-    private static byte[] associated(String rowId, String kind) {
-        return (rowId + '\u0000' + kind).getBytes(StandardCharsets.UTF_8);
+    private static byte[] associated(String contentId, String rowId, String kind, int seq, boolean last) {
+        return (contentId + '\u0000' + rowId + '\u0000' + kind + '\u0000' + seq + '\u0000' + last)
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

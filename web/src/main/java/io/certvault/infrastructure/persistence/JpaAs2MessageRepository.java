@@ -8,16 +8,21 @@ import io.certvault.domain.Page;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 @ApplicationScoped
 public class JpaAs2MessageRepository implements As2MessageRepository {
+    /** A stored content's chunk: large enough that a message of 100 MB is a hundred rows, small enough to hold. */
+    static final int CHUNK = 1024 * 1024;
+    /** Chunks deleted in one transaction when unheld contents are purged. */
+    private static final int PURGE_BATCH = 8;
 
     @Inject
     Database database;
@@ -119,43 +124,165 @@ public class JpaAs2MessageRepository implements As2MessageRepository {
         });
     }
 
+    /** A prepared content: held ({@code inline}, one chunk at most) or written already as content {@code id}. */
+    private record PreparedContent(String messageRowId, Content kind, byte[] inline, String id) implements Prepared {
+    }
+
+    /**
+     * Reads a chunk and one ahead: what fits in one chunk is held for the save; a larger content is written now, a
+     * staged content row and its chunks, each chunk in a transaction of its own, so that neither this server nor
+     * the database holds a large message in memory at once (H2 keeps a transaction's changes in memory). These
+     * commits are not forced to disk: the save that names the content is, and forces what came before with it.
+     */
     @Override
-    public void save(As2Message message, java.util.Map<Content, byte[]> contents) {
+    public Prepared prepare(String messageRowId, Content kind, Source source) throws IOException {
+        try (InputStream in = source.open()) {
+            byte[] chunk = in.readNBytes(CHUNK);
+            byte[] next = chunk.length < CHUNK ? new byte[0] : in.readNBytes(CHUNK);
+            if (next.length == 0) {
+                return new PreparedContent(messageRowId, kind, chunk, null);
+            }
+            String contentId = UUID.randomUUID().toString();
+            database.transaction(manager -> manager.createNativeQuery("INSERT INTO as2_content (id, message_row_id,"
+                    + " kind, staged_time) VALUES (?, NULL, ?, ?)").setParameter(1, contentId)
+                    .setParameter(2, kind.name()).setParameter(3, Timestamp.from(Instant.now())).executeUpdate());
+            for (int seq = 0; ; seq++) {
+                boolean last = next.length == 0;
+                writeChunk(contentId, messageRowId, kind, seq, last, chunk);
+                if (last) {
+                    return new PreparedContent(messageRowId, kind, null, contentId);
+                }
+                chunk = next;
+                next = chunk.length < CHUNK ? new byte[0] : in.readNBytes(CHUNK);
+            }
+        }
+    }
+
+    private void writeChunk(String contentId, String rowId, Content kind, int seq, boolean last, byte[] chunk) {
+        database.transaction(manager -> manager.createNativeQuery("INSERT INTO as2_content_chunk (content_id, seq,"
+                + " data) VALUES (?, ?, ?)").setParameter(1, contentId).setParameter(2, seq)
+                .setParameter(3, cipher.seal(contentId, rowId, kind.name(), seq, last, chunk)).executeUpdate());
+    }
+
+    @Override
+    public void save(As2Message message, java.util.Map<Content, Prepared> contents) {
         database.saving(manager -> {
             Database.store(manager, message);
             manager.flush();
-            contents.forEach((kind, content) -> writeContent(manager, message.id(), kind, content));
+            contents.forEach((kind, content) -> attach(manager, message.id(), kind, (PreparedContent) content));
         }, () -> new CertvaultException(ErrorCode.CONCURRENT_CHANGE, "Message " + message.id() + " was stored by "
                 + "another request at the same time."), () -> accountGone(message));
     }
 
     @Override
     public void save(As2Message message) {
-        database.saving(manager -> Database.store(manager, message), () -> new CertvaultException(
-                ErrorCode.CONCURRENT_CHANGE, "Message " + message.id() + " was stored by another request at the "
-                        + "same time."), () -> accountGone(message));
+        save(message, java.util.Map.of());
     }
 
-    private void writeContent(EntityManager manager, String rowId, Content kind, byte[] content) {
-        String name = kind.name();
-        manager.createNativeQuery("DELETE FROM as2_message_content WHERE message_row_id = ? AND kind = ?")
-                .setParameter(1, rowId).setParameter(2, name).executeUpdate();
-        manager.createNativeQuery("INSERT INTO as2_message_content (message_row_id, kind, content) VALUES (?, ?, ?)")
-                .setParameter(1, rowId).setParameter(2, name).setParameter(3, cipher.seal(rowId, name, content))
+    /** Makes the prepared content the message's, in place of what it kept of the kind (detached, purged later). */
+    private void attach(EntityManager manager, String rowId, Content kind, PreparedContent content) {
+        if (!content.messageRowId().equals(rowId) || content.kind() != kind) {
+            throw new IllegalArgumentException("A content prepared for " + content.messageRowId() + "/"
+                    + content.kind() + " cannot be saved as " + rowId + "/" + kind);
+        }
+        manager.createNativeQuery("UPDATE as2_content SET message_row_id = NULL, staged_time = NULL"
+                + " WHERE message_row_id = ? AND kind = ?").setParameter(1, rowId).setParameter(2, kind.name())
                 .executeUpdate();
+        if (content.inline() != null) {
+            String contentId = UUID.randomUUID().toString();
+            manager.createNativeQuery("INSERT INTO as2_content (id, message_row_id, kind) VALUES (?, ?, ?)")
+                    .setParameter(1, contentId).setParameter(2, rowId).setParameter(3, kind.name()).executeUpdate();
+            manager.createNativeQuery("INSERT INTO as2_content_chunk (content_id, seq, data) VALUES (?, 0, ?)")
+                    .setParameter(1, contentId).setParameter(2, cipher.seal(contentId, rowId, kind.name(), 0, true,
+                            content.inline())).executeUpdate();
+        } else if (manager.createNativeQuery("UPDATE as2_content SET message_row_id = ?, staged_time = NULL WHERE"
+                + " id = ? AND message_row_id IS NULL").setParameter(1, rowId).setParameter(2, content.id())
+                .executeUpdate() != 1) {
+            throw new IllegalStateException("The " + kind.name().toLowerCase(java.util.Locale.ROOT) + " prepared for "
+                    + "message " + rowId + " is gone (removed as unsaved?)");
+        }
     }
 
     @Override
-    public Optional<InputStream> content(String messageRowId, Content kind) {
-        return database.transaction(manager -> {
-            List<?> rows = manager.createNativeQuery(
-                    "SELECT content FROM as2_message_content WHERE message_row_id = ? AND kind = ?")
-                    .setParameter(1, messageRowId).setParameter(2, kind.name()).getResultList();
+    public void removeContent(String messageRowId, java.util.Set<Content> kinds) {
+        if (kinds.isEmpty()) {
+            return;
+        }
+        database.writing(manager -> manager.createNativeQuery("UPDATE as2_content SET message_row_id = NULL,"
+                + " staged_time = NULL WHERE message_row_id = ? AND kind IN (" + String.join(", ", kinds.stream()
+                .map(k -> "'" + k.name() + "'").toList()) + ")").setParameter(1, messageRowId).executeUpdate());
+    }
+
+    @Override
+    public Optional<InputStream> content(String messageRowId, Content kind) throws IOException {
+        Optional<String> contentId = database.transaction(manager -> manager.createNativeQuery(
+                "SELECT id FROM as2_content WHERE message_row_id = ? AND kind = ?")
+                .setParameter(1, messageRowId).setParameter(2, kind.name()).getResultStream().findFirst()
+                .map(Object::toString));
+        if (contentId.isEmpty()) {
+            return Optional.empty();
+        }
+        StoredContent stored = new StoredContent(contentId.get(), messageRowId, kind.name());
+        stored.next();
+        return Optional.of(stored);
+    }
+
+    /** A stored content, read a chunk at a time, each in a short read of its own. */
+    private final class StoredContent extends InputStream {
+        private final String contentId;
+        private final String rowId;
+        private final String kind;
+        private int seq;
+        private byte[] chunk = new byte[0];
+        private int position;
+        private boolean last;
+
+        StoredContent(String contentId, String rowId, String kind) {
+            this.contentId = contentId;
+            this.rowId = rowId;
+            this.kind = kind;
+        }
+
+        /** Reads the next chunk; none where one should be: the content was replaced or removed meanwhile. */
+        void next() throws IOException {
+            int wanted = seq;
+            List<?> rows = database.transaction(manager -> manager.createNativeQuery(
+                    "SELECT data FROM as2_content_chunk WHERE content_id = ? AND seq = ?")
+                    .setParameter(1, contentId).setParameter(2, wanted).getResultList());
             if (rows.isEmpty()) {
-                return Optional.empty();
+                throw new IOException("The " + kind.toLowerCase(java.util.Locale.ROOT) + " of message " + rowId
+                        + " was removed while it was read.");
             }
-            return Optional.of(new ByteArrayInputStream(cipher.open(messageRowId, kind.name(), (byte[]) rows.get(0))));
-        });
+            ContentCipher.Chunk opened = cipher.open(contentId, rowId, kind, wanted, (byte[]) rows.get(0));
+            chunk = opened.plain();
+            position = 0;
+            last = opened.last();
+            seq++;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+            if (length == 0) {
+                return 0;
+            }
+            while (position == chunk.length) {
+                if (last) {
+                    return -1;
+                }
+                next();
+            }
+            int count = Math.min(length, chunk.length - position);
+            System.arraycopy(chunk, position, bytes, offset, count);
+            position += count;
+            return count;
+        }
     }
 
     /**
@@ -184,10 +311,38 @@ public class JpaAs2MessageRepository implements As2MessageRepository {
 
     @Override
     public int removeEvidenceBefore(Instant before) {
-        return database.writing(manager -> manager.createNativeQuery("DELETE FROM as2_message_content WHERE kind IN"
-                + " ('RAW', 'MDN') AND message_row_id IN (SELECT id FROM as2_message WHERE created_time < ?"
-                + " AND status NOT IN ('Queued', 'Sending', 'Sent'))")
+        return database.writing(manager -> manager.createNativeQuery("UPDATE as2_content SET message_row_id = NULL,"
+                + " staged_time = NULL WHERE message_row_id IN (SELECT id FROM as2_message WHERE created_time < ?"
+                + " AND status NOT IN ('Queued', 'Sending', 'Sent', 'Received'))")
                 .setParameter(1, Timestamp.from(before)).executeUpdate());
+    }
+
+    /**
+     * A few chunks a transaction (a large message deleted at once would be held whole by H2's undo log), then the
+     * emptied content rows. Every server may run it; they delete the same rows.
+     */
+    @Override
+    public int purgeUnheld(Instant preparedBefore) {
+        String unheld = "SELECT id FROM as2_content WHERE message_row_id IS NULL AND (staged_time IS NULL"
+                + " OR staged_time < ?)";
+        Timestamp before = Timestamp.from(preparedBefore);
+        int deleted;
+        do {
+            deleted = database.transaction(manager -> {
+                List<?> chunks = manager.createNativeQuery("SELECT content_id, seq FROM as2_content_chunk WHERE"
+                        + " content_id IN (" + unheld + ") FETCH FIRST " + PURGE_BATCH + " ROWS ONLY")
+                        .setParameter(1, before).getResultList();
+                for (Object chunk : chunks) {
+                    Object[] key = (Object[]) chunk;
+                    manager.createNativeQuery("DELETE FROM as2_content_chunk WHERE content_id = ? AND seq = ?")
+                            .setParameter(1, key[0]).setParameter(2, key[1]).executeUpdate();
+                }
+                return chunks.size();
+            });
+        } while (deleted == PURGE_BATCH);
+        return database.transaction(manager -> manager.createNativeQuery("DELETE FROM as2_content WHERE id IN ("
+                + unheld + ") AND NOT EXISTS (SELECT 1 FROM as2_content_chunk c WHERE c.content_id = as2_content.id)")
+                .setParameter(1, before).executeUpdate());
     }
 
     @Override

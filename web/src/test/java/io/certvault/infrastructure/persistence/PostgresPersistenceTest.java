@@ -10,6 +10,7 @@ import io.certvault.security.Role;
 import io.certvault.security.RoleAssignment;
 import io.certvault.security.Scope;
 import io.certvault.security.User;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -175,7 +176,8 @@ class PostgresPersistenceTest {
                 var message = new io.certvault.domain.As2Message("outbox", agreement,
                         io.certvault.domain.As2Message.Direction.Outbound, "<" + i + "@contoso>", "Contoso",
                         "Fabrikam", now.minusSeconds(1));
-                first.save(message, Map.of(io.certvault.domain.As2MessageRepository.Content.RAW, new byte[] {1}));
+                As2ContentStoreTest.save(first, message, io.certvault.domain.As2MessageRepository.Content.RAW,
+                        new byte[] {1});
                 queued.add(message.id());
             }
             ExecutorService workers = Executors.newFixedThreadPool(4);
@@ -215,9 +217,9 @@ class PostgresPersistenceTest {
         }
     }
 
-    /** The retention job removes old evidence (raw messages, MDNs), never what a message on its way needs. */
+    /** The retention job removes old evidence, never what a message on its way needs. */
     @Test
-    void theRetentionJobRemovesOldEvidenceButNotWhatAMessageOnItsWayNeeds() {
+    void theRetentionJobRemovesOldEvidenceButNotWhatAMessageOnItsWayNeeds() throws IOException {
         Instant now = Instant.now();
         var agreement = accountWithAgreement("retention", now);
         JpaAs2MessageRepository repository = repository(database);
@@ -225,50 +227,50 @@ class PostgresPersistenceTest {
         var mdn = io.certvault.domain.As2MessageRepository.Content.MDN;
         var payload = io.certvault.domain.As2MessageRepository.Content.PAYLOAD;
         Instant old = now.minus(java.time.Duration.ofDays(400));
-        var oldInbound = new io.certvault.domain.As2Message("retention", agreement,
+        var oldProcessed = new io.certvault.domain.As2Message("retention", agreement,
                 io.certvault.domain.As2Message.Direction.Inbound, "<old@fabrikam>", "Fabrikam", "Contoso", old);
-        repository.save(oldInbound, Map.of(raw, new byte[] {1}, mdn, new byte[] {2}, payload, new byte[] {3}));
+        oldProcessed.acknowledge(old);
+        As2ContentStoreTest.save(repository, oldProcessed, raw, new byte[] {1});
+        As2ContentStoreTest.save(repository, oldProcessed, mdn, new byte[] {2});
+        As2ContentStoreTest.save(repository, oldProcessed, payload, new byte[] {3});
+        var oldWaiting = new io.certvault.domain.As2Message("retention", agreement,
+                io.certvault.domain.As2Message.Direction.Inbound, "<waiting@fabrikam>", "Fabrikam", "Contoso", old);
+        As2ContentStoreTest.save(repository, oldWaiting, raw, new byte[] {6});
+        As2ContentStoreTest.save(repository, oldWaiting, payload, new byte[] {7});
         var oldQueued = new io.certvault.domain.As2Message("retention", agreement,
                 io.certvault.domain.As2Message.Direction.Outbound, "<queued@contoso>", "Contoso", "Fabrikam", old);
-        repository.save(oldQueued, Map.of(raw, new byte[] {4}));
+        As2ContentStoreTest.save(repository, oldQueued, raw, new byte[] {4});
         var recent = new io.certvault.domain.As2Message("retention", agreement,
                 io.certvault.domain.As2Message.Direction.Inbound, "<new@fabrikam>", "Fabrikam", "Contoso", now);
-        repository.save(recent, Map.of(raw, new byte[] {5}));
+        recent.acknowledge(now);
+        As2ContentStoreTest.save(repository, recent, raw, new byte[] {5});
 
-        assertThat(repository.removeEvidenceBefore(now.minus(java.time.Duration.ofDays(365)))).isEqualTo(2);
-        assertThat(repository.content(oldInbound.id(), raw)).isEmpty();
-        assertThat(repository.content(oldInbound.id(), mdn)).isEmpty();
-        assertThat(repository.content(oldInbound.id(), payload)).as("the payload is not evidence").isPresent();
+        assertThat(repository.removeEvidenceBefore(now.minus(java.time.Duration.ofDays(365)))).isEqualTo(3);
+        for (var kind : List.of(raw, mdn, payload)) {
+            assertThat(repository.content(oldProcessed.id(), kind)).as(kind.name()).isEmpty();
+        }
+        assertThat(repository.content(oldWaiting.id(), payload)).as("not picked up yet").isPresent();
+        assertThat(repository.content(oldWaiting.id(), raw)).as("not picked up yet").isPresent();
         assertThat(repository.content(oldQueued.id(), raw)).as("still to be sent").isPresent();
         assertThat(repository.content(recent.id(), raw)).isPresent();
+
+        repository.removeContent(recent.id(), java.util.Set.of(raw, payload));
+        assertThat(repository.content(recent.id(), raw)).isEmpty();
     }
 
-    /** An account, and an agreement (not stored: messages name it) between its contoso and fabrikam. */
     private static io.certvault.domain.Agreement accountWithAgreement(String account, Instant now) {
-        JpaIntegrationAccountRepository accounts = new JpaIntegrationAccountRepository();
-        accounts.database = database;
-        accounts.save(new io.certvault.domain.IntegrationAccount(account, now));
-        var agreement = new io.certvault.domain.Agreement(account, "fabrikam", now);
-        var identity = new io.certvault.domain.BusinessIdentity("AS2Identity", "Fabrikam");
-        agreement.update("contoso", new io.certvault.domain.BusinessIdentity("AS2Identity", "Contoso"), "fabrikam",
-                identity, new io.certvault.domain.As2AgreementContent(null, null).withDefaults(
-                        io.certvault.domain.As2AgreementContent.Identity.of(identity),
-                        io.certvault.domain.As2AgreementContent.Identity.of(identity)), null, now);
-        return agreement;
+        return As2ContentStoreTest.accountWithAgreement(database, account, now);
     }
 
     private static JpaAs2MessageRepository repository(Database on) {
-        JpaAs2MessageRepository repository = new JpaAs2MessageRepository();
-        repository.database = on;
-        repository.cipher = new ContentCipher();
-        repository.cipher.config = new CertvaultConfig() {
-            @Override
-            public Optional<String> get(String key) {
-                return Optional.ofNullable(key.equals(ContentCipher.STORAGE_KEY)
-                        ? java.util.Base64.getEncoder().encodeToString(new byte[32]) : null);
-            }
-        };
-        repository.cipher.load();
-        return repository;
+        return As2ContentStoreTest.repository(on);
+    }
+
+    /** Message content in chunks on PostgreSQL: sizes around a chunk's, replacement, tampering, V9's migration. */
+    @Test
+    void messageContentIsStoredInChunksThatOpenOnlyInTheirPlace() throws Exception {
+        As2ContentStoreTest.storedContentReadsBackWhateverItsSize(database, accountWithAgreement("chunks", Instant.now()));
+        As2ContentStoreTest.aReplacedOrAlteredContentFailsTheReadNeverMixes(database,
+                accountWithAgreement("chunks-altered", Instant.now()));
     }
 }

@@ -341,7 +341,7 @@ class DistributionIT {
                 .timeout(Duration.ofMinutes(10)).header("Authorization", basic("admin:" + adminPassword))
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.security.DigestInputStream(
-                        new GeneratedStream(size), sent))).build(), HttpResponse.BodyHandlers.ofString());
+                        new io.certvault.testing.GeneratedStream(size), sent))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
         String id = json(queued.body()).getString("name");
         JsonObject message = awaitStatus("/api/integrationAccounts/contoso/as2/messages/" + id, "Delivered",
@@ -384,35 +384,6 @@ class DistributionIT {
         return message;
     }
 
-    /** Deterministic bytes of a given length, made as they are read. */
-    private static final class GeneratedStream extends InputStream {
-        private final long size;
-        private long position;
-        private final java.util.Random random = new java.util.Random(1);
-
-        GeneratedStream(long size) {
-            this.size = size;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) {
-            if (position >= size) {
-                return -1;
-            }
-            int count = (int) Math.min(length, size - position);
-            byte[] chunk = new byte[count];
-            random.nextBytes(chunk);
-            System.arraycopy(chunk, 0, bytes, offset, count);
-            position += count;
-            return count;
-        }
-    }
 
     @Test
     void listensOnlyOnTheConfiguredAddress() throws Exception {

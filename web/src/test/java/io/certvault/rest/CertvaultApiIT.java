@@ -2457,7 +2457,7 @@ class CertvaultApiIT {
                     + "messages/encode?signingCertificateName=rsa&encryptionCertificateName=rsa"))
                     .header("Content-Type", "application/octet-stream")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.security.DigestInputStream(
-                            new GeneratedStream(size), sent))), encodedFile);
+                            new io.certvault.testing.GeneratedStream(size), sent))), encodedFile);
             assertThat(encoded.statusCode()).isEqualTo(200);
             assertThat(Files.size(encodedFile)).isGreaterThan(size);
 
@@ -2471,36 +2471,6 @@ class CertvaultApiIT {
             assertThat(received.digest()).isEqualTo(sent.digest());
         } finally {
             Files.deleteIfExists(encodedFile);
-        }
-    }
-
-    /** Deterministic bytes of a given length, made as they are read. */
-    private static final class GeneratedStream extends java.io.InputStream {
-        private final long size;
-        private long position;
-        private final java.util.Random random = new java.util.Random(1);
-
-        GeneratedStream(long size) {
-            this.size = size;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) {
-            if (position >= size) {
-                return -1;
-            }
-            int count = (int) Math.min(length, size - position);
-            byte[] chunk = new byte[count];
-            random.nextBytes(chunk);
-            System.arraycopy(chunk, 0, bytes, offset, count);
-            position += count;
-            return count;
         }
     }
 

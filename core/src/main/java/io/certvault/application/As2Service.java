@@ -126,12 +126,12 @@ public class As2Service {
         if (mdn.needMDN()) {
             headers.put("Disposition-Notification-To", mdn.dispositionNotificationTo() != null
                     ? mdn.dispositionNotificationTo() : from);
-            if (mdn.signMDN()) {
-                String micalg = micAlgorithm.orElse(MicAlgorithm.SHA256)
-                        .spelled(send.securitySettings().sha2AlgorithmFormat());
-                headers.put("Disposition-Notification-Options", "signed-receipt-protocol=optional, pkcs7-signature; "
-                        + "signed-receipt-micalg=optional, " + micalg);
-            }
+            String micalg = micAlgorithm.orElse(MicAlgorithm.SHA256).spelled(send.securitySettings().sha2AlgorithmFormat());
+            // The hash of the MIC is named for an unsigned MDN too: without it, receivers pick their own (as2-lib
+            // and OpenAS2 take SHA-1), and the MIC returned could not be compared with the one computed here.
+            headers.put("Disposition-Notification-Options", (mdn.signMDN()
+                    ? "signed-receipt-protocol=optional, pkcs7-signature; " : "")
+                    + "signed-receipt-micalg=optional, " + micalg);
             if (mdn.sendMDNAsynchronously()) {
                 headers.put("Receipt-Delivery-Option", mdn.receiptDeliveryUrl());
             }

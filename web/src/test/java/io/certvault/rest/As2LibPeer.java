@@ -102,6 +102,16 @@ final class As2LibPeer implements AutoCloseable {
     /** {@link #send} to an AS2 server at the URL, not through the relay. */
     Sent sendTo(String url, String to, X509Certificate toCertificate, byte[] payload, ECryptoAlgorithmSign sign,
             ECryptoAlgorithmCrypt crypt, String micalg, boolean compress) throws Exception {
+        return sendTo(url, to, toCertificate, payload, sign, crypt, micalg, compress, true, null);
+    }
+
+    /**
+     * Sends to the AS2 server at the URL, signed unless {@code sign} is null, encrypted unless {@code crypt} is,
+     * asking for a signed MDN or an unsigned one, in the HTTP answer or ({@code asyncMdnUrl}) posted there.
+     */
+    Sent sendTo(String url, String to, X509Certificate toCertificate, byte[] payload, ECryptoAlgorithmSign sign,
+            ECryptoAlgorithmCrypt crypt, String micalg, boolean compress, boolean signedMdn, String asyncMdnUrl)
+            throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("me", key.getPrivate(), PASSWORD.toCharArray(), new X509Certificate[] {certificate});
@@ -121,8 +131,11 @@ final class As2LibPeer implements AutoCloseable {
             settings.setCompress(ECompressionType.ZLIB, true);
         }
         settings.setMDNRequested(true);
-        settings.setMDNOptions("signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, "
-                + micalg);
+        settings.setMDNOptions(signedMdn ? "signed-receipt-protocol=optional, pkcs7-signature; "
+                + "signed-receipt-micalg=optional, " + micalg : null);
+        if (asyncMdnUrl != null) {
+            settings.setAsyncMDNUrl(asyncMdnUrl);
+        }
         settings.setRetryCount(0);
 
         AtomicReference<String> matched = new AtomicReference<>();
@@ -139,7 +152,10 @@ final class As2LibPeer implements AutoCloseable {
                         mismatch.set("sent " + original + ", returned " + returned);
                     }
                 }));
-        AS2ClientRequest request = new AS2ClientRequest("interop").setData(payload)
+        // A data source rather than bytes: a message neither signed nor encrypted is written by jakarta.mail, which
+        // has no content handler for byte[] as application/edi-x12.
+        AS2ClientRequest request = new AS2ClientRequest("interop").setData(new jakarta.activation.DataHandler(
+                new jakarta.mail.util.ByteArrayDataSource(payload, "application/edi-x12")))
                 .setContentType("application/edi-x12");
         return new Sent(client.sendSynchronous(settings, request), matched.get(), mismatch.get());
     }
@@ -233,6 +249,10 @@ final class As2LibPeer implements AutoCloseable {
                 }
             }
         });
+        // Asynchronous MDNs, when a message asks for one, are posted by this module of as2-lib's.
+        var asyncMdns = new com.helger.as2lib.processor.sender.AsynchMDNSenderModule();
+        asyncMdns.initDynamicComponent(session, new com.helger.commons.collection.attr.StringMap());
+        processor.addModule(asyncMdns);
         session.setMessageProcessor(processor);
         var module = new com.helger.as2lib.processor.receiver.AS2ReceiverModule();
         var attributes = new com.helger.commons.collection.attr.StringMap();

@@ -864,6 +864,103 @@ class CertvaultApiIT {
                 assertThat(opened.mic().split(",")[0]).as("the MIC as2-lib computes")
                         .isEqualTo(encoded.headers().firstValue("X-Certvault-MIC").orElseThrow().split(",")[0]);
             }
+
+            as2LibTradesEachSecurityShapeWithSignedUnsignedAndAsynchronousMdns(peer, libReceiver, ours, payload);
+        }
+    }
+
+    /**
+     * Beyond the algorithms: signed only, encrypted only, neither; MDNs signed and unsigned, in the HTTP answer and
+     * asynchronous, each way between as2-lib and Certvault. An asynchronous MDN Certvault returns goes to an HTTP
+     * server of the test's (as2-lib's client does not wait for one); one as2-lib's receiver returns goes to
+     * Certvault's MDN endpoint, where it settles the message.
+     */
+    private void as2LibTradesEachSecurityShapeWithSignedUnsignedAndAsynchronousMdns(As2LibPeer peer,
+            String libReceiver, X509Certificate ours, byte[] payload) throws Exception {
+        record Shape(boolean sign, boolean encrypt, boolean signedMdn, boolean async) {
+        }
+        java.util.concurrent.BlockingQueue<String> asyncMdns = new java.util.concurrent.LinkedBlockingQueue<>();
+        var mdnSink = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        mdnSink.createContext("/mdn", exchange -> {
+            try (exchange) {
+                asyncMdns.add(exchange.getRequestHeaders().getFirst("Content-Type") + "\n"
+                        + new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
+        mdnSink.start();
+        String sink = "http://127.0.0.1:" + mdnSink.getAddress().getPort() + "/mdn";
+        try {
+            for (Shape shape : List.of(new Shape(true, false, false, false), new Shape(false, true, true, false),
+                    new Shape(false, false, false, false), new Shape(true, true, true, true),
+                    new Shape(true, false, false, true))) {
+                String at = "properties.content.aS2.";
+                JsonObject agreement = agreementBody("contoso", "Contoso", "as2lib", "AS2LIB", "rsa", "as2lib",
+                        "as2lib", "rsa");
+                for (String side : List.of("sendAgreement", "receiveAgreement")) {
+                    agreement = with(agreement, at + side + ".protocolSettings.validationSettings.signMessage",
+                            shape.sign() ? jakarta.json.JsonValue.TRUE : jakarta.json.JsonValue.FALSE);
+                    agreement = with(agreement, at + side + ".protocolSettings.validationSettings.encryptMessage",
+                            shape.encrypt() ? jakarta.json.JsonValue.TRUE : jakarta.json.JsonValue.FALSE);
+                }
+                // Signed MDNs asked for (send side) and given (receive side: Certvault signs as its agreement says).
+                for (String side : List.of("sendAgreement", "receiveAgreement")) {
+                    agreement = with(agreement, at + side + ".protocolSettings.mdnSettings.signMDN",
+                            shape.signedMdn() ? jakarta.json.JsonValue.TRUE : jakarta.json.JsonValue.FALSE);
+                }
+                String mdn = at + "sendAgreement.protocolSettings.mdnSettings.";
+                agreement = with(agreement, mdn + "sendMDNAsynchronously", shape.async() ? jakarta.json.JsonValue.TRUE
+                        : jakarta.json.JsonValue.FALSE);
+                if (shape.async()) {
+                    agreement = with(agreement, mdn + "receiptDeliveryUrl", Json.createValue(as2Endpoint("interop")
+                            + "/mdn"));
+                }
+                agreement = with(agreement, at + "sendAgreement.partnerEndpoint", Json.createObjectBuilder()
+                        .add("url", libReceiver).build());
+                var saved = record(api.put("integrationAccounts/interop/agreements/as2lib", agreement));
+                assertThat(saved.status()).as(saved.body()).isIn(200, 201);
+
+                // as2-lib sends in this shape to Certvault's endpoint.
+                var posted = peer.sendTo(as2Endpoint("interop"), "Contoso", ours, payload,
+                        shape.sign() ? As2LibPeer.digest("SHA2256") : null,
+                        shape.encrypt() ? As2LibPeer.CRYPTS.get(3) : null, "sha-256", false, shape.signedMdn(),
+                        shape.async() ? sink : null);
+                assertThat(posted.response().hasException()).as(shape + ": " + posted.response().getAsString())
+                        .isFalse();
+                String postedId = posted.response().getOriginalMessageID();
+                if (shape.async()) {
+                    String asyncMdn = asyncMdns.poll(20, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(asyncMdn).as(shape + ": the asynchronous MDN").isNotNull()
+                            .contains("processed").contains(postedId.replaceAll("[<>]", ""));
+                    assertThat(asyncMdn.startsWith("multipart/signed")).as(shape + ": signed as asked")
+                            .isEqualTo(shape.signedMdn());
+                } else {
+                    assertThat(posted.response().getMDNDisposition()).as(shape.toString()).endsWith("processed");
+                    if (shape.sign()) {
+                        assertThat(posted.micMatched()).as(shape + ": as2-lib's MIC check").isNotNull();
+                    }
+                }
+                assertThat(as2Messages("interop", "direction=Inbound&status=Received"))
+                        .anyMatch(m -> m.getString("messageId").replaceAll("[<>]", "")
+                                .equals(postedId.replaceAll("[<>]", "")));
+
+                // Certvault sends in this shape to as2-lib's receiver, and settles it by as2-lib's MDN.
+                JsonObject delivered = awaitMessage("interop", as2Send("interop", "as2lib",
+                        new String(payload, java.nio.charset.StandardCharsets.US_ASCII)).getString("name"),
+                        "Delivered", "Failed");
+                var took = peer.received.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(took).as(shape + ": as2-lib's receiver took it").isNotNull();
+                assertThat(took.payload()).as(shape.toString()).isEqualTo(payload);
+                assertThat(delivered.getString("status")).as(shape + ": " + delivered).isEqualTo("Delivered");
+                if (shape.signedMdn()) {
+                    assertThat(delivered.getJsonObject("mdn").getString("signedBy")).isEqualTo("as2lib");
+                } else {
+                    assertThat(delivered.getJsonObject("mdn").containsKey("signedBy")).as(delivered.toString())
+                            .isFalse();
+                }
+            }
+        } finally {
+            mdnSink.stop(0);
         }
     }
 

@@ -384,6 +384,9 @@ public class AgreementService {
     private static final java.util.regex.Pattern FOLDER = java.util.regex.Pattern.compile(
             "[A-Za-z0-9_][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,63}){0,7}");
 
+    private static final java.util.regex.Pattern FILE_NAME_TEMPLATE = java.util.regex.Pattern.compile(
+            "(?=.{1,200}$)(?!\\.)([A-Za-z0-9._-]|\\{[A-Za-z0-9]+})+");
+
     /** A delivery folder is on the receive side, and a plain relative path: it stays below the delivery root. */
     private void checkDelivery(String path, As2AgreementContent.Delivery delivery, String senderRole) {
         if (!senderRole.equals("guest")) {
@@ -392,6 +395,24 @@ public class AgreementService {
         }
         if (delivery.folder() == null && delivery.url() == null) {
             throw invalid(path + ".delivery needs a folder, a url or both.");
+        }
+        if (delivery.fileNameTemplate() != null) {
+            if (delivery.folder() == null) {
+                throw invalid(path + ".delivery.fileNameTemplate names the files written to a folder: set "
+                        + path + ".delivery.folder too.");
+            }
+            var fields = java.util.regex.Pattern.compile("\\{([^}]*)}").matcher(delivery.fileNameTemplate());
+            while (fields.find()) {
+                if (!As2AgreementContent.Delivery.FILE_NAME_FIELDS.contains(fields.group(1))) {
+                    throw invalid(path + ".delivery.fileNameTemplate names {" + fields.group(1) + "}: it may name "
+                            + As2AgreementContent.Delivery.FILE_NAME_FIELDS.stream().map(f -> "{" + f + "}").toList()
+                            + ".");
+                }
+            }
+            if (!FILE_NAME_TEMPLATE.matcher(delivery.fileNameTemplate()).matches()) {
+                throw invalid(path + ".delivery.fileNameTemplate must be 1 to 200 letters, digits, ., _, - and "
+                        + "{fields}, not starting with '.', like \"{date}-{fileName}\" or \"{messageId}.edi\".");
+            }
         }
         if (delivery.folder() != null) {
             // Each name starts with a letter, digit or _, so none is "." or "..".

@@ -281,7 +281,7 @@ public class As2TransportService {
                 throw new IOException("the folder is not below the delivery root");
             }
             java.nio.file.Files.createDirectories(folder);
-            String name = safeFileName(message.fileName(), message.id());
+            String name = fileName(message, delivery.fileNameTemplate());
             java.nio.file.Path temporary = folder.resolve("." + name + "." + java.util.UUID.randomUUID() + ".tmp");
             try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.CREATE_NEW,
                     java.nio.file.StandardOpenOption.WRITE); InputStream in = payload.open()) {
@@ -351,6 +351,23 @@ public class As2TransportService {
         delivery.carried(headers.get("Content-Type"), received.contentSize(), received.fileName());
         delivery.sendWith(headerLines(headers), null);
         return delivery;
+    }
+
+    /** The name a delivered payload is written under: the template filled in, else the partner's (made safe). */
+    static String fileName(As2Message message, String template) {
+        if (template == null) {
+            return safeFileName(message.fileName(), message.id());
+        }
+        var received = java.time.ZonedDateTime.ofInstant(message.createdTime(), java.time.ZoneOffset.UTC);
+        Map<String, String> fields = Map.of("fileName", safeFileName(message.fileName(), message.id()),
+                "messageId", bare(message.messageId()), "id", message.id(), "as2From", message.as2From(),
+                "date", java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd").format(received),
+                "time", java.time.format.DateTimeFormatter.ofPattern("HHmmss").format(received));
+        String name = template;
+        for (var field : fields.entrySet()) {
+            name = name.replace("{" + field.getKey() + "}", field.getValue());
+        }
+        return safeFileName(name, message.id());
     }
 
     /** The partner's file name with only letters, digits, '.', '_' and '-', not starting with '.'; else the id. */

@@ -32,10 +32,18 @@ public record As2AgreementContent(OneWay receiveAgreement, OneWay sendAgreement)
 
     /**
      * Where received payloads go besides the API (a Certvault extension): {@code folder}, a path below the
-     * server's {@code certvault.as2.delivery-root}, where each payload is written under its file name; and/or
-     * {@code url}, where each is POSTed, signed with an HMAC of the server's {@code certvault.as2.delivery-hmac-key}.
+     * server's {@code certvault.as2.delivery-root}, where each payload is written under the file name the partner
+     * sent, or the one {@code fileNameTemplate} makes (see {@link #FILE_NAME_FIELDS}); and/or {@code url}, where
+     * each is POSTed, signed with an HMAC of the server's {@code certvault.as2.delivery-hmac-key}.
      */
-    public record Delivery(String folder, String url) {
+    public record Delivery(String folder, String fileNameTemplate, String url) {
+        /**
+         * What a file name template may name, in braces: the partner's file name (the message's id where it sent
+         * none), the Message-ID (without its angle brackets), the record's id, the sender's AS2 name, and the day
+         * and time it was received (UTC, {@code yyyyMMdd} and {@code HHmmss}).
+         */
+        public static final java.util.List<String> FILE_NAME_FIELDS = java.util.List.of("fileName", "messageId",
+                "id", "as2From", "date", "time");
     }
 
     /**

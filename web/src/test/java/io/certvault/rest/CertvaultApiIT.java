@@ -1316,6 +1316,23 @@ class CertvaultApiIT {
             }
             assertThat(contents).containsExactlyInAnyOrderElementsOf(written);
         }
+        // Or under a name the agreement's template makes.
+        JsonObject templated = with(fabrikamDelivers, RECEIVE + "delivery", Json.createObjectBuilder()
+                .add("folder", "ta-fabrikam/named").add("fileNameTemplate", "{date}-{as2From}-{fileName}").build());
+        assertThat(record(api.put("integrationAccounts/ta-fabrikam/agreements/contoso", templated)).status())
+                .isEqualTo(200);
+        JsonObject named = awaitMessage("ta-contoso", as2Send("ta-contoso", "fabrikam", "ISA*named~\n")
+                .getString("name"), "Delivered", "Failed");
+        assertThat(named.getString("status")).as(named.toString()).isEqualTo("Delivered");
+        try (Stream<Path> files = Files.list(inbox.resolveSibling("named"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList())
+                    .singleElement().asString().matches("20[0-9]{6}-Contoso-order-4711\\.edi");
+        }
+        for (String wrong : List.of("{nope}.edi", "../{fileName}", ".{fileName}", "a/b")) {
+            assertError(record(api.put("integrationAccounts/ta-fabrikam/agreements/contoso", with(fabrikamDelivers,
+                    RECEIVE + "delivery", Json.createObjectBuilder().add("folder", "ta-fabrikam/named")
+                            .add("fileNameTemplate", wrong).build()))), 400, "InvalidRequestContent");
+        }
         // Or POSTed to the account's own application, signed with an HMAC of the server's delivery key, retried
         // until it takes it (here the first attempt is answered 500); then the received message is Processed.
         var deliveries = new java.util.concurrent.atomic.AtomicInteger();

@@ -854,6 +854,11 @@ public class As2TransportService {
         return messages.content(message.id(), kind);
     }
 
+    /** What the message still keeps of what it carried (what can be downloaded). */
+    public java.util.Set<Content> kept(String accountName, String id) {
+        return messages.kept(get(accountName, id).id());
+    }
+
     /** The payload was picked up: a Received message becomes Processed (again is no change). */
     public As2Message acknowledge(String accountName, String id) {
         return guard.change("as2/messages/acknowledge", Permission.WRITE, AuditTarget.account(accountName), () -> {

@@ -65,6 +65,9 @@ public interface As2MessageRepository {
      */
     void save(As2Message message, Map<Content, Prepared> contents);
 
+    /** What the message still keeps of what it carried. */
+    java.util.Set<Content> kept(String messageRowId);
+
     /**
      * Removes what the message carried of these kinds (what it no longer needs and is not kept as evidence): at
      * once for readers that start now; its parts go with {@link #purgeUnheld}.

@@ -40,12 +40,19 @@ public class MessagesView implements Serializable {
     private String id;
     private transient List<As2Message> rows;
     private transient As2Message message;
+    private transient java.util.Set<As2MessageRepository.Content> kept = java.util.Set.of();
+
+    /** Whether the message keeps this content (PAYLOAD, RAW, MDN), so that it can be downloaded. */
+    public boolean keeps(String kind) {
+        return kept.contains(As2MessageRepository.Content.valueOf(kind));
+    }
 
     public String load() {
         try {
             getRows();
             if (id != null && !id.isEmpty()) {
                 message = transport.get(account, id);
+                kept = transport.kept(account, id);
             }
             return null;
         } catch (CertvaultException e) {

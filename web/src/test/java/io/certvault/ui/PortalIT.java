@@ -418,6 +418,9 @@ class PortalIT {
         assertThat(waitFor(By.id("list"), "<portal-1@fabrikam>")).doesNotContain("Outbound");
         clickThrough(By.linkText("<portal-1@fabrikam>"), By.id("detailError"), "InsufficientMessageSecurity");
         assertThat(element(By.id("detailMdn")).getText()).contains("insufficient-message-security");
+        // Refused, it kept no payload; nor its MDN, which the agreement does not keep as evidence: nothing to download.
+        assertThat(browser.findElements(By.id("message:downloadPayload"))).isEmpty();
+        assertThat(browser.findElements(By.id("message:downloadMdn"))).isEmpty();
         shot("9-message");
         String outbound = "messages.xhtml?account=portal-trading&direction=Outbound";
         waitUntil(driver -> {
@@ -427,6 +430,8 @@ class PortalIT {
         submit(By.cssSelector("#list a"));
         assertThat(waitFor(By.id("detailError"), "PartnerUnreachable")).contains("No attempts are left");
         assertThat(element(By.id("detailAttempts")).getText()).startsWith("3");
+        // Failed, it keeps the message as it was sent (for a resend), so it can be downloaded.
+        assertThat(browser.findElements(By.id("message:downloadRaw"))).hasSize(1);
         assertThat(clickThrough(By.id("message:resend"), By.id("globalMessages"), "queued to be sent again"))
                 .contains("queued to be sent again");
         shot("9-messages-resent");

@@ -204,6 +204,16 @@ public class JpaAs2MessageRepository implements As2MessageRepository {
     }
 
     @Override
+    public java.util.Set<Content> kept(String messageRowId) {
+        return database.transaction(manager -> {
+            java.util.Set<Content> kept = java.util.EnumSet.noneOf(Content.class);
+            manager.createNativeQuery("SELECT kind FROM as2_content WHERE message_row_id = ?")
+                    .setParameter(1, messageRowId).getResultList().forEach(k -> kept.add(Content.valueOf(k.toString())));
+            return kept;
+        });
+    }
+
+    @Override
     public void removeContent(String messageRowId, java.util.Set<Content> kinds) {
         if (kinds.isEmpty()) {
             return;

@@ -172,6 +172,49 @@ public class CertificateKeys {
     }
 
     /** Whether the reference names a configured vault (a certificate may outlive its vault's configuration). */
+    /**
+     * A key version of a vault as it is, for making a certificate or a request from it (there is no certificate to
+     * bind to yet): each signature recorded as a key use against the target, and checked against the version's
+     * public key before it is handed out.
+     */
+    public BoundKey bindVersion(Caller caller, AuditTarget target, Vault vault, VaultKey key) {
+        AuditTarget used = target.withKey(vault.name(), key.name(), key.version());
+        BoundKey raw = BoundKey.of(vault, key);
+        return new BoundKey() {
+            @Override
+            public String vaultName() {
+                return vault.name();
+            }
+
+            @Override
+            public String keyName() {
+                return key.name();
+            }
+
+            @Override
+            public byte[] sign(SignatureAlgorithm algorithm, byte[] digest) {
+                return guard.recorded(caller, "keys/sign", () -> used, () -> {
+                    byte[] signature = raw.sign(algorithm, digest);
+                    if (!LocalKeyOperations.verify(key.publicKey(), algorithm, digest, signature)) {
+                        throw new IllegalStateException("Vault '" + vault.name() + "' signed with another key than "
+                                + key.name() + " version " + key.version());
+                    }
+                    return signature;
+                });
+            }
+
+            @Override
+            public byte[] decrypt(EncryptionAlgorithm algorithm, byte[] ciphertext) {
+                throw new UnsupportedOperationException("a key bound to make a certificate only signs");
+            }
+
+            @Override
+            public byte[] agree(PublicKey otherParty) {
+                throw new UnsupportedOperationException("a key bound to make a certificate only signs");
+            }
+        };
+    }
+
     public boolean vaultConfigured(KeyReference reference) {
         return vaults.vaults().stream().anyMatch(v -> v.name().equals(reference.vaultName()));
     }

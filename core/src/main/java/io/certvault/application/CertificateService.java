@@ -98,21 +98,30 @@ public class CertificateService {
             ResourceName.require("certificate", name);
             KeyReference key = keyReference.get();
             requireAccount(accountName);
-            X509Certificate x509 = CertificateParser.parse(publicCertificate);
-            if (key != null) {
-                checkKeyMatches(name, x509, key);
-            }
-            var existing = certificates.find(accountName, name);
-            precondition.check("certificate '" + name + "'", existing.orElse(null));
-            Certificate certificate = existing.orElseGet(() -> new Certificate(accountName, name, clock.instant()));
-            try {
-                certificate.update(x509.getEncoded(), key, metadataJson, clock.instant());
-            } catch (CertificateEncodingException e) {
-                throw new IllegalStateException("a parsed certificate has no encoding", e);
-            }
-            certificates.save(certificate);
-            return new Saved<>(certificate, existing.isEmpty());
+            return store(accountName, name, CertificateParser.parse(publicCertificate), key, metadataJson,
+                    precondition);
         });
+    }
+
+    /**
+     * Stores a certificate under its name, inside the caller's guarded change: a private one only when its key
+     * reference reaches the certificate's public key.
+     */
+    Saved<Certificate> store(String accountName, String name, X509Certificate x509, KeyReference key,
+            String metadataJson, Precondition precondition) {
+        if (key != null) {
+            checkKeyMatches(name, x509, key);
+        }
+        var existing = certificates.find(accountName, name);
+        precondition.check("certificate '" + name + "'", existing.orElse(null));
+        Certificate certificate = existing.orElseGet(() -> new Certificate(accountName, name, clock.instant()));
+        try {
+            certificate.update(x509.getEncoded(), key, metadataJson, clock.instant());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("a parsed certificate has no encoding", e);
+        }
+        certificates.save(certificate);
+        return new Saved<>(certificate, existing.isEmpty());
     }
 
     public Certificate get(String accountName, String name) {
@@ -222,7 +231,7 @@ public class CertificateService {
         requireAccount(accountName);
     }
 
-    private void requireAccount(String accountName) {
+    void requireAccount(String accountName) {
         IntegrationAccountService.requireExisting(accounts, accountName);
     }
 }

@@ -1,5 +1,6 @@
 package io.certvault.rest;
 
+import io.certvault.application.CertificateIssuance;
 import io.certvault.application.CertificateService;
 import io.certvault.application.Saved;
 import io.certvault.domain.Certificate;
@@ -7,11 +8,13 @@ import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.domain.KeyReference;
 import io.certvault.pki.CertificateDetails;
+import io.certvault.vault.KeySpec;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +27,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 @Path("integrationAccounts/{account}/certificates")
 @Produces(MediaType.APPLICATION_JSON)
@@ -33,6 +37,8 @@ public class CertificatesResource {
 
     @Inject
     CertificateService certificates;
+    @Inject
+    CertificateIssuance issuance;
     @Context
     UriInfo uri;
     @Context
@@ -56,6 +62,25 @@ public class CertificatesResource {
     }
 
     public record KeyVaultBody(String id, String name, String type) {
+    }
+
+    /**
+     * A certificate to issue from a vault key: the key (Azure's reference), optionally a key to make for it first
+     * ({@code newKey}: {@code kty} RSA with {@code size}, or EC with {@code crv}), and what the certificate says,
+     * by Azure Key Vault's certificate policy names.
+     */
+    public record IssueRequest(IssueProperties properties) {
+    }
+
+    public record IssueProperties(KeyBody key, NewKeyBody newKey, String subject,
+            AlternativeNamesBody subjectAlternativeNames, List<String> keyUsage, List<String> ekus,
+            Integer validityInDays, String signatureAlgorithm, JsonObject metadata) {
+    }
+
+    public record NewKeyBody(String kty, Integer size, String crv) {
+    }
+
+    public record AlternativeNamesBody(List<String> dnsNames, List<String> emails, List<String> uris) {
     }
 
     public record CertificateBody(String id, String name, String type, Properties properties) {
@@ -130,6 +155,31 @@ public class CertificatesResource {
         RequestProperties properties = request.properties();
         Saved<Certificate> saved = certificates.put(account, name, properties.publicCertificate(),
                 () -> keyReference(properties.key()), Json.text(properties.metadata()), Conditional.precondition(headers));
+        return Conditional.written(saved.created(), saved.value(), body(saved.value()));
+    }
+
+    /**
+     * Issues a self-signed certificate from a vault key and stores it as the account's private certificate of
+     * that name: 201 (200 when it replaced one), as a PUT answers. The vault signs; the key never leaves it.
+     */
+    @AuditedChange(value = "certificates/issue", target = AuditedChange.Kind.CERTIFICATE)
+    @POST
+    @Path("{name}/issue")
+    public Response issue(@PathParam("name") String name, IssueRequest request) {
+        Saved<Certificate> saved = issuance.issue(account, name, () -> {
+            if (request == null || request.properties() == null) {
+                throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The body needs properties: key, subject and "
+                        + "optionally newKey, subjectAlternativeNames, keyUsage, ekus, validityInDays, "
+                        + "signatureAlgorithm, metadata.");
+            }
+            IssueProperties p = request.properties();
+            AlternativeNamesBody names = p.subjectAlternativeNames() == null
+                    ? new AlternativeNamesBody(null, null, null) : p.subjectAlternativeNames();
+            return new CertificateIssuance.Request(keyReference(p.key()), p.newKey() == null ? null
+                    : KeySpec.of(p.newKey().kty(), p.newKey().size(), p.newKey().crv()), p.subject(),
+                    names.dnsNames(), names.emails(), names.uris(), p.keyUsage(), p.ekus(), p.validityInDays(),
+                    p.signatureAlgorithm(), Json.text(p.metadata()));
+        }, Conditional.precondition(headers));
         return Conditional.written(saved.created(), saved.value(), body(saved.value()));
     }
 

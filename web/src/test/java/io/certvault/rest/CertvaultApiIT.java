@@ -2377,6 +2377,138 @@ class CertvaultApiIT {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /** The body of an issue request: the key to issue from (made in the same step when newKey is given). */
+    private static JsonObject issueBody(String vault, String key, JsonObject newKey, String subject) {
+        var properties = Json.createObjectBuilder().add("key", Json.createObjectBuilder()
+                .add("keyVault", Json.createObjectBuilder().add("name", vault)).add("keyName", key))
+                .add("subject", subject);
+        if (newKey != null) {
+            properties.add("newKey", newKey);
+        }
+        return Json.createObjectBuilder().add("properties", properties).build();
+    }
+
+    /**
+     * A self-signed private certificate issued from a vault key in each vault (filesystem, Azure Key Vault and
+     * HashiCorp Transit through their simulators), RSA and EC: the vault signs, openssl verifies it and shows the
+     * extensions asked for, and the certificate signs a message openssl verifies with it as the trust anchor.
+     */
+    @Test
+    void certificatesAreIssuedFromVaultKeysWhichSignThemInTheVault() throws Exception {
+        createAccount("issuing");
+        String base = "integrationAccounts/issuing/certificates/";
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "issued");
+        JsonObject rsa = Json.createObjectBuilder().add("kty", "RSA").add("size", 2048).build();
+        JsonObject ec = Json.createObjectBuilder().add("kty", "EC").add("crv", "P-256").build();
+        JsonObject full = with(issueBody("default", "issued-rsa", rsa, "CN=Contoso AS2, O=Contoso Ltd, C=US"),
+                "properties.subjectAlternativeNames", Json.createObjectBuilder()
+                        .add("dnsNames", Json.createArrayBuilder().add("as2.contoso.example"))
+                        .add("emails", Json.createArrayBuilder().add("as2@contoso.example"))
+                        .add("uris", Json.createArrayBuilder().add("https://contoso.example/as2")).build());
+        full = with(full, "properties.ekus", Json.createArrayBuilder().add("emailProtection").add("1.3.6.1.5.5.7.3.2")
+                .build());
+        full = with(full, "properties.validityInDays", Json.createValue(30));
+        full = with(full, "properties.metadata", Json.createObjectBuilder().add("owner", "edi team").build());
+        Object[][] cases = {
+                {"contoso-rsa", full, "Digital Signature, Key Encipherment, Data Encipherment", "sha256WithRSAEncryption"},
+                {"contoso-ec", with(issueBody("default", "issued-ec", ec, "CN=Contoso EC"),
+                        "properties.signatureAlgorithm", Json.createValue("SHA2384")), "Digital Signature, Key Agreement",
+                        "ecdsa-with-SHA384"},
+                {"contoso-azure", issueBody("azure", "issued-azure", rsa, "CN=Contoso in Azure Key Vault"),
+                        "Digital Signature, Key Encipherment, Data Encipherment", "sha256WithRSAEncryption"},
+                {"contoso-transit", issueBody("onprem", "issued-transit", rsa, "CN=Contoso in Transit"),
+                        "Digital Signature, Key Encipherment, Data Encipherment", "sha256WithRSAEncryption"}};
+        for (Object[] c : cases) {
+            String name = (String) c[0];
+            var issued = record(api.post(base + name + "/issue", (JsonObject) c[1]));
+            assertThat(issued.status()).as(name + ": " + issued.body()).isEqualTo(201);
+            JsonObject properties = issued.json().getJsonObject("properties");
+            assertThat(properties.getString("subject")).isEqualTo(properties.getString("issuer"));
+            assertThat(properties.getJsonObject("key").getString("keyName")).isEqualTo(((JsonObject) c[1])
+                    .getJsonObject("properties").getJsonObject("key").getString("keyName"));
+            Path pem = work.resolve(name + ".pem");
+            Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + properties.getString("publicCertificate")
+                    + "\n-----END CERTIFICATE-----\n");
+            openssl(work, "verify", "-CAfile", pem.toString(), pem.toString());
+            Process text = new ProcessBuilder("openssl", "x509", "-noout", "-text", "-in", pem.toString())
+                    .redirectErrorStream(true).start();
+            String shown = new String(text.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(text.waitFor()).isZero();
+            assertThat(shown).as(name).contains((String) c[2]).contains("Signature Algorithm: " + c[3])
+                    .contains("CA:FALSE").contains("Subject Key Identifier");
+            // The private certificate signs a message; openssl verifies it with the certificate as trust anchor.
+            var signed = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/issuing/"
+                    + "messages/encode?signingCertificateName=" + name)).header("Content-Type", "application/edi-x12")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("UNB+UNOA:1")));
+            assertThat(signed.statusCode()).as(name).isEqualTo(200);
+            Path message = work.resolve(name + ".eml");
+            Files.write(message, concat(("Content-Type: " + signed.headers().firstValue("Content-Type").orElseThrow()
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), signed.body()));
+            openssl(work, "cms", "-verify", "-CAfile", pem.toString(), "-in", message.toString(), "-out",
+                    work.resolve(name + ".payload").toString());
+            // The signed entity, its payload base64-encoded inside.
+            assertThat(Files.readString(work.resolve(name + ".payload"))).contains(Base64.getEncoder()
+                    .encodeToString("UNB+UNOA:1".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        }
+        Process text = new ProcessBuilder("openssl", "x509", "-noout", "-text", "-in",
+                work.resolve("contoso-rsa.pem").toString()).redirectErrorStream(true).start();
+        String shown = new String(text.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text.waitFor()).isZero();
+        assertThat(shown).contains("DNS:as2.contoso.example").contains("email:as2@contoso.example")
+                .contains("URI:https://contoso.example/as2").contains("E-mail Protection")
+                .contains("TLS Web Client Authentication").contains("O = Contoso Ltd");
+        JsonObject rsaIssued = api.get(base + "contoso-rsa").json().getJsonObject("properties");
+        assertThat(java.time.Duration.between(Instant.parse(rsaIssued.getString("notBefore")),
+                Instant.parse(rsaIssued.getString("notAfter"))).toDays()).isEqualTo(30);
+        assertThat(rsaIssued.getJsonObject("metadata").getString("owner")).isEqualTo("edi team");
+
+        // Issued again from the key that is there (its newest version), it replaces the certificate: 200.
+        var again = record(api.post(base + "contoso-rsa/issue", issueBody("default", "issued-rsa", null,
+                "CN=Contoso AS2 2027")));
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().getJsonObject("properties").getString("subject")).isEqualTo("CN=Contoso AS2 2027");
+
+        // Refused, with the reason, nothing stored, each on record.
+        Object[][] refused = {
+                {issueBody("default", "issued-rsa", null, "not a name"), "InvalidRequestContent", "subject"},
+                {issueBody("default", "issued-rsa", null, ""), "InvalidRequestContent", "subject"},
+                {with(issueBody("default", "issued-ec", null, "CN=x"), "properties.keyUsage",
+                        Json.createArrayBuilder().add("keyEncipherment").build()), "InvalidRequestContent", "EC key"},
+                {with(issueBody("default", "issued-rsa", null, "CN=x"), "properties.keyUsage",
+                        Json.createArrayBuilder().add("everything").build()), "InvalidRequestContent", "keyUsage"},
+                {with(issueBody("default", "issued-rsa", null, "CN=x"), "properties.ekus",
+                        Json.createArrayBuilder().add("anything").build()), "InvalidRequestContent", "ekus"},
+                {with(issueBody("default", "issued-rsa", null, "CN=x"), "properties.validityInDays",
+                        Json.createValue(0)), "InvalidRequestContent", "validityInDays"},
+                {with(issueBody("default", "issued-rsa", null, "CN=x"), "properties.subjectAlternativeNames",
+                        Json.createObjectBuilder().add("dnsNames", Json.createArrayBuilder().add("no spaces.example"))
+                                .build()), "InvalidRequestContent", "dnsNames"},
+                {with(issueBody("default", "issued-ec", null, "CN=x"), "properties.signatureAlgorithm",
+                        Json.createValue("SHA1")), "AlgorithmNotAllowed", "ECDSA"},
+                {issueBody("default", "no-such-key", null, "CN=x"), "InvalidKeyReference", "no-such-key"},
+                {issueBody("nowhere", "issued-rsa", null, "CN=x"), "InvalidKeyReference", "nowhere"},
+                {Json.createObjectBuilder().add("properties", Json.createObjectBuilder().add("subject", "CN=x"))
+                        .build(), "InvalidKeyReference", "properties.key"}};
+        for (Object[] r : refused) {
+            var answer = record(api.post(base + "refused/issue", (JsonObject) r[0]));
+            assertError(answer, 400, (String) r[1]);
+            assertThat(answer.body()).as(answer.body()).contains((String) r[2]);
+        }
+        assertError(api.get(base + "refused"), 404, "CertificateNotFound");
+        assertError(record(api.post("integrationAccounts/no-such-account/certificates/x/issue",
+                issueBody("default", "issued-rsa", null, "CN=x"))), 404, "IntegrationAccountNotFound");
+
+        var issues = api.get("auditEvents?operation=certificates/issue&account=issuing&$top=100").json()
+                .getJsonArray("value").getValuesAs(JsonObject.class).stream().map(e -> e.getJsonObject("properties"))
+                .toList();
+        assertThat(issues.stream().filter(e -> e.getString("outcome").equals("Succeeded"))).hasSize(5);
+        assertThat(issues.stream().filter(e -> e.getString("outcome").equals("Failed"))).hasSize(refused.length);
+        assertThat(api.get("auditEvents?operation=keys/sign&account=issuing&certificate=contoso-ec").json()
+                .getJsonArray("value")).isNotEmpty();
+        assertThat(api.get("auditEvents?operation=keys/create&vault=default&key=issued-ec").json()
+                .getJsonArray("value")).hasSize(1);
+    }
+
     @Test
     void messagesRoundTripThroughTheApi() {
         messagingAccount("edi");

@@ -421,6 +421,11 @@ class SecurityIT {
                 c.delete("integrationAccounts/matrix/partners/fabrikam")));
         all.put("use keys", c -> List.of(encode(c), as2Encode(c),
                 c.post("integrationAccounts/matrix/agreements/matrix/send", JsonObject.EMPTY_JSON_OBJECT)));
+        // Issuing binds a key to a certificate (write) and has the vault sign it (use keys): both are needed.
+        all.put("issue certificates", c -> List.of(c.post("integrationAccounts/matrix/certificates/issued/issue",
+                Json.createObjectBuilder().add("properties", Json.createObjectBuilder().add("key", Json
+                        .createObjectBuilder().add("keyVault", Json.createObjectBuilder().add("name", "default"))
+                        .add("keyName", "matrix-key")).add("subject", "CN=matrix")).build())));
         all.put("manage keys", c -> List.of(c.post("vaults/default/keys/spare/create",
                 Json.createObjectBuilder().add("kty", "EC").add("crv", "P-256").build()),
                 c.delete("vaults/default/keys/spare")));
@@ -462,14 +467,15 @@ class SecurityIT {
         assertThat(allowed("m-contributor-global")).containsExactly("read", "read vaults", "write");
         assertThat(allowed("m-signer-global")).containsExactly("read", "read vaults", "use keys");
         assertThat(allowed("m-key-admin-global")).containsExactly("manage keys", "read", "read vaults");
-        assertThat(allowed("m-admin-global"))
-                .containsExactly("manage access", "manage keys", "read", "read vaults", "use keys", "write");
+        assertThat(allowed("m-admin-global")).containsExactly("issue certificates", "manage access", "manage keys",
+                "read", "read vaults", "use keys", "write");
         assertThat(allowed("m-reader-scoped")).containsExactly("read", "read vaults");
         assertThat(allowed("m-contributor-scoped")).containsExactly("read", "read vaults", "write");
         assertThat(allowed("m-signer-scoped")).containsExactly("read", "read vaults", "use keys");
         // Vault keys and users belong to no account: managing them needs the global scope.
         assertThat(allowed("m-key-admin-scoped")).containsExactly("read", "read vaults");
-        assertThat(allowed("m-admin-scoped")).containsExactly("read", "read vaults", "use keys", "write");
+        assertThat(allowed("m-admin-scoped")).containsExactly("issue certificates", "read", "read vaults", "use keys",
+                "write");
         for (String role : List.of("reader", "contributor", "signer", "key-admin", "admin")) {
             assertThat(allowed("m-" + role + "-other")).as(role + " elsewhere").containsExactly("read vaults");
         }

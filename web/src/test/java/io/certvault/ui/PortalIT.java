@@ -266,6 +266,26 @@ class PortalIT {
         assertThat(addPrivate("contoso", contosoFile, "portal-contoso-key", By.tagName("main"), "'contoso' added"))
                 .contains("Private").contains(thumbprint(contoso)).contains("default/portal-contoso-key");
 
+        // 4b. Or one issued from a vault key, without a file: a new EC key made in the same step, the vault signs.
+        openAddCertificate("portal-contoso");
+        clickThrough(By.id("issueInstead"), By.tagName("h1"), "Issue a certificate");
+        type(By.id("issue:name"), "contoso-issued");
+        type(By.id("issue:newKeyName"), "portal-issued-key");
+        select(By.id("issue:newKeyType"), "EC-P-256");
+        type(By.id("issue:subject"), "not a name");
+        type(By.id("issue:dnsNames"), "as2.contoso.example");
+        shot("4-issue-certificate");
+        // A subject that is no distinguished name: said next to the subject, nothing made.
+        assertThat(clickThrough(By.id("issue:ok"), By.id("issue"), "not a distinguished name"))
+                .contains("not a distinguished name");
+        element(By.id("issue:subject")).clear();
+        type(By.id("issue:subject"), "CN=Contoso Portal, O=Contoso Ltd");
+        waitUntil(ExpectedConditions.elementToBeClickable(By.cssSelector("input[value='emailProtection']"))).click();
+        assertThat(clickThrough(By.id("issue:ok"), By.tagName("main"), "'contoso-issued' issued"))
+                .contains("contoso-issued").contains("default/portal-issued-key");
+        assertThat(clickThrough(By.linkText("contoso-issued"), By.tagName("main"), "CN=Contoso Portal"))
+                .contains("O=Contoso Ltd");
+
         // 5. A certificate that is not the key's: the error stands next to the key, the form keeps the name.
         Path wrongFile = write("wrong.pem", TestCertificates.pem(partner));
         assertThat(addPrivate("mismatch", wrongFile, "portal-contoso-key", By.id("add"), "does not match key"))
@@ -315,10 +335,10 @@ class PortalIT {
         // 8. Deleting the account asks first and says how many certificates go with it.
         clickThrough(By.linkText("Integration accounts"), By.tagName("h1"), "Integration accounts");
         assertThat(clickThrough(By.cssSelector("input[title='Delete portal-contoso']"), By.id("confirm"),
-                "portal-contoso")).contains("2 certificate(s)");
+                "portal-contoso")).contains("3 certificate(s)");
         shot("1-integration-accounts-confirm-delete");
         assertThat(clickThrough(By.id("confirm:confirmDelete"), By.id("globalMessages"), "deleted"))
-                .contains("'portal-contoso' and its 2 certificate(s) deleted");
+                .contains("'portal-contoso' and its 3 certificate(s) deleted");
         assertThat(browser.findElements(By.id("confirm"))).isEmpty();
     }
 

@@ -2,13 +2,18 @@ package io.certvault.application;
 
 import io.certvault.audit.AuditTarget;
 import io.certvault.domain.Certificate;
+import io.certvault.domain.CertificateRequest;
+import io.certvault.domain.CertificateRequestRepository;
+import io.certvault.domain.Page;
 import io.certvault.domain.CertvaultException;
 import io.certvault.domain.ErrorCode;
 import io.certvault.domain.KeyReference;
 import io.certvault.domain.ResourceName;
 import io.certvault.messaging.SigningAlgorithm;
 import io.certvault.messaging.VaultContentSigner;
+import io.certvault.pki.CertificateBundle;
 import io.certvault.pki.CertificateMaker;
+import io.certvault.pki.PublicKeys;
 import io.certvault.pki.CertificateProfile;
 import io.certvault.security.Permission;
 import io.certvault.vault.BoundKey;
@@ -25,13 +30,18 @@ import java.util.function.Supplier;
 
 /**
  * Makes certificates from vault keys, the private key staying in its vault: a self-signed private certificate
- * of the account, signed by the vault (a BouncyCastle content signer over it, as messages are signed).
+ * of the account, or a certificate signing request for a CA, signed by the vault (a BouncyCastle content signer
+ * over it, as messages are signed); and completes a request with the CA's answer.
  */
 @ApplicationScoped
 public class CertificateIssuance {
     static final String ISSUE = "certificates/issue";
+    static final String REQUEST = "certificateRequests/write";
+    static final String COMPLETE = "certificateRequests/complete";
+    static final String DELETE_REQUEST = "certificateRequests/delete";
 
     private CertificateService certificates;
+    private CertificateRequestRepository requests;
     private VaultKeyService vaultKeys;
     private CertificateKeys keys;
     private VaultRegistry vaults;
@@ -43,14 +53,15 @@ public class CertificateIssuance {
     }
 
     @Inject
-    public CertificateIssuance(CertificateService certificates, VaultKeyService vaultKeys, CertificateKeys keys,
-            VaultRegistry vaults, Guard guard) {
-        this(certificates, vaultKeys, keys, vaults, guard, Clock.systemUTC());
+    public CertificateIssuance(CertificateService certificates, CertificateRequestRepository requests,
+            VaultKeyService vaultKeys, CertificateKeys keys, VaultRegistry vaults, Guard guard) {
+        this(certificates, requests, vaultKeys, keys, vaults, guard, Clock.systemUTC());
     }
 
-    public CertificateIssuance(CertificateService certificates, VaultKeyService vaultKeys, CertificateKeys keys,
-            VaultRegistry vaults, Guard guard, Clock clock) {
+    public CertificateIssuance(CertificateService certificates, CertificateRequestRepository requests,
+            VaultKeyService vaultKeys, CertificateKeys keys, VaultRegistry vaults, Guard guard, Clock clock) {
         this.certificates = certificates;
+        this.requests = requests;
         this.vaultKeys = vaultKeys;
         this.keys = keys;
         this.vaults = vaults;
@@ -77,44 +88,167 @@ public class CertificateIssuance {
     public Saved<Certificate> issue(String accountName, String name, Supplier<Request> request,
             Precondition precondition) {
         AuditTarget target = AuditTarget.certificate(accountName, name);
-        guard.require(ISSUE, Permission.WRITE, target);
-        guard.require(ISSUE, Permission.USE_KEYS, target);
-        Request given;
+        Request given = accepted(ISSUE, target, accountName, "certificate", name, request);
+        KeyReference reference = given.key();
+        String version = keyVersion(given);
+        Made<X509Certificate> issued = make(ISSUE, target, reference, version, given, (key, signer, profile) ->
+                CertificateMaker.selfSigned(key.publicKey(), signer, profile, clock.instant()));
+        return guard.change(ISSUE, Permission.WRITE, target.withKey(reference.vaultName(), reference.keyName(),
+                issued.key().version()), () -> certificates.store(accountName, name, issued.value(), reference,
+                        given.metadataJson(), precondition));
+    }
+
+    /**
+     * Makes a certificate signing request (PKCS#10) from the vault key, signed in the vault, and keeps it Pending
+     * until the CA's certificate completes it ({@link #complete}). Permissions and recording as {@link #issue}.
+     */
+    public CertificateRequest request(String accountName, String name, Supplier<Request> request) {
+        AuditTarget target = AuditTarget.certificateRequest(accountName, name);
+        Request given = accepted(REQUEST, target, accountName, "certificate request", name, request);
+        if (requests.find(accountName, name).isPresent()) {
+            CertvaultException taken = new CertvaultException(ErrorCode.CERTIFICATE_REQUEST_EXISTS, "Integration "
+                    + "account '" + accountName + "' has a certificate request '" + name + "': complete or delete it, "
+                    + "or choose another name.");
+            guard.refused(REQUEST, target, taken.errorCode().code());
+            throw taken.markRecorded();
+        }
+        KeyReference reference = given.key();
+        Made<byte[]> csr = make(REQUEST, target, reference, keyVersion(given), given,
+                (key, signer, profile) -> CertificateMaker.request(key.publicKey(), signer, profile));
+        KeyReference signedBy = new KeyReference(reference.vaultName(), reference.keyName(), csr.key().version());
+        return guard.change(REQUEST, Permission.WRITE, target.withKey(signedBy.vaultName(), signedBy.keyName(),
+                signedBy.keyVersion()), () -> {
+                    certificates.requireAccount(accountName);
+                    CertificateRequest made = new CertificateRequest(accountName, name, signedBy,
+                            csr.subject(), csr.value(), clock.instant());
+                    requests.save(made);
+                    return made;
+                });
+    }
+
+    public CertificateRequest getRequest(String accountName, String name) {
+        guard.read(ResourceName.require("integration account", accountName));
+        ResourceName.require("certificate request", name);
+        certificates.requireAccount(accountName);
+        return requests.find(accountName, name).orElseThrow(() -> requestNotFound(accountName, name));
+    }
+
+    public Page<CertificateRequest> requests(String accountName, String continueAfter, String top) {
+        guard.read(ResourceName.require("integration account", accountName));
+        certificates.requireAccount(accountName);
+        return requests.list(accountName, continueAfter, Paging.top(top));
+    }
+
+    /**
+     * Completes a pending request with the CA's answer (its certificate, a PEM bundle with the chain, or PKCS#7):
+     * the certificate for the request's key is stored as the account's private certificate (the request's name
+     * unless another is given), bound to the key version that signed the request; certificates of the answer that
+     * claim to have issued it must have. The request is then Completed; its key stays.
+     */
+    public Saved<Certificate> complete(String accountName, String name, String answer, String certificateName,
+            String metadataJson) {
+        AuditTarget target = AuditTarget.certificateRequest(accountName, name);
+        return guard.change(COMPLETE, Permission.WRITE, target, () -> {
+            ResourceName.require("certificate request", name);
+            certificates.requireAccount(accountName);
+            CertificateRequest pending = requests.find(accountName, name)
+                    .orElseThrow(() -> requestNotFound(accountName, name));
+            if (pending.state() != CertificateRequest.State.Pending) {
+                throw new CertvaultException(ErrorCode.CERTIFICATE_REQUEST_COMPLETED, "Certificate request '" + name
+                        + "' was completed already, as certificate '" + pending.certificateName() + "'.");
+            }
+            String stored = certificateName == null || certificateName.isBlank() ? name : certificateName.trim();
+            ResourceName.require("certificate", stored);
+            List<X509Certificate> given = CertificateBundle.parse(answer);
+            java.security.PublicKey requested;
+            try {
+                requested = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(pending.der())
+                        .getPublicKey();
+            } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+                throw new IllegalStateException("A stored request does not parse", e);
+            }
+            X509Certificate leaf = given.stream().filter(c -> PublicKeys.same(c.getPublicKey(), requested))
+                    .findFirst().orElseThrow(() -> new CertvaultException(ErrorCode.CERTIFICATE_REQUEST_MISMATCH,
+                            "None of the " + given.size() + " certificate(s) given is for the key of request '" + name
+                                    + "' (" + pending.key() + "): is it the answer to another request?"));
+            for (X509Certificate other : given) {
+                if (other != leaf && other.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())
+                        && !CertificateBundle.issued(other, leaf)) {
+                    throw new CertvaultException(ErrorCode.INVALID_CERTIFICATE, "The answer's certificate for "
+                            + other.getSubjectX500Principal() + " did not issue the certificate for the request.");
+                }
+            }
+            Saved<Certificate> saved = certificates.store(accountName, stored, leaf, pending.key(), metadataJson,
+                    Precondition.createOnly());
+            pending.completed(stored, clock.instant());
+            requests.save(pending);
+            return saved;
+        });
+    }
+
+    /** Deletes a request (pending or completed); its key stays in the vault. False when there was none. */
+    public boolean deleteRequest(String accountName, String name) {
+        return guard.change(DELETE_REQUEST, Permission.WRITE, AuditTarget.certificateRequest(accountName, name), () -> {
+            ResourceName.require("certificate request", name);
+            certificates.requireAccount(accountName);
+            return requests.delete(accountName, name);
+        });
+    }
+
+    /** The request read and checked after the permission checks; a refusal is on record. */
+    private Request accepted(String operation, AuditTarget target, String accountName, String kind, String name,
+            Supplier<Request> request) {
+        guard.require(operation, Permission.WRITE, target);
+        guard.require(operation, Permission.USE_KEYS, target);
         try {
             ResourceName.require("integration account", accountName);
-            ResourceName.require("certificate", name);
-            given = request.get();
+            ResourceName.require(kind, name);
+            Request given = request.get();
             if (given.key() == null) {
-                throw new CertvaultException(ErrorCode.INVALID_KEY_REFERENCE, "properties.key names the vault key to "
-                        + "issue the certificate for: {\"keyVault\": {\"name\": ...}, \"keyName\": ...}, and "
-                        + "\"newKey\" to make it in the same step.");
+                throw new CertvaultException(ErrorCode.INVALID_KEY_REFERENCE, "properties.key names the vault key: "
+                        + "{\"keyVault\": {\"name\": ...}, \"keyName\": ...}, and \"newKey\" to make it in the same "
+                        + "step.");
             }
             if (given.newKey() != null && given.key().keyVersion() != null) {
                 throw new CertvaultException(ErrorCode.INVALID_KEY_REFERENCE, "properties.key.keyVersion names a "
                         + "version that is there; a new key (newKey) gets a new version: leave keyVersion out.");
             }
             certificates.requireAccount(accountName);
+            return given;
         } catch (CertvaultException e) {
-            guard.refused(ISSUE, target, e.errorCode().code());
+            guard.refused(operation, target, e.errorCode().code());
             throw e.markRecorded();
         }
-        KeyReference reference = given.key();
-        String version = reference.keyVersion();
-        if (given.newKey() != null) {
-            version = vaultKeys.createKey(reference.vaultName(), reference.keyName(), given.newKey()).value()
-                    .version();
-        }
-        X509Certificate issued = make(target, reference, version, given);
-        return guard.change(ISSUE, Permission.WRITE, target.withKey(reference.vaultName(), reference.keyName(),
-                version), () -> certificates.store(accountName, name, issued, reference, given.metadataJson(),
-                        precondition));
     }
 
     /**
-     * The certificate, signed by the vault before the change that stores it, so that the key use and its record
-     * are never rolled back with a failed store. What is refused here is recorded as the issue's refusal.
+     * The version to use: the one named, or the newest (null); a new key, made first in the vault as its own
+     * recorded change, has its first version.
      */
-    private X509Certificate make(AuditTarget target, KeyReference reference, String version, Request given) {
+    private String keyVersion(Request given) {
+        KeyReference reference = given.key();
+        if (given.newKey() == null) {
+            return reference.keyVersion();
+        }
+        return vaultKeys.createKey(reference.vaultName(), reference.keyName(), given.newKey()).value().version();
+    }
+
+    @FunctionalInterface
+    private interface Maker<T> {
+        T make(VaultKey key, VaultContentSigner signer, CertificateProfile profile);
+    }
+
+    /** What was made, the key version that signed it, and the subject it names. */
+    private record Made<T>(T value, VaultKey key, String subject) {
+    }
+
+    /**
+     * Signs what the maker makes with the vault key, before the change that stores it, so that the key use and
+     * its record are never rolled back with a failed store. What is refused here is recorded as the operation's
+     * refusal.
+     */
+    private <T> Made<T> make(String operation, AuditTarget target, KeyReference reference, String version,
+            Request given, Maker<T> maker) {
         AuditTarget used = target.withKey(reference.vaultName(), reference.keyName(), version);
         try {
             Vault vault;
@@ -133,12 +267,21 @@ public class CertificateIssuance {
                     given.uris(), given.keyUsage(), given.ekus(), given.validityInDays(), key.type());
             SigningAlgorithm algorithm = SigningAlgorithm.parse(given.signatureAlgorithm());
             BoundKey signing = keys.bindVersion(guard.caller(), target, vault, key);
-            return CertificateMaker.selfSigned(key.publicKey(), new VaultContentSigner(signing,
-                    algorithm.vaultAlgorithm(key.type()), algorithm.jcaName(key.type())), profile, clock.instant());
+            T made = maker.make(key, new VaultContentSigner(signing, algorithm.vaultAlgorithm(key.type()),
+                    algorithm.jcaName(key.type())), profile);
+            return new Made<>(made, key, new javax.security.auth.x500.X500Principal(profile.subject().getEncoded())
+                    .getName());
         } catch (CertvaultException e) {
-            // A profile refused, a vault that cannot sign now: the issue's failure, besides the key use's own.
-            guard.refused(ISSUE, used, e.errorCode().code());
+            // A profile refused, a vault that cannot sign now: the operation's failure, besides the key use's own.
+            guard.refused(operation, used, e.errorCode().code());
             throw e.markRecorded();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("A distinguished name does not encode", e);
         }
+    }
+
+    private static CertvaultException requestNotFound(String accountName, String name) {
+        return new CertvaultException(ErrorCode.CERTIFICATE_REQUEST_NOT_FOUND, "Integration account '" + accountName
+                + "' has no certificate request '" + name + "'.");
     }
 }

@@ -22,6 +22,11 @@ public record AuditTarget(String account, String certificate, String vault, Stri
         return new AuditTarget(account, null, null, null, null, "partners/" + partner);
     }
 
+    /** A certificate signing request of an account: the account, and {@code certificateRequests/<name>}. */
+    public static AuditTarget certificateRequest(String account, String request) {
+        return new AuditTarget(account, null, null, null, null, "certificateRequests/" + request);
+    }
+
     /** An agreement of an account: the account, and {@code agreements/<name>} as the resource. */
     public static AuditTarget agreement(String account, String agreement) {
         return new AuditTarget(account, null, null, null, null, "agreements/" + agreement);

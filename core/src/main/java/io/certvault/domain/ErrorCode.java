@@ -53,6 +53,11 @@ public enum ErrorCode {
     /** X12 and EDIFACT agreements exist in Azure but not here. */
     AGREEMENT_TYPE_NOT_SUPPORTED("AgreementTypeNotSupported", Kind.INVALID),
     MESSAGE_NOT_FOUND("MessageNotFound", Kind.NOT_FOUND),
+    CERTIFICATE_REQUEST_NOT_FOUND("CertificateRequestNotFound", Kind.NOT_FOUND),
+    CERTIFICATE_REQUEST_EXISTS("CertificateRequestExists", Kind.CONFLICT),
+    CERTIFICATE_REQUEST_COMPLETED("CertificateRequestCompleted", Kind.CONFLICT),
+    /** A CA's answer that is not for the request's key, or a request completed already. */
+    CERTIFICATE_REQUEST_MISMATCH("CertificateRequestMismatch", Kind.INVALID),
     /** The AS2 message is not in a state the operation applies to (acknowledge an outbound one, resend a queued one). */
     MESSAGE_STATE_CONFLICT("MessageStateConflict", Kind.CONFLICT),
     VAULT_NOT_FOUND("VaultNotFound", Kind.NOT_FOUND),

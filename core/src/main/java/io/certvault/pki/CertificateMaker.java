@@ -72,6 +72,40 @@ public final class CertificateMaker {
         }
     }
 
+    /**
+     * A PKCS#10 certificate signing request for the public key, asking for the profile's subject, alternative
+     * names, key usage and extended key usages (as an extension request). Its signature is checked against the
+     * public key before it is handed out.
+     */
+    public static byte[] request(PublicKey publicKey, ContentSigner signer, CertificateProfile profile) {
+        try {
+            var extensions = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+            extensions.addExtension(Extension.keyUsage, true, new KeyUsage(profile.keyUsage()));
+            if (!profile.extendedKeyUsages().isEmpty()) {
+                extensions.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                        profile.extendedKeyUsages().toArray(KeyPurposeId[]::new)));
+            }
+            if (!profile.alternativeNames().isEmpty()) {
+                extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
+                        profile.alternativeNames().toArray(GeneralName[]::new)));
+            }
+            var request = new org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder(profile.subject(),
+                    SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()))
+                    .addAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+                            extensions.generate())
+                    .build(signer);
+            if (!request.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                    .build(publicKey))) {
+                throw new IllegalStateException("The request made for " + profile.subject() + " does not verify with "
+                        + "its own public key: the vault did not sign with the key it named");
+            }
+            return request.getEncoded();
+        } catch (java.io.IOException | org.bouncycastle.operator.OperatorCreationException
+                | org.bouncycastle.pkcs.PKCSException e) {
+            throw new IllegalStateException("The request for " + profile.subject() + " could not be made", e);
+        }
+    }
+
     private static BigInteger serialNumber() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);

@@ -28,12 +28,14 @@ public @interface AuditedChange {
     Kind target();
 
     enum Kind {
-        ACCOUNT, CERTIFICATE, PARTNER, AGREEMENT, KEY, USER, ROLE_ASSIGNMENT;
+        ACCOUNT, CERTIFICATE, CERTIFICATE_REQUEST, PARTNER, AGREEMENT, KEY, USER, ROLE_ASSIGNMENT;
 
         AuditTarget of(MultivaluedMap<String, String> path) {
             return switch (this) {
                 case ACCOUNT -> AuditTarget.account(path.getFirst("account"));
                 case CERTIFICATE -> AuditTarget.certificate(path.getFirst("account"), path.getFirst("name"));
+                case CERTIFICATE_REQUEST -> AuditTarget.certificateRequest(path.getFirst("account"),
+                        path.getFirst("request"));
                 case PARTNER -> AuditTarget.partner(path.getFirst("account"), path.getFirst("partner"));
                 case AGREEMENT -> AuditTarget.agreement(path.getFirst("account"), path.getFirst("agreement"));
                 case KEY -> AuditTarget.key(path.getFirst("vault"), path.getFirst("key"));

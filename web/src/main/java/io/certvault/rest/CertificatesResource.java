@@ -166,21 +166,25 @@ public class CertificatesResource {
     @POST
     @Path("{name}/issue")
     public Response issue(@PathParam("name") String name, IssueRequest request) {
-        Saved<Certificate> saved = issuance.issue(account, name, () -> {
-            if (request == null || request.properties() == null) {
-                throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The body needs properties: key, subject and "
-                        + "optionally newKey, subjectAlternativeNames, keyUsage, ekus, validityInDays, "
-                        + "signatureAlgorithm, metadata.");
-            }
-            IssueProperties p = request.properties();
-            AlternativeNamesBody names = p.subjectAlternativeNames() == null
-                    ? new AlternativeNamesBody(null, null, null) : p.subjectAlternativeNames();
-            return new CertificateIssuance.Request(keyReference(p.key()), p.newKey() == null ? null
-                    : KeySpec.of(p.newKey().kty(), p.newKey().size(), p.newKey().crv()), p.subject(),
-                    names.dnsNames(), names.emails(), names.uris(), p.keyUsage(), p.ekus(), p.validityInDays(),
-                    p.signatureAlgorithm(), Json.text(p.metadata()));
-        }, Conditional.precondition(headers));
+        Saved<Certificate> saved = issuance.issue(account, name, () -> issuing(request),
+                Conditional.precondition(headers));
         return Conditional.written(saved.created(), saved.value(), body(saved.value()));
+    }
+
+    /** What an issue (or a certificate request) asks for, read from its body. */
+    static CertificateIssuance.Request issuing(IssueRequest request) {
+        if (request == null || request.properties() == null) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The body needs properties: key, subject and "
+                    + "optionally newKey, subjectAlternativeNames, keyUsage, ekus, validityInDays, "
+                    + "signatureAlgorithm, metadata.");
+        }
+        IssueProperties p = request.properties();
+        AlternativeNamesBody names = p.subjectAlternativeNames() == null
+                ? new AlternativeNamesBody(null, null, null) : p.subjectAlternativeNames();
+        return new CertificateIssuance.Request(keyReference(p.key()), p.newKey() == null ? null
+                : KeySpec.of(p.newKey().kty(), p.newKey().size(), p.newKey().crv()), p.subject(),
+                names.dnsNames(), names.emails(), names.uris(), p.keyUsage(), p.ekus(), p.validityInDays(),
+                p.signatureAlgorithm(), Json.text(p.metadata()));
     }
 
     /** 200 when deleted, 204 when there was no such certificate. */

@@ -2509,6 +2509,97 @@ class CertvaultApiIT {
                 .getJsonArray("value")).hasSize(1);
     }
 
+    /**
+     * A certificate signing request made from a vault key (signed in the vault), downloaded as PEM, signed by an
+     * openssl CA, and completed with the CA's answer as a PEM bundle and as PKCS#7; the certificate then signs a
+     * message that openssl verifies up to the CA.
+     */
+    @Test
+    void certificateRequestsFromVaultKeysAreCompletedWithTheCasAnswer() throws Exception {
+        createAccount("requesting");
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "ca");
+        openssl(work, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+                "-subj", "/CN=Certvault Test CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        String base = "integrationAccounts/requesting/certificateRequests/";
+        JsonObject rsa = Json.createObjectBuilder().add("kty", "RSA").add("size", 2048).build();
+        JsonObject ec = Json.createObjectBuilder().add("kty", "EC").add("crv", "P-256").build();
+        Object[][] cases = {{"contoso-2027", issueBody("default", "requested-rsa", rsa,
+                "CN=Contoso AS2 2027, O=Contoso Ltd"), "bundle"},
+                {"contoso-ec", issueBody("azure", "requested-ec", ec, "CN=Contoso EC"), "pkcs7"}};
+        for (Object[] c : cases) {
+            String name = (String) c[0];
+            JsonObject body = with((JsonObject) c[1], "properties.subjectAlternativeNames", Json.createObjectBuilder()
+                    .add("dnsNames", Json.createArrayBuilder().add("as2.contoso.example")).build());
+            var made = record(api.post(base + name, body));
+            assertThat(made.status()).as(made.body()).isEqualTo(201);
+            JsonObject properties = made.json().getJsonObject("properties");
+            assertThat(properties.getString("state")).isEqualTo("Pending");
+            assertThat(properties.getJsonObject("key").getString("keyVersion")).as("the version that signed it")
+                    .isNotBlank();
+            var csr = api.get(base + name + "/csr");
+            assertThat(csr.status()).isEqualTo(200);
+            assertThat(csr.body()).isEqualTo(properties.getString("csr")).startsWith("-----BEGIN CERTIFICATE REQUEST");
+            Files.writeString(work.resolve(name + ".csr"), csr.body());
+            openssl(work, "req", "-verify", "-noout", "-in", name + ".csr");
+            openssl(work, "x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-days", "30", "-copy_extensions", "copy", "-out", name + ".pem");
+            String answer;
+            if (c[2].equals("bundle")) {
+                answer = Files.readString(work.resolve(name + ".pem")) + Files.readString(work.resolve("ca.pem"));
+            } else {
+                openssl(work, "crl2pkcs7", "-nocrl", "-certfile", name + ".pem", "-certfile", "ca.pem", "-out",
+                        name + ".p7b");
+                answer = Files.readString(work.resolve(name + ".p7b"));
+            }
+            var completed = record(api.post(base + name + "/complete", Json.createObjectBuilder().add("properties",
+                    Json.createObjectBuilder().add("certificate", answer)).build()));
+            assertThat(completed.status()).as(completed.body()).isEqualTo(201);
+            JsonObject certificate = completed.json().getJsonObject("properties");
+            assertThat(certificate.getString("issuer")).contains("Certvault Test CA");
+            assertThat(certificate.getJsonObject("key").getString("keyName"))
+                    .isEqualTo(properties.getJsonObject("key").getString("keyName"));
+            assertThat(api.get(base + name).json().getJsonObject("properties").getString("state"))
+                    .isEqualTo("Completed");
+            assertError(record(api.post(base + name + "/complete", Json.createObjectBuilder().add("properties",
+                    Json.createObjectBuilder().add("certificate", answer)).build())), 409,
+                    "CertificateRequestCompleted");
+
+            // The CA-issued certificate signs; openssl verifies the message up to the CA.
+            var signed = api.sendBytes(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/requesting/"
+                    + "messages/encode?signingCertificateName=" + name)).header("Content-Type", "application/edi-x12")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("UNB+UNOA:1")));
+            assertThat(signed.statusCode()).isEqualTo(200);
+            Files.write(work.resolve(name + ".eml"), concat(("Content-Type: " + signed.headers()
+                    .firstValue("Content-Type").orElseThrow() + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII), signed.body()));
+            openssl(work, "cms", "-verify", "-CAfile", "ca.pem", "-in", name + ".eml", "-out", name + ".payload");
+        }
+        assertThat(api.get(base).json().getJsonArray("value")).hasSize(2);
+
+        // Answers that do not fit are refused, the request stays pending.
+        var pending = record(api.post(base + "pending", issueBody("default", "requested-rsa", null, "CN=Pending")));
+        assertThat(pending.status()).as(pending.body()).isEqualTo(201);
+        String other = TestCertificates.pem(TestCertificates.selfSigned(TestCertificates.rsa(2048), "someone else"));
+        for (String[] wrong : new String[][] {{other, "CertificateRequestMismatch"}, {"not a certificate",
+                "InvalidCertificate"}, {"", "InvalidCertificate"}}) {
+            assertError(record(api.post(base + "pending/complete", Json.createObjectBuilder().add("properties",
+                    Json.createObjectBuilder().add("certificate", wrong[0])).build())), 400, wrong[1]);
+        }
+        assertError(record(api.post(base + "contoso-2027", issueBody("default", "requested-rsa", null, "CN=x"))),
+                409, "CertificateRequestExists");
+        assertError(api.get(base + "nothing"), 404, "CertificateRequestNotFound");
+        assertThat(api.get(base + "pending").json().getJsonObject("properties").getString("state"))
+                .isEqualTo("Pending");
+
+        // Deleting a request leaves its key.
+        assertThat(record(api.delete(base + "pending")).status()).isEqualTo(200);
+        assertThat(api.delete(base + "pending").status()).isEqualTo(204);
+        assertThat(api.get("vaults/default/keys/requested-rsa").status()).isEqualTo(200);
+        assertThat(api.get("auditEvents?operation=certificateRequests/complete&account=requesting").json()
+                .getJsonArray("value")).hasSizeGreaterThanOrEqualTo(2 + 2 + 3);
+    }
+
     @Test
     void messagesRoundTripThroughTheApi() {
         messagingAccount("edi");

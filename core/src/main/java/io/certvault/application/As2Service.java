@@ -42,21 +42,24 @@ public class As2Service {
     private static final Pattern MESSAGE_ID = Pattern.compile("[\\x21-\\x7E]{1,998}");
     private static final Pattern HEADER_TEXT = Pattern.compile("[\\x20-\\x7E]{0,998}");
     /** What a received message is refused for, as the MDN's disposition names it (RFC 4130 7.4.3). */
-    private static final Map<ErrorCode, String> DISPOSITIONS = Map.of(
-            ErrorCode.DECRYPTION_FAILED, "decryption-failed",
-            ErrorCode.NO_MATCHING_RECIPIENT, "decryption-failed",
-            ErrorCode.SIGNATURE_INVALID, "authentication-failed",
-            ErrorCode.SIGNER_UNKNOWN, "authentication-failed",
-            ErrorCode.INTEGRITY_CHECK_FAILED, "integrity-check-failed",
-            ErrorCode.INSUFFICIENT_MESSAGE_SECURITY, "insufficient-message-security",
-            ErrorCode.MALFORMED_MESSAGE, "unexpected-processing-error",
-            ErrorCode.ALGORITHM_NOT_ALLOWED, "unexpected-processing-error",
-            ErrorCode.CERTIFICATE_EXPIRED, "unexpected-processing-error");
+    private static final Map<ErrorCode, String> DISPOSITIONS = Map.ofEntries(
+            Map.entry(ErrorCode.DECRYPTION_FAILED, "decryption-failed"),
+            Map.entry(ErrorCode.NO_MATCHING_RECIPIENT, "decryption-failed"),
+            Map.entry(ErrorCode.SIGNATURE_INVALID, "authentication-failed"),
+            Map.entry(ErrorCode.SIGNER_UNKNOWN, "authentication-failed"),
+            Map.entry(ErrorCode.CERTIFICATE_REVOKED, "authentication-failed"),
+            Map.entry(ErrorCode.REVOCATION_UNKNOWN, "authentication-failed"),
+            Map.entry(ErrorCode.INTEGRITY_CHECK_FAILED, "integrity-check-failed"),
+            Map.entry(ErrorCode.INSUFFICIENT_MESSAGE_SECURITY, "insufficient-message-security"),
+            Map.entry(ErrorCode.MALFORMED_MESSAGE, "unexpected-processing-error"),
+            Map.entry(ErrorCode.ALGORITHM_NOT_ALLOWED, "unexpected-processing-error"),
+            Map.entry(ErrorCode.CERTIFICATE_EXPIRED, "unexpected-processing-error"));
     private static final Set<String> SMIME_TYPES = Set.of("multipart/signed", "application/pkcs7-mime",
             "application/x-pkcs7-mime");
 
     private AgreementRepository agreements;
     private ReceivedMessageRepository received;
+    private CertificateValidationService trust;
     private MessageSecurityService messages;
     private Clock clock;
 
@@ -66,15 +69,16 @@ public class As2Service {
 
     @Inject
     public As2Service(AgreementRepository agreements, ReceivedMessageRepository received,
-            MessageSecurityService messages) {
-        this(agreements, received, messages, Clock.systemUTC());
+            MessageSecurityService messages, CertificateValidationService trust) {
+        this(agreements, received, messages, trust, Clock.systemUTC());
     }
 
     public As2Service(AgreementRepository agreements, ReceivedMessageRepository received,
-            MessageSecurityService messages, Clock clock) {
+            MessageSecurityService messages, CertificateValidationService trust, Clock clock) {
         this.agreements = agreements;
         this.received = received;
         this.messages = messages;
+        this.trust = trust;
         this.clock = clock;
     }
 
@@ -115,6 +119,11 @@ public class As2Service {
         }
         if (fileName != null && !fileName.isEmpty() && !AS2_NAME.matcher(fileName).matches()) {
             throw invalid("The file name must be 1 to 128 printable ASCII characters.");
+        }
+        if (validation.checkCertificateRevocationListOnSend()) {
+            // Asked before anything is signed: a revoked certificate refuses the message.
+            requireNotRevoked(accountName, options.signingCertificateName(), "sign");
+            requireNotRevoked(accountName, options.encryptionCertificateName(), "encrypt");
         }
         var encoded = messages.encode(caller, accountName, payload, payloadType, options);
         Map<String, String> headers = as2Headers(from, to,
@@ -214,6 +223,9 @@ public class As2Service {
                 throw new CertvaultException(ErrorCode.INSUFFICIENT_MESSAGE_SECURITY, "Agreement '"
                         + agreement.name() + "' receives encrypted messages only, and this one is not encrypted.");
             }
+            if (validation.checkCertificateRevocationListOnReceive()) {
+                requireNotRevoked(accountName, decoded.signedBy(), "verify");
+            }
         } catch (CertvaultException e) {
             if (!DISPOSITIONS.containsKey(e.errorCode())) {
                 throw e;
@@ -251,6 +263,12 @@ public class As2Service {
         }
         return new Inbound(agreement.name(), from, to, messageId, decoded, duplicate, mic, disposition, refusal, mdn,
                 signedBy);
+    }
+
+    private void requireNotRevoked(String accountName, String certificateName, String use) {
+        if (certificateName != null) {
+            trust.requireNotRevoked(accountName, trust.find(accountName, certificateName), use);
+        }
     }
 
     /** An S/MIME message is decoded; a plain one (an agreement may allow it) is its own payload. */

@@ -94,7 +94,8 @@ public class CertificateIssuance {
         Made<X509Certificate> issued = make(ISSUE, target, reference, version, given, (key, signer, profile) ->
                 CertificateMaker.selfSigned(key.publicKey(), signer, profile, clock.instant()));
         return guard.change(ISSUE, Permission.WRITE, target.withKey(reference.vaultName(), reference.keyName(),
-                issued.key().version()), () -> certificates.store(accountName, name, issued.value(), reference,
+                issued.key().version()), () -> certificates.store(accountName, name,
+                        new CertificateBundle.Chain(issued.value(), List.of()), reference, false,
                         given.metadataJson(), precondition));
     }
 
@@ -171,14 +172,8 @@ public class CertificateIssuance {
                     .findFirst().orElseThrow(() -> new CertvaultException(ErrorCode.CERTIFICATE_REQUEST_MISMATCH,
                             "None of the " + given.size() + " certificate(s) given is for the key of request '" + name
                                     + "' (" + pending.key() + "): is it the answer to another request?"));
-            for (X509Certificate other : given) {
-                if (other != leaf && other.getSubjectX500Principal().equals(leaf.getIssuerX500Principal())
-                        && !CertificateBundle.issued(other, leaf)) {
-                    throw new CertvaultException(ErrorCode.INVALID_CERTIFICATE, "The answer's certificate for "
-                            + other.getSubjectX500Principal() + " did not issue the certificate for the request.");
-                }
-            }
-            Saved<Certificate> saved = certificates.store(accountName, stored, leaf, pending.key(), metadataJson,
+            Saved<Certificate> saved = certificates.store(accountName, stored,
+                    CertificateBundle.chainFrom(leaf, given), pending.key(), false, metadataJson,
                     Precondition.createOnly());
             pending.completed(stored, clock.instant());
             requests.save(pending);

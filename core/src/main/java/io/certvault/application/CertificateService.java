@@ -11,7 +11,7 @@ import io.certvault.domain.IntegrationAccountRepository;
 import io.certvault.domain.KeyReference;
 import io.certvault.domain.Page;
 import io.certvault.domain.ResourceName;
-import io.certvault.pki.CertificateParser;
+import io.certvault.pki.CertificateBundle;
 import io.certvault.vault.VaultKey;
 import io.certvault.security.Caller;
 import io.certvault.security.Permission;
@@ -73,21 +73,22 @@ public class CertificateService {
         if (key != null) {
             target = target.withKey(key.vaultName(), key.keyName(), key.keyVersion());
         }
-        return put(target, publicCertificate, () -> key, metadataJson, precondition);
+        return put(target, publicCertificate, () -> key, false, metadataJson, precondition);
     }
 
     /**
-     * The same with the key reference as the caller sent it, read inside the guarded change: a reference
-     * refused as invalid is on record like any refused change.
+     * The same with the key reference as the caller sent it, read inside the guarded change (a reference refused
+     * as invalid is on record like any refused change), and whether the certificate is a trust anchor of the
+     * account. The certificate may come with its chain (a PEM bundle or PKCS#7), which is kept with it.
      */
     public Saved<Certificate> put(String accountName, String name, String publicCertificate,
-            Supplier<KeyReference> keyReference, String metadataJson, Precondition precondition) {
-        return put(AuditTarget.certificate(accountName, name), publicCertificate, keyReference, metadataJson,
-                precondition);
+            Supplier<KeyReference> keyReference, boolean trustAnchor, String metadataJson, Precondition precondition) {
+        return put(AuditTarget.certificate(accountName, name), publicCertificate, keyReference, trustAnchor,
+                metadataJson, precondition);
     }
 
     private Saved<Certificate> put(AuditTarget target, String publicCertificate, Supplier<KeyReference> keyReference,
-            String metadataJson, Precondition precondition) {
+            boolean trustAnchor, String metadataJson, Precondition precondition) {
         String accountName = target.account();
         String name = target.certificate();
         return guard.change("certificates/write", Permission.WRITE, target, saved -> {
@@ -98,8 +99,8 @@ public class CertificateService {
             ResourceName.require("certificate", name);
             KeyReference key = keyReference.get();
             requireAccount(accountName);
-            return store(accountName, name, CertificateParser.parse(publicCertificate), key, metadataJson,
-                    precondition);
+            return store(accountName, name, CertificateBundle.upload(publicCertificate), key, trustAnchor,
+                    metadataJson, precondition);
         });
     }
 
@@ -107,8 +108,9 @@ public class CertificateService {
      * Stores a certificate under its name, inside the caller's guarded change: a private one only when its key
      * reference reaches the certificate's public key.
      */
-    Saved<Certificate> store(String accountName, String name, X509Certificate x509, KeyReference key,
-            String metadataJson, Precondition precondition) {
+    Saved<Certificate> store(String accountName, String name, CertificateBundle.Chain chain, KeyReference key,
+            boolean trustAnchor, String metadataJson, Precondition precondition) {
+        X509Certificate x509 = chain.leaf();
         if (key != null) {
             checkKeyMatches(name, x509, key);
         }
@@ -116,12 +118,24 @@ public class CertificateService {
         precondition.check("certificate '" + name + "'", existing.orElse(null));
         Certificate certificate = existing.orElseGet(() -> new Certificate(accountName, name, clock.instant()));
         try {
-            certificate.update(x509.getEncoded(), key, metadataJson, clock.instant());
+            certificate.update(x509.getEncoded(), chain.issuersDer(), key, trustAnchor, metadataJson, clock.instant());
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException("a parsed certificate has no encoding", e);
         }
         certificates.save(certificate);
         return new Saved<>(certificate, existing.isEmpty());
+    }
+
+    /** Marks a certificate of the account as a trust anchor, or no longer one; nothing else changes. */
+    public Saved<Certificate> markTrustAnchor(String accountName, String name, boolean trustAnchor) {
+        return guard.change("certificates/write", Permission.WRITE, AuditTarget.certificate(accountName, name), () -> {
+            Certificate certificate = get(accountName, name);
+            List<java.security.cert.X509Certificate> chain = certificate.chain().stream()
+                    .map(io.certvault.pki.CertificateParser::parse).toList();
+            return store(accountName, name, new CertificateBundle.Chain(io.certvault.pki.CertificateParser.parse(
+                    certificate.der()), chain), certificate.key(), trustAnchor, certificate.metadataJson(),
+                    Precondition.NONE);
+        });
     }
 
     public Certificate get(String accountName, String name) {

@@ -122,7 +122,8 @@ public class MessageSecurityService {
                         + "' is a public certificate: signing needs a private certificate, whose key is in a vault.");
             }
             X509Certificate x509 = usable(certificate, "sign");
-            signing = new SmimeEncoder.Signing(x509, keys.bind(caller, certificate, x509), algorithm);
+            signing = new SmimeEncoder.Signing(x509, keys.bind(caller, certificate, x509), algorithm,
+                    certificate.chain().stream().map(CertificateParser::parse).toList());
         }
         SmimeEncoder.Encryption encryption = null;
         if (options.encryptionCertificateName() != null) {

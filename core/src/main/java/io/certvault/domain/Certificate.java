@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -70,6 +71,14 @@ public class Certificate implements Versioned {
     @Column(name = "subject_key_identifier", nullable = false, length = 1024)
     private String subjectKeyIdentifier;
 
+    /** The certificates that issued it, base64 DER one per line, from its issuer up; null when none was given. */
+    @Column(name = "chain_der", length = 1400000)
+    private String chainDer;
+
+    /** Whether validation paths of the account's certificates may end at it (a root or intermediate it trusts). */
+    @Column(name = "trust_anchor", nullable = false)
+    private boolean trustAnchor;
+
     @Column(name = "key_vault", length = 80)
     private String keyVault;
 
@@ -107,6 +116,18 @@ public class Certificate implements Versioned {
 
     /** Replaces the content: the certificate, its key reference (null for a public certificate) and metadata. */
     public void update(byte[] der, KeyReference key, String metadataJson, Instant now) {
+        update(der, List.of(), key, false, metadataJson, now);
+    }
+
+    /**
+     * Replaces the content: the certificate, the certificates that issued it (from its issuer up, checked by the
+     * caller), its key reference (null for a public certificate), whether it is a trust anchor, and metadata.
+     */
+    public void update(byte[] der, List<byte[]> chain, KeyReference key, boolean trustAnchor, String metadataJson,
+            Instant now) {
+        this.chainDer = chain.isEmpty() ? null : chain.stream().map(Base64.getEncoder()::encodeToString)
+                .collect(java.util.stream.Collectors.joining("\n"));
+        this.trustAnchor = trustAnchor;
         CertificateDetails details = CertificateDetails.of(CertificateParser.parse(der));
         this.derBase64 = Base64.getEncoder().encodeToString(der);
         this.thumbprint = details.thumbprint();
@@ -137,6 +158,21 @@ public class Certificate implements Versioned {
 
     public byte[] der() {
         return Base64.getDecoder().decode(derBase64);
+    }
+
+    /** The DER of the certificates that issued it, from its issuer up (empty when none were given). */
+    public List<byte[]> chain() {
+        return chainDer == null ? List.of()
+                : chainDer.lines().map(Base64.getDecoder()::decode).toList();
+    }
+
+    public boolean trustAnchor() {
+        return trustAnchor;
+    }
+
+    /** The stored identifier, which other rows of this certificate (its CRL) refer to. */
+    public String id() {
+        return id;
     }
 
     /** What is derived from the DER, as stored. */

@@ -24,6 +24,12 @@ public enum ErrorCode {
     ALGORITHM_NOT_ALLOWED("AlgorithmNotAllowed", Kind.INVALID),
     CERTIFICATE_EXPIRED("CertificateExpired", Kind.INVALID),
     CERTIFICATE_NOT_PRIVATE("CertificateNotPrivate", Kind.INVALID),
+    /** A certificate a message would use (or was signed with) is revoked, as its CA's OCSP responder or CRL says. */
+    CERTIFICATE_REVOKED("CertificateRevoked", Kind.INVALID),
+    /** Revocation must be known (hard fail) and none of the certificate's sources answered. */
+    REVOCATION_UNKNOWN("RevocationUnknown", Kind.UNAVAILABLE),
+    /** An uploaded CRL that is no CRL, or not signed by the certificate it is uploaded for. */
+    INVALID_CRL("InvalidCrl", Kind.INVALID),
     PASSWORD_TOO_WEAK("PasswordTooWeak", Kind.INVALID),
     CURRENT_PASSWORD_INCORRECT("CurrentPasswordIncorrect", Kind.INVALID),
     AUTHENTICATION_FAILED("AuthenticationFailed", Kind.UNAUTHENTICATED),
@@ -38,6 +44,7 @@ public enum ErrorCode {
     USER_EXISTS("UserExists", Kind.CONFLICT),
     ACCOUNT_NOT_FOUND("IntegrationAccountNotFound", Kind.NOT_FOUND),
     CERTIFICATE_NOT_FOUND("CertificateNotFound", Kind.NOT_FOUND),
+    CRL_NOT_FOUND("CrlNotFound", Kind.NOT_FOUND),
     PARTNER_NOT_FOUND("PartnerNotFound", Kind.NOT_FOUND),
     PARTNER_EXISTS("PartnerExists", Kind.CONFLICT),
     /** Another partner of the account has the business identity (qualifier and value). */

@@ -45,8 +45,15 @@ public final class SmimeEncoder {
     private static final int BUFFER = 64 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** Sign with this private certificate's vault key. */
-    public record Signing(X509Certificate certificate, BoundKey key, SigningAlgorithm algorithm) {
+    /**
+     * Sign with this private certificate's vault key; the signature carries the certificate and the chain given
+     * (its issuers, so that a partner who trusts only the root can verify it).
+     */
+    public record Signing(X509Certificate certificate, BoundKey key, SigningAlgorithm algorithm,
+            List<X509Certificate> chain) {
+        public Signing(X509Certificate certificate, BoundKey key, SigningAlgorithm algorithm) {
+            this(certificate, key, algorithm, List.of());
+        }
     }
 
     /** Encrypt to this certificate. */
@@ -201,7 +208,9 @@ public final class SmimeEncoder {
         CMSSignedDataStreamGenerator generator = new CMSSignedDataStreamGenerator();
         generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder()
                 .build()).build(signer, signing.certificate()));
-        generator.addCertificates(new JcaCertStore(List.of(signing.certificate())));
+        List<X509Certificate> certificates = new java.util.ArrayList<>(List.of(signing.certificate()));
+        certificates.addAll(signing.chain());
+        generator.addCertificates(new JcaCertStore(certificates));
         ByteArrayOutputStream signature = new ByteArrayOutputStream();
         OutputStream signed = generator.open(signature, false);
         target.write(("--" + boundary + "\r\n").getBytes(StandardCharsets.US_ASCII));

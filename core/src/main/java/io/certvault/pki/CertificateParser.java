@@ -78,8 +78,7 @@ public final class CertificateParser {
                     }
                     found = holder;
                 } else if (PrivateKeys.isPrivateKeyObject(object)) {
-                    throw invalid("The PEM holds a private key: upload the certificate only, and import the key "
-                            + "into a vault.");
+                    throw privateKeyGiven();
                 } else {
                     throw invalid("The PEM holds a " + PrivateKeys.describe(object) + ", not a certificate.");
                 }
@@ -116,6 +115,10 @@ public final class CertificateParser {
         } catch (IOException | CertificateException | RuntimeException e) {
             throw invalid("The " + form + " is not a DER-encoded X.509 certificate.");
         }
+    }
+
+    static CertvaultException privateKeyGiven() {
+        return invalid("The PEM holds a private key: upload the certificate only, and import the key into a vault.");
     }
 
     private static CertvaultException invalid(String message) {

@@ -194,7 +194,7 @@ class AccessControlTest {
         assertThatThrownBy(() -> keys.createKey("default", "odd-key", () -> KeySpec.of("RSA", 1000, null)))
                 .isInstanceOf(CertvaultException.class);
         assertThatThrownBy(() -> certificates.put("contoso", "signing", certificate,
-                () -> new KeyReference("default", "", null), null, Precondition.NONE))
+                () -> new KeyReference("default", "", null), false, null, Precondition.NONE))
                 .hasFieldOrPropertyWithValue("errorCode", ErrorCode.INVALID_KEY_REFERENCE);
 
         var events = callers.audit().events();

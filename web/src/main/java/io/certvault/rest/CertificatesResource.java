@@ -2,6 +2,8 @@ package io.certvault.rest;
 
 import io.certvault.application.CertificateIssuance;
 import io.certvault.application.CertificateService;
+import io.certvault.application.CertificateValidationService;
+import io.certvault.pki.CertificateValidation;
 import io.certvault.application.Saved;
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertvaultException;
@@ -39,6 +41,8 @@ public class CertificatesResource {
     CertificateService certificates;
     @Inject
     CertificateIssuance issuance;
+    @Inject
+    CertificateValidationService validation;
     @Context
     UriInfo uri;
     @Context
@@ -49,7 +53,11 @@ public class CertificatesResource {
     public record CertificateRequest(RequestProperties properties) {
     }
 
-    public record RequestProperties(String publicCertificate, KeyBody key, JsonObject metadata) {
+    /**
+     * {@code publicCertificate}: one certificate (base64 DER or PEM) or it with its chain (a PEM bundle or
+     * PKCS#7); {@code trustAnchor}: whether the account's validation paths may end at it.
+     */
+    public record RequestProperties(String publicCertificate, KeyBody key, Boolean trustAnchor, JsonObject metadata) {
     }
 
     /**
@@ -86,8 +94,12 @@ public class CertificatesResource {
     public record CertificateBody(String id, String name, String type, Properties properties) {
     }
 
-    /** What the client sent (certificate, key, metadata), the timestamps, and read-only details of the certificate. */
-    public record Properties(String publicCertificate, KeyBody key, JsonObject metadata, Instant createdTime,
+    /**
+     * What the client sent (certificate, key, trust anchor, metadata), the timestamps, and read-only details of the
+     * certificate: {@code chain} holds the certificates that issued it (base64 DER, from its issuer up).
+     */
+    public record Properties(String publicCertificate, List<String> chain, KeyBody key, boolean trustAnchor,
+            JsonObject metadata, Instant createdTime,
             Instant changedTime, String thumbprint, String thumbprintSha256, String subject, String issuer,
             String serialNumber, Instant notBefore, Instant notAfter, String keyAlgorithm, Integer keySize,
             String keyCurve) {
@@ -106,8 +118,9 @@ public class CertificatesResource {
                 reference.keyName(), reference.keyVersion(), resolvedKeyVersion, resolutionError);
         return new CertificateBody(
                 "/integrationAccounts/" + certificate.accountName() + "/certificates/" + certificate.name(),
-                certificate.name(), TYPE, new Properties(Base64.getEncoder().encodeToString(der), key,
-                        Json.object(certificate.metadataJson()), certificate.createdTime(), certificate.changedTime(),
+                certificate.name(), TYPE, new Properties(Base64.getEncoder().encodeToString(der),
+                        certificate.chain().stream().map(Base64.getEncoder()::encodeToString).toList(), key,
+                        certificate.trustAnchor(), Json.object(certificate.metadataJson()), certificate.createdTime(), certificate.changedTime(),
                         details.thumbprint(), details.thumbprintSha256(), details.subject(), details.issuer(),
                         details.serialNumber(), details.notBefore(), details.notAfter(), details.keyAlgorithm(),
                         details.keySize(), details.keyCurve()));
@@ -154,7 +167,8 @@ public class CertificatesResource {
         }
         RequestProperties properties = request.properties();
         Saved<Certificate> saved = certificates.put(account, name, properties.publicCertificate(),
-                () -> keyReference(properties.key()), Json.text(properties.metadata()), Conditional.precondition(headers));
+                () -> keyReference(properties.key()), Boolean.TRUE.equals(properties.trustAnchor()),
+                Json.text(properties.metadata()), Conditional.precondition(headers));
         return Conditional.written(saved.created(), saved.value(), body(saved.value()));
     }
 
@@ -194,6 +208,84 @@ public class CertificatesResource {
     public Response delete(@PathParam("name") String name) {
         return Response.status(certificates.delete(account, name, Conditional.precondition(headers)) ? 200 : 204)
                 .build();
+    }
+
+    /** A certificate on a validation path, as the answer names it. */
+    public record PathEntry(String subject, String issuer, String serialNumber, String thumbprint, Instant notBefore,
+            Instant notAfter) {
+    }
+
+    /** One check: {@code validity}, {@code trust}, {@code keyUsage}, {@code revocation}. */
+    public record CheckBody(String check, String outcome, String code, String reason) {
+    }
+
+    /** Whether the certificate validates, the path from it to its trust anchor, and each check with its reason. */
+    public record ValidationBody(boolean valid, Instant validatedTime, List<PathEntry> path, List<CheckBody> checks) {
+    }
+
+    static ValidationBody body(CertificateValidation.Result result, Instant at) {
+        return new ValidationBody(result.valid(), at, result.path().stream().map(c -> {
+            CertificateDetails d = CertificateDetails.of(c);
+            return new PathEntry(d.subject(), d.issuer(), d.serialNumber(), d.thumbprint(), d.notBefore(),
+                    d.notAfter());
+        }).toList(), result.checks().stream().map(c -> new CheckBody(c.name(), c.outcome().name().toLowerCase(
+                java.util.Locale.ROOT), c.code(), c.reason())).toList());
+    }
+
+    /**
+     * PKIX validation of the certificate now: its path to one of the account's trust anchors, validity, key usage
+     * for {@code use} ({@code signing}, {@code encryption}; any when absent) and revocation by OCSP and CRL, with
+     * {@code revocationFailure} ({@code soft-fail}, {@code hard-fail}) overriding the server's setting. A
+     * certificate that does not validate is still a 200: the answer says why.
+     */
+    @GET
+    @Path("{name}/validation")
+    public ValidationBody validation(@PathParam("name") String name, @QueryParam("use") String use,
+            @QueryParam("revocationFailure") String revocationFailure) {
+        Instant at = Instant.now();
+        return body(validation.validate(account, name, use, revocationFailure), at);
+    }
+
+    /** What is known of an uploaded CRL. */
+    public record CrlBody(Instant thisUpdate, Instant nextUpdate, Instant uploadedTime, List<String> revokedSerials) {
+    }
+
+    /**
+     * Uploads the CRL that this CA certificate issued (DER as {@code application/pkix-crl}, or PEM), for partners
+     * whose CA publishes none this server reaches. It must be signed by this certificate's key.
+     */
+    @AuditedChange(value = "certificates/crl/write", target = AuditedChange.Kind.CERTIFICATE)
+    @PUT
+    @Path("{name}/crl")
+    @Consumes({"application/pkix-crl", "application/x-pem-file", MediaType.TEXT_PLAIN,
+            MediaType.APPLICATION_OCTET_STREAM})
+    public CrlBody putCrl(@PathParam("name") String name, byte[] crl) {
+        var stored = validation.putCrl(account, name, crl == null ? new byte[0] : crl);
+        return new CrlBody(stored.thisUpdate(), stored.nextUpdate(), stored.uploadedTime(),
+                CertificateValidationService.revokedSerials(stored.der()));
+    }
+
+    @GET
+    @Path("{name}/crl")
+    @Produces({MediaType.APPLICATION_JSON, "application/pkix-crl"})
+    public Response getCrl(@PathParam("name") String name) {
+        var stored = validation.crl(account, name).orElseThrow(() -> new CertvaultException(ErrorCode.CRL_NOT_FOUND,
+                "No CRL was uploaded for certificate '" + name + "'."));
+        boolean der = headers.getAcceptableMediaTypes().stream()
+                .anyMatch(t -> t.isCompatible(MediaType.valueOf("application/pkix-crl")) && !t.isWildcardType());
+        if (der) {
+            return Response.ok(stored.der(), "application/pkix-crl").build();
+        }
+        return Response.ok(new CrlBody(stored.thisUpdate(), stored.nextUpdate(), stored.uploadedTime(),
+                CertificateValidationService.revokedSerials(stored.der())), MediaType.APPLICATION_JSON).build();
+    }
+
+    /** 200 when deleted, 204 when there was none. */
+    @AuditedChange(value = "certificates/crl/delete", target = AuditedChange.Kind.CERTIFICATE)
+    @DELETE
+    @Path("{name}/crl")
+    public Response deleteCrl(@PathParam("name") String name) {
+        return Response.status(validation.deleteCrl(account, name) ? 200 : 204).build();
     }
 
     private static KeyReference keyReference(KeyBody key) {

@@ -2,6 +2,8 @@ package io.certvault.ui;
 
 import io.certvault.application.AgreementService;
 import io.certvault.application.CertificateService;
+import io.certvault.application.CertificateValidationService;
+import io.certvault.pki.CertificateValidation;
 import io.certvault.domain.Certificate;
 import io.certvault.domain.CertvaultException;
 import io.certvault.infrastructure.CertvaultConfig;
@@ -28,6 +30,8 @@ public class CertificateView implements Serializable {
     CertvaultConfig config;
     @Inject
     AgreementService agreements;
+    @Inject
+    CertificateValidationService validation;
 
     private String account;
     private String name;
@@ -36,6 +40,12 @@ public class CertificateView implements Serializable {
     private byte[] der;
     private boolean confirming;
     private java.util.List<String> usedBy = java.util.List.of();
+    private java.util.List<String> chainSubjects = java.util.List.of();
+    private boolean trustAnchor;
+    private String use = "any";
+    private Boolean valid;
+    private java.util.List<CertificateValidation.Check> checks = java.util.List.of();
+    private java.util.List<String> path = java.util.List.of();
 
     public String load() {
         try {
@@ -43,6 +53,9 @@ public class CertificateView implements Serializable {
             der = certificate.der();
             details = certificate.details();
             usedBy = agreements.usingCertificate(account, name);
+            trustAnchor = certificate.trustAnchor();
+            chainSubjects = certificate.chain().stream().map(d -> CertificateDetails.of(
+                    io.certvault.pki.CertificateParser.parse(d)).subject()).toList();
             return null;
         } catch (CertvaultException e) {
             Ui.error(null, e.getMessage());
@@ -88,6 +101,62 @@ public class CertificateView implements Serializable {
         }
         Ui.info("Certificate '" + name + "' deleted.");
         return Ui.redirect("certificates", "account", account);
+    }
+
+    /** Runs PKIX validation now (path, validity, key usage for the use chosen, revocation) and shows each check. */
+    public String validate() {
+        try {
+            var result = validation.validate(account, name, use, null);
+            valid = result.valid();
+            checks = result.checks();
+            path = result.path().stream().map(c -> c.getSubjectX500Principal().getName()).toList();
+        } catch (CertvaultException e) {
+            Ui.error(null, e.getMessage());
+        }
+        return null;
+    }
+
+    /** Marks it as a trust anchor of the account (a root or intermediate that paths may end at), or unmarks it. */
+    public String toggleTrustAnchor() {
+        try {
+            certificates.markTrustAnchor(account, name, !trustAnchor);
+            Ui.info(trustAnchor ? "Certificate '" + name + "' is no longer a trust anchor."
+                    : "Certificate '" + name + "' is now a trust anchor of the account.");
+            load();
+            valid = null;
+            checks = java.util.List.of();
+        } catch (CertvaultException e) {
+            Ui.error(null, e.getMessage());
+        }
+        return null;
+    }
+
+    public boolean isTrustAnchor() {
+        return trustAnchor;
+    }
+
+    public java.util.List<String> getChainSubjects() {
+        return chainSubjects;
+    }
+
+    public String getUse() {
+        return use;
+    }
+
+    public void setUse(String use) {
+        this.use = use;
+    }
+
+    public Boolean getValid() {
+        return valid;
+    }
+
+    public java.util.List<CertificateValidation.Check> getChecks() {
+        return checks;
+    }
+
+    public java.util.List<String> getPath() {
+        return path;
     }
 
     public boolean isPrivateCertificate() {

@@ -1623,6 +1623,219 @@ class CertvaultApiIT {
                 400, "InvalidRequestContent");
     }
 
+    /**
+     * A partner CA made with openssl (root, intermediate, and {@code openssl ca} for the partners' certificates):
+     * certificates uploaded with their chain validate up to the root marked as trust anchor; {@code openssl ocsp}
+     * answers for revocation, a CRL served over HTTP by the test when the responder is down, an uploaded CRL when
+     * both are; an unreachable source is a warning or a failure as asked; agreements that check revocation refuse
+     * to send to a revoked certificate and refuse a message signed with one.
+     */
+    @Test
+    void certificatesWithChainsValidateToTrustAnchorsAndRevocationIsCheckedByOcspAndCrl() throws Exception {
+        Path ca = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "pki");
+        var crlServer = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        crlServer.createContext("/intermediate.crl", exchange -> {
+            byte[] crl = Files.readAllBytes(ca.resolve("intermediate.crl.der"));
+            exchange.getResponseHeaders().add("Content-Type", "application/pkix-crl");
+            exchange.sendResponseHeaders(200, crl.length);
+            exchange.getResponseBody().write(crl);
+            exchange.close();
+        });
+        crlServer.start();
+        int ocspPort = freePort();
+        int closedPort = freePort();
+        Process responder = null;
+        try {
+            Files.writeString(ca.resolve("ca.cnf"), String.join("\n", "[ca]", "default_ca = intermediate",
+                    "[intermediate]", "dir = .", "database = index.txt", "new_certs_dir = .", "serial = serial",
+                    "crlnumber = crlnumber", "default_md = sha256", "policy = any", "default_days = 30",
+                    "default_crl_days = 1", "unique_subject = no", "[any]", "commonName = supplied", "[leaf]",
+                    "basicConstraints = CA:FALSE", "keyUsage = critical,digitalSignature,keyEncipherment",
+                    "crlDistributionPoints = URI:http://127.0.0.1:" + crlServer.getAddress().getPort()
+                            + "/intermediate.crl",
+                    "authorityInfoAccess = OCSP;URI:http://127.0.0.1:" + ocspPort + "/",
+                    "[unreachable]", "basicConstraints = CA:FALSE",
+                    "crlDistributionPoints = URI:http://127.0.0.1:" + closedPort + "/none.crl",
+                    "authorityInfoAccess = OCSP;URI:http://127.0.0.1:" + closedPort + "/",
+                    "[intermediate_ca]", "basicConstraints = critical,CA:TRUE",
+                    "keyUsage = critical,keyCertSign,cRLSign", ""));
+            Files.writeString(ca.resolve("index.txt"), "");
+            Files.writeString(ca.resolve("serial"), "1000\n");
+            Files.writeString(ca.resolve("crlnumber"), "1000\n");
+            openssl(ca, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.pem",
+                    "-subj", "/CN=Partner Root CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE",
+                    "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+            openssl(ca, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "intermediate.key", "-out",
+                    "intermediate.csr", "-subj", "/CN=Partner Intermediate CA");
+            openssl(ca, "x509", "-req", "-in", "intermediate.csr", "-CA", "root.pem", "-CAkey", "root.key",
+                    "-CAcreateserial", "-days", "30", "-extfile", "ca.cnf", "-extensions", "intermediate_ca", "-out",
+                    "intermediate.pem");
+            for (String partner : List.of("good", "revoked", "unreachable")) {
+                openssl(ca, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", partner + ".key", "-out",
+                        partner + ".csr", "-subj", "/CN=Fabrikam " + partner);
+                openssl(ca, "ca", "-batch", "-config", "ca.cnf", "-cert", "intermediate.pem", "-keyfile",
+                        "intermediate.key", "-extensions", partner.equals("unreachable") ? "unreachable" : "leaf",
+                        "-in", partner + ".csr", "-out", partner + ".pem", "-notext");
+            }
+            openssl(ca, "ca", "-config", "ca.cnf", "-cert", "intermediate.pem", "-keyfile", "intermediate.key",
+                    "-revoke", "revoked.pem", "-crl_reason", "keyCompromise");
+            openssl(ca, "ca", "-config", "ca.cnf", "-cert", "intermediate.pem", "-keyfile", "intermediate.key",
+                    "-gencrl", "-out", "intermediate.crl");
+            openssl(ca, "crl", "-in", "intermediate.crl", "-outform", "DER", "-out", "intermediate.crl.der");
+            responder = new ProcessBuilder("openssl", "ocsp", "-index", "index.txt", "-port", String.valueOf(ocspPort),
+                    "-rsigner", "intermediate.pem", "-rkey", "intermediate.key", "-CA", "intermediate.pem",
+                    "-ignore_err").directory(ca.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ca.resolve("ocsp.log").toFile()).start();
+            awaitPort(ocspPort);
+            String intermediatePem = Files.readString(ca.resolve("intermediate.pem"));
+
+            as2Peers("pki-contoso", "pki-fabrikam");
+            String base = "integrationAccounts/pki-contoso/certificates/";
+            var root = record(api.put(base + "partner-root", Json.createObjectBuilder().add("properties", Json
+                    .createObjectBuilder().add("publicCertificate", Files.readString(ca.resolve("root.pem")))
+                    .add("trustAnchor", true)).build()));
+            assertThat(root.status()).as(root.body()).isEqualTo(201);
+            assertThat(root.json().getJsonObject("properties").getBoolean("trustAnchor")).isTrue();
+            for (String partner : List.of("good", "revoked")) {
+                // The intermediate first: the bundle is put in order from the certificate up.
+                var put = putCertificate("pki-contoso", "fabrikam-" + partner, intermediatePem
+                        + Files.readString(ca.resolve(partner + ".pem")), null);
+                assertThat(put.status()).as(put.body()).isEqualTo(201);
+                JsonObject properties = put.json().getJsonObject("properties");
+                assertThat(properties.getString("subject")).contains("Fabrikam " + partner);
+                assertThat(properties.getJsonArray("chain")).hasSize(1);
+                assertThat(properties.getBoolean("trustAnchor")).isFalse();
+            }
+            assertError(putCertificate("pki-contoso", "mixed", Files.readString(ca.resolve("good.pem"))
+                    + Files.readString(ca.resolve("root.pem")) + TestCertificates.pem(TestCertificates.selfSigned(
+                            TestCertificates.rsa(2048), "stranger")), null), 400, "InvalidCertificate");
+
+            // Valid up to the anchor; the responder says it is good.
+            JsonObject good = api.get(base + "fabrikam-good/validation?use=signing").json();
+            assertThat(good.getBoolean("valid")).as(good.toString()).isTrue();
+            assertThat(good.getJsonArray("path")).hasSize(3);
+            assertThat(check(good, "trust").getString("outcome")).isEqualTo("passed");
+            assertThat(check(good, "revocation").getString("reason")).contains("OCSP http://127.0.0.1:" + ocspPort);
+            JsonObject revoked = api.get(base + "fabrikam-revoked/validation").json();
+            assertThat(revoked.getBoolean("valid")).isFalse();
+            assertThat(check(revoked, "revocation").getString("code")).isEqualTo("CertificateRevoked");
+            assertThat(check(revoked, "revocation").getString("reason")).contains("KEY_COMPROMISE");
+            // Without the root marked as trust anchor there is no trust.
+            JsonObject untrusted = api.get("integrationAccounts/pki-contoso/certificates/fabrikam/validation").json();
+            assertThat(check(untrusted, "trust").getString("code")).isEqualTo("NoTrustAnchor");
+            assertError(api.get(base + "fabrikam-good/validation?use=stamping"), 400, "InvalidRequestContent");
+
+            // An agreement that checks revocation refuses to encrypt to the revoked certificate...
+            JsonObject agreement = agreementBody("contoso", "Contoso", "fabrikam", "Fabrikam Inc", "rsa",
+                    "fabrikam-revoked", "fabrikam-revoked", "rsa");
+            String validation = "properties.content.aS2.%s.protocolSettings.validationSettings.";
+            agreement = with(agreement, String.format(validation, "sendAgreement")
+                    + "checkCertificateRevocationListOnSend", jakarta.json.JsonValue.TRUE);
+            agreement = with(agreement, String.format(validation, "receiveAgreement")
+                    + "checkCertificateRevocationListOnReceive", jakarta.json.JsonValue.TRUE);
+            agreement = with(agreement, String.format(validation, "receiveAgreement") + "encryptMessage",
+                    jakarta.json.JsonValue.FALSE);
+            assertThat(record(api.put("integrationAccounts/pki-contoso/agreements/fabrikam", agreement)).status())
+                    .isEqualTo(201);
+            var refused = record(api.send(java.net.http.HttpRequest.newBuilder(api.uri(
+                    "integrationAccounts/pki-contoso/as2/encode")).header("Content-Type", "application/edi-x12")
+                    .header("AS2-From", "Contoso").header("AS2-To", "Fabrikam Inc")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("UNB+UNOA:1"))));
+            assertError(refused, 400, "CertificateRevoked");
+            assertThat(refused.errorMessage()).contains("fabrikam-revoked").contains("encrypt");
+
+            // ...and a message signed with it: Fabrikam signs with the revoked key, imported into its vault.
+            assertThat(api.put("vaults/default/keys/pki-fabrikam-revoked", Json.createObjectBuilder()
+                    .add("key", Files.readString(ca.resolve("revoked.key"))).build()).status()).isIn(200, 201);
+            assertThat(putCertificate("pki-fabrikam", "revoked", Files.readString(ca.resolve("revoked.pem"))
+                    + intermediatePem, null, keyReference("default", "pki-fabrikam-revoked", null)).status())
+                    .isEqualTo(201);
+            JsonObject theirs = with(agreementBody("fabrikam", "Fabrikam Inc", "contoso", "Contoso", "revoked",
+                    "contoso", "contoso", "rsa"), String.format(validation, "sendAgreement") + "encryptMessage",
+                    jakarta.json.JsonValue.FALSE);
+            assertThat(record(api.put("integrationAccounts/pki-fabrikam/agreements/contoso", theirs)).status())
+                    .isEqualTo(201);
+            var encoded = as2Encode("pki-fabrikam", "Fabrikam Inc", "Contoso", "UNB+UNOA:1");
+            var decoded = as2Decode("pki-contoso", encoded, encoded.body());
+            assertThat(decoded.status()).as(decoded.body()).isEqualTo(400);
+            assertThat(decoded.json().getString("disposition")).endsWith("processed/error: authentication-failed");
+            assertThat(decoded.body()).contains("CertificateRevoked").contains("'fabrikam-revoked'");
+            assertThat(record(api.put("integrationAccounts/pki-contoso/agreements/fabrikam", with(agreement,
+                    String.format(validation, "receiveAgreement") + "checkCertificateRevocationListOnReceive",
+                    jakarta.json.JsonValue.FALSE))).status()).isEqualTo(200);
+            assertThat(as2Decode("pki-contoso", encoded, encoded.body()).json().getString("disposition"))
+                    .as("the same message without the check").endsWith("; processed");
+
+            // The responder goes away: the CRL from the distribution point answers.
+            responder.destroy();
+            responder.waitFor();
+            JsonObject byCrl = api.get(base + "fabrikam-revoked/validation").json();
+            assertThat(check(byCrl, "revocation").getString("reason")).contains("CRL http://127.0.0.1:");
+            assertThat(byCrl.getBoolean("valid")).isFalse();
+
+            // A certificate whose sources are not reachable: a warning on soft fail, a failure on hard fail...
+            String unreachable = base + "fabrikam-unreachable/validation";
+            assertThat(putCertificate("pki-contoso", "fabrikam-unreachable", intermediatePem
+                    + Files.readString(ca.resolve("unreachable.pem")), null).status()).isEqualTo(201);
+            JsonObject soft = api.get(unreachable + "?revocationFailure=soft-fail").json();
+            assertThat(soft.getBoolean("valid")).as(soft.toString()).isTrue();
+            assertThat(check(soft, "revocation").getString("outcome")).isEqualTo("warning");
+            JsonObject hard = api.get(unreachable + "?revocationFailure=hard-fail").json();
+            assertThat(hard.getBoolean("valid")).isFalse();
+            assertThat(check(hard, "revocation").getString("code")).isEqualTo("RevocationUnknown");
+
+            // ...until the CA's CRL is uploaded for the intermediate, which must have signed it.
+            assertThat(putCertificate("pki-contoso", "partner-intermediate", intermediatePem, null).status())
+                    .isEqualTo(201);
+            byte[] crl = Files.readAllBytes(ca.resolve("intermediate.crl.der"));
+            assertError(record(putCrl("pki-contoso", "partner-root", crl)), 400, "InvalidCrl");
+            var uploaded = record(putCrl("pki-contoso", "partner-intermediate", crl));
+            assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(200);
+            assertThat(uploaded.json().getJsonArray("revokedSerials")).hasSize(1);
+            JsonObject withCrl = api.get(unreachable + "?revocationFailure=hard-fail").json();
+            assertThat(withCrl.getBoolean("valid")).as(withCrl.toString()).isTrue();
+            assertThat(check(withCrl, "revocation").getString("reason")).contains("uploaded CRL");
+            assertThat(api.get(base + "partner-intermediate/crl").json().getString("nextUpdate")).isNotBlank();
+            assertThat(api.delete(base + "partner-intermediate/crl").status()).isEqualTo(200);
+            assertError(api.get(base + "partner-intermediate/crl"), 404, "CrlNotFound");
+        } finally {
+            if (responder != null) {
+                responder.destroy();
+            }
+            crlServer.stop(0);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Waits (up to 20 s) for a server started by the test to listen on the port. */
+    private static void awaitPort(int port) throws InterruptedException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < until) {
+            try (var socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("nothing listens on port " + port);
+    }
+
+    private static JsonObject check(JsonObject validation, String name) {
+        return validation.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("check").equals(name)).findFirst().orElseThrow();
+    }
+
+    private ApiClient.Reply putCrl(String account, String certificate, byte[] crl) {
+        return api.send(java.net.http.HttpRequest.newBuilder(api.uri("integrationAccounts/" + account
+                + "/certificates/" + certificate + "/crl")).header("Content-Type", "application/pkix-crl")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(crl)));
+    }
+
     /** Runs openssl in the folder; its output is the failure's message. */
     private static void openssl(Path folder, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("openssl"));

@@ -18,4 +18,18 @@ public class InstantConverter implements AttributeConverter<Instant, Timestamp> 
     public Instant convertToEntityAttribute(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }
+
+    /** A timestamp column read by a native query, as the JDBC driver gives it (null stays null). */
+    static Instant fromColumn(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime local) {
+            return Timestamp.valueOf(local).toInstant();
+        }
+        return (Instant) value;
+    }
 }

@@ -79,6 +79,17 @@ public class Certificate implements Versioned {
     @Column(name = "trust_anchor", nullable = false)
     private boolean trustAnchor;
 
+    /** The certificate of the account that takes over from this one at {@link #switchOverTime}; null for none. */
+    @Column(name = "successor_name", length = 80)
+    private String successorName;
+
+    @Column(name = "switch_over_time")
+    private Instant switchOverTime;
+
+    /** When the switch-over was recorded (audited and told); null until then. */
+    @Column(name = "switched_time")
+    private Instant switchedTime;
+
     @Column(name = "key_vault", length = 80)
     private String keyVault;
 
@@ -158,6 +169,47 @@ public class Certificate implements Versioned {
 
     public byte[] der() {
         return Base64.getDecoder().decode(derBase64);
+    }
+
+    /**
+     * Schedules {@code successor} (another certificate of the account) to take over at {@code at}: messages are
+     * sent with it from then on. Replaces a rollover scheduled before; the switch-over is told again.
+     */
+    public void rollOverTo(String successor, Instant at, Instant now) {
+        this.successorName = ResourceName.require("certificate", successor);
+        this.switchOverTime = at.truncatedTo(ChronoUnit.MILLIS);
+        this.switchedTime = null;
+        this.changedTime = now.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    public void cancelRollover(Instant now) {
+        this.successorName = null;
+        this.switchOverTime = null;
+        this.switchedTime = null;
+        this.changedTime = now.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** The successor's name, whether or not it has taken over yet; null for none. */
+    public String successorName() {
+        return successorName;
+    }
+
+    public Instant switchOverTime() {
+        return switchOverTime;
+    }
+
+    /** Whether the successor has taken over at that instant. */
+    public boolean switchedOver(Instant now) {
+        return successorName != null && !switchOverTime.isAfter(now);
+    }
+
+    public Instant switchedTime() {
+        return switchedTime;
+    }
+
+    /** Records that the switch-over was audited and told. */
+    public void switched(Instant now) {
+        this.switchedTime = now.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** The DER of the certificates that issued it, from its issuer up (empty when none were given). */

@@ -1,5 +1,6 @@
 package io.certvault.domain;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,6 +27,12 @@ public interface CertificateRepository {
 
     /** The account's certificates with this subject key identifier (uppercase hex). */
     List<Certificate> findBySubjectKeyIdentifier(String accountName, String subjectKeyIdentifier);
+
+    /** The account's certificates whose successor is this one. */
+    List<Certificate> findPredecessors(String accountName, String name);
+
+    /** Certificates (of any account) whose successor took over by then but whose switch-over is not recorded yet. */
+    List<Certificate> findSwitchOversDue(Instant now);
 
     /** Certificates (of any account) whose key reference points at this vault key, any version. */
     List<Certificate> findByKey(String vaultName, String keyName);

@@ -135,6 +135,17 @@ public final class InMemoryRepositories implements IntegrationAccountRepository,
     }
 
     @Override
+    public List<Certificate> findPredecessors(String accountName, String name) {
+        return certificates.values().stream().filter(c -> c.accountName().equals(accountName)
+                && name.equals(c.successorName())).toList();
+    }
+
+    @Override
+    public List<Certificate> findSwitchOversDue(java.time.Instant now) {
+        return certificates.values().stream().filter(c -> c.switchedOver(now) && c.switchedTime() == null).toList();
+    }
+
+    @Override
     public List<Certificate> findByKey(String vaultName, String keyName) {
         return certificates.values().stream().filter(c -> {
             KeyReference key = c.key();

@@ -31,12 +31,18 @@ public class Startup {
     CertvaultAuthentication authentication;
     @Inject
     io.certvault.infrastructure.as2.As2Outbox outbox;
+    @Inject
+    io.certvault.infrastructure.expiry.ExpiryScheduler expiry;
+    @Inject
+    io.certvault.infrastructure.metrics.CertificateMetrics certificateMetrics;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         database.check();
         firstAdmin.createIfNoUsers();
         String signIn = authentication.description();
         outbox.start();
+        expiry.start();
+        certificateMetrics.register();
         long warningDays = config.expiryWarning().toDays();
         LOG.info(() -> "Certvault started: data directory " + config.dataDirectory() + ", database "
                 + database.description() + ", vaults " + vaults.vaults().stream()

@@ -1836,6 +1836,151 @@ class CertvaultApiIT {
                 .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(crl)));
     }
 
+    /**
+     * Certificates that expire within the thresholds (30, 14, 7, 1 days) or have expired are told once per
+     * certificate and threshold: to the webhook (JSON, HMAC-signed, retried after a failure with the same delivery
+     * id) and by e-mail (to GreenMail, an SMTP server the test runs); a certificate replaced by another is told
+     * again; health and metrics count the certificates agreements use.
+     */
+    @Test
+    void expiringCertificatesAreNotifiedOncePerThresholdByWebhookAndEmail() throws Exception {
+        int webhookPort = Integer.parseInt(System.getProperty("expiry.webhook.port"));
+        int smtpPort = Integer.parseInt(System.getProperty("expiry.smtp.port"));
+        List<JsonObject> notices = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> deliveries = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.Set<String> refusedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        byte[] secret = System.getProperty("certvault.it.secrets").split(",")[3]
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var webhook = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1",
+                webhookPort), 0);
+        webhook.createContext("/certificate-notices", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String delivery = exchange.getRequestHeaders().getFirst("X-Certvault-Delivery");
+            String signature = exchange.getRequestHeaders().getFirst("X-Certvault-Signature");
+            JsonObject notice = Json.createReader(new java.io.ByteArrayInputStream(body)).readObject();
+            int status = 204;
+            if (!("sha256=" + hmacHex(secret, body)).equals(signature)) {
+                status = 401;
+            } else if (notice.getString("account").equals("expiring") && refusedOnce.add(delivery)) {
+                status = 503; // each notice of the test's account fails once, then goes through
+            }
+            if (notice.getString("account").equals("expiring")) {
+                deliveries.add(delivery + " " + status);
+                if (status == 204) {
+                    notices.add(notice);
+                }
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        webhook.start();
+        var smtp = new com.icegreen.greenmail.util.GreenMail(new com.icegreen.greenmail.util.ServerSetup(smtpPort,
+                "127.0.0.1", "smtp"));
+        smtp.start();
+        try {
+            tradingAccount("expiring");
+            Instant now = Instant.now();
+            String base = "integrationAccounts/expiring/certificates/";
+            assertThat(putCertificate("expiring", "fabrikam", TestCertificates.base64(TestCertificates.selfSigned(
+                    TestCertificates.rsa(2048), "fabrikam", now.minus(java.time.Duration.ofDays(300)),
+                    now.plus(java.time.Duration.ofDays(5)))), null).status()).isEqualTo(200);
+            assertThat(putCertificate("expiring", "later", TestCertificates.base64(TestCertificates.selfSigned(
+                    TestCertificates.rsa(2048), "later", now.minus(java.time.Duration.ofDays(300)),
+                    now.plus(java.time.Duration.ofDays(20)))), null).status()).isEqualTo(201);
+            assertThat(putCertificate("expiring", "gone", TestCertificates.base64(TestCertificates.selfSigned(
+                    TestCertificates.rsa(2048), "gone", now.minus(java.time.Duration.ofDays(300)),
+                    now.minus(java.time.Duration.ofDays(2)))), null).status()).isEqualTo(201);
+            var agreement = record(api.put("integrationAccounts/expiring/agreements/with-fabrikam", agreementBody(
+                    "contoso", "Contoso", "fabrikam", "Fabrikam", "rsa", "fabrikam", "fabrikam", "rsa")));
+            assertThat(agreement.status()).as(agreement.body()).isEqualTo(201);
+
+            awaitTrue(() -> notices.size() >= 3, "three notices, each after one refusal: " + deliveries);
+            JsonObject soon = notice(notices, "fabrikam");
+            assertThat(soon.getString("event")).isEqualTo("certificate.expiring");
+            assertThat(soon.getInt("thresholdDays")).as("the smallest threshold crossed").isEqualTo(7);
+            assertThat(soon.getJsonArray("agreements").getString(0)).isEqualTo("with-fabrikam");
+            assertThat(notice(notices, "later").getInt("thresholdDays")).isEqualTo(30);
+            assertThat(notice(notices, "gone").getString("event")).isEqualTo("certificate.expired");
+            assertThat(notice(notices, "gone").getInt("thresholdDays")).isZero();
+            // Each was refused once and delivered on the retry, under the same delivery id.
+            String id = soon.getString("id");
+            assertThat(deliveries).contains(id + " 503", id + " 204");
+
+            java.util.function.Supplier<List<String>> mailsOf = () -> Stream.of(smtp.getReceivedMessages())
+                    .map(message -> {
+                        try {
+                            return message.getSubject() + "\n" + com.icegreen.greenmail.util.GreenMailUtil
+                                    .getBody(message) + "\nTo: " + message.getAllRecipients()[0];
+                        } catch (jakarta.mail.MessagingException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }).filter(text -> text.contains("expiring/")).toList();
+            awaitTrue(() -> mailsOf.get().size() >= 3, "three e-mails");
+            List<String> mails = mailsOf.get();
+            assertThat(mails).anySatisfy(text -> assertThat(text)
+                    .startsWith("Certificate expires within 7 day(s): expiring/fabrikam")
+                    .contains("with-fabrikam").contains("To: pki-team@contoso.example"));
+            assertThat(mails).anySatisfy(text -> assertThat(text).startsWith("Certificate expired: expiring/gone"));
+
+            // More rounds tell nothing again; a replaced certificate (a new thumbprint) is told afresh.
+            Thread.sleep(5000);
+            assertThat(notices).hasSize(3);
+            assertThat(putCertificate("expiring", "later", TestCertificates.base64(TestCertificates.selfSigned(
+                    TestCertificates.rsa(2048), "later", now.minus(java.time.Duration.ofDays(300)),
+                    now.plus(java.time.Duration.ofHours(12)))), null).status()).isEqualTo(200);
+            awaitTrue(() -> notices.size() >= 4, "the replaced certificate's notice");
+            assertThat(notices.get(3).getString("certificate")).isEqualTo("later");
+            assertThat(notices.get(3).getInt("thresholdDays")).isEqualTo(1);
+
+            // Health (open, counts only) and metrics count what agreements use.
+            URI root = api.uri("/").resolve("/");
+            JsonObject certificates = Json.createReader(new java.io.StringReader(api.getAbsolute(root.resolve(
+                    "health/ready").toString()).body())).readObject().getJsonArray("checks")
+                    .getValuesAs(JsonObject.class).stream().filter(c -> c.getString("name").equals("certificates"))
+                    .findFirst().orElseThrow();
+            assertThat(certificates.getString("status")).isEqualTo("UP");
+            // Payara writes health data as strings, other servers as numbers.
+            assertThat(Long.parseLong(certificates.getJsonObject("data").get("expiringInUse").toString()
+                    .replace("\"", ""))).isPositive();
+            assertThat(certificates.toString()).doesNotContain("fabrikam");
+            var metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + deploymentUrl.getPort() + "/metrics?scope=application")).GET()
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).containsPattern("certvault_certificates_nearest_expiry_days\\S* [0-4](\\.0)?\\b");
+        } finally {
+            webhook.stop(0);
+            smtp.stop();
+        }
+    }
+
+    private static JsonObject notice(List<JsonObject> notices, String certificate) {
+        synchronized (notices) {
+            return notices.stream().filter(n -> n.getString("certificate").equals(certificate)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no notice for " + certificate + " in " + notices));
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("waited 30 s for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static String hmacHex(byte[] key, byte[] body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Runs openssl in the folder; its output is the failure's message. */
     private static void openssl(Path folder, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("openssl"));

@@ -321,6 +321,14 @@ class PortalIT {
         assertThat(waitFor(By.id("auditEvents"), "certificates/write")).contains("admin").contains("Succeeded")
                 .doesNotContain("integrationAccounts/write");
         shot("5-certificate-details");
+        // Validation now: the partner's self-signed certificate is trusted only once it is a trust anchor.
+        assertThat(clickThrough(By.id("validation:validate"), By.id("validationOutcome"), "Not valid"))
+                .startsWith("Not valid");
+        assertThat(waitFor(By.id("validation:checks"), "NoTrustAnchor")).contains("NoTrustAnchor");
+        assertThat(clickThrough(By.id("validation:trust"), By.id("trustAnchor"), "yes")).startsWith("yes");
+        assertThat(clickThrough(By.id("validation:validate"), By.id("validationOutcome"), "Valid"))
+                .startsWith("Valid");
+        shot("5-certificate-validation");
         clickThrough(By.id("actions:delete"), By.id("actions"), "Delete certificate");
         clickThrough(By.id("actions:confirmDelete"), By.tagName("main"), "'fabrikam' deleted");
         assertThat(waitFor(By.id("certificates:table"), "contoso")).doesNotContain("fabrikam");
@@ -331,6 +339,11 @@ class PortalIT {
         assertThat(clickThrough(By.linkText("portal-contoso-key"), By.id("versionTable"), "portal-contoso/contoso"))
                 .contains(inUse.substring("version ".length()));
         shot("6-vault-key-versions");
+
+        // The Expiring page lists what expires soonest across the accounts, with the expired one first.
+        assertThat(clickThrough(By.linkText("Expiring"), By.id("expiring"), "old-partner")).contains("portal-contoso")
+                .contains("Expired");
+        shot("7-expiring");
 
         // 8. Deleting the account asks first and says how many certificates go with it.
         clickThrough(By.linkText("Integration accounts"), By.tagName("h1"), "Integration accounts");

@@ -7,8 +7,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.net.InetAddress;
-import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,13 +30,17 @@ public class As2Outbox {
     @Inject
     CertvaultConfig config;
 
-    /** Who claims: this server, by host name and a random part (two servers on one host are two owners). */
-    private final String owner = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    @Inject
+    io.certvault.infrastructure.ServerInstance server;
+
+    /** Who claims: this server. */
+    private String owner;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private ScheduledFuture<?> polling;
     private ScheduledFuture<?> retention;
 
     public void start() {
+        owner = server.id();
         long seconds = config.get(POLL_SECONDS).map(Long::parseLong).filter(s -> s > 0).orElse(5L);
         polling = executor.scheduleWithFixedDelay(this::drain, seconds, seconds, TimeUnit.SECONDS);
         // The retention job: hourly, from a minute after the start.
@@ -85,14 +87,6 @@ public class As2Outbox {
         }
         if (retention != null) {
             retention.cancel(false);
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "certvault";
         }
     }
 }

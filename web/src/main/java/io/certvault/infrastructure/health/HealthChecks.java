@@ -14,7 +14,8 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * {@code /health/ready}: the database answers and the vaults are open; {@code /health/live}: the app runs.
+ * {@code /health/ready}: the database answers and the vaults are open (and what certificates agreements use are
+ * expiring); {@code /health/live}: the app runs.
  * Health is open without sign-in, so it tells states only: no URL, path or host (the signed-in
  * {@code /api/vaults} gives the reasons, the log the database's failure).
  */
@@ -26,6 +27,8 @@ public class HealthChecks {
     Database database;
     @Inject
     VaultRegistry vaults;
+    @Inject
+    io.certvault.application.ExpiryWatch expiry;
 
     @Produces
     @Readiness
@@ -52,6 +55,27 @@ public class HealthChecks {
             var response = HealthCheckResponse.named("vaults").status(!vaults.vaults().isEmpty());
             for (Vault vault : vaults.vaults()) {
                 response.withData(vault.name(), vault.state().up() ? "Up" : "Down");
+            }
+            return response.build();
+        };
+    }
+
+    /**
+     * The certificates agreements use, as the last expiry round found them: how many have expired and how many
+     * expire within the largest threshold, counts only (names are on the signed-in Expiring page). Always Up:
+     * an expired certificate stops the agreements that use it, not the server, and taking the server out of a
+     * load balancer would stop every other agreement too.
+     */
+    @Produces
+    @Readiness
+    HealthCheck certificates() {
+        return () -> {
+            var summary = expiry.summary();
+            var response = HealthCheckResponse.named("certificates").up()
+                    .withData("expiredInUse", summary.expired()).withData("expiringInUse", summary.expiringSoon());
+            Long days = summary.daysToNearestExpiry(java.time.Instant.now());
+            if (days != null) {
+                response.withData("daysToNearestExpiry", days);
             }
             return response.build();
         };

@@ -113,6 +113,20 @@ public class JpaCertificateRepository implements CertificateRepository {
     }
 
     @Override
+    public List<Certificate> findPredecessors(String accountName, String name) {
+        return database.transaction(manager -> manager.createQuery("SELECT c FROM Certificate c WHERE c.accountName "
+                + "= :account AND c.successorName = :name ORDER BY c.name", Certificate.class)
+                .setParameter("account", accountName).setParameter("name", name).getResultList());
+    }
+
+    @Override
+    public List<Certificate> findSwitchOversDue(java.time.Instant now) {
+        return database.transaction(manager -> manager.createQuery("SELECT c FROM Certificate c WHERE c.successorName"
+                + " IS NOT NULL AND c.switchOverTime <= :now AND c.switchedTime IS NULL ORDER BY c.switchOverTime",
+                Certificate.class).setParameter("now", now).setMaxResults(500).getResultList());
+    }
+
+    @Override
     public List<Certificate> findByKey(String vaultName, String keyName) {
         return database.transaction(manager -> manager.createQuery(
                 "SELECT c FROM Certificate c WHERE c.keyVault = :vault AND c.keyName = :key ORDER BY c.accountName, c.name",

@@ -217,6 +217,101 @@ class PostgresPersistenceTest {
         }
     }
 
+    /**
+     * Two servers (two pools on one database) run expiry rounds at the same time: the job's lease lets one of them
+     * check, so each certificate crossing a threshold gets one notice, and each notice is delivered once, by
+     * whichever server claims it.
+     */
+    @Test
+    void twoServersRunTheExpiryCheckOnceAndDeliverEachNoticeOnce() throws Exception {
+        Instant now = Instant.now();
+        JpaIntegrationAccountRepository accounts = new JpaIntegrationAccountRepository();
+        accounts.database = database;
+        accounts.save(new io.certvault.domain.IntegrationAccount("expiry", now));
+        JpaCertificateRepository certificates = new JpaCertificateRepository();
+        certificates.database = database;
+        var key = io.certvault.testing.TestCertificates.rsa(2048);
+        for (int days : new int[] {0, 3, 10, 20, 45}) {
+            var certificate = new io.certvault.domain.Certificate("expiry", "in-" + days + "-days", now);
+            certificate.update(io.certvault.testing.TestCertificates.selfSigned(key, "in-" + days, now.minus(
+                    java.time.Duration.ofDays(100)), now.plus(java.time.Duration.ofDays(days)).plusSeconds(3600))
+                    .getEncoded(), null, null, now);
+            certificates.save(certificate);
+        }
+        Database otherServer = TestDatabases.open(Map.of(CertvaultConfig.DB_URL, database.description(),
+                CertvaultConfig.DB_USER, USER));
+        var delivered = new java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger>();
+        io.certvault.application.ExpiryNotifier notifier = new io.certvault.application.ExpiryNotifier() {
+            @Override
+            public String channel() {
+                return "webhook";
+            }
+
+            @Override
+            public void deliver(io.certvault.domain.ExpiryNoticeRepository.Notice notice) {
+                delivered.computeIfAbsent(notice.id(), id -> new java.util.concurrent.atomic.AtomicInteger())
+                        .incrementAndGet();
+            }
+        };
+        io.certvault.application.ExpirySettings settings = new io.certvault.application.ExpirySettings() {
+            public List<Integer> thresholdDays() {
+                return List.of(30, 14, 7, 1);
+            }
+
+            public java.time.Duration checkInterval() {
+                return java.time.Duration.ofHours(1);
+            }
+
+            public List<String> channels() {
+                return List.of("webhook");
+            }
+
+            public int deliveryAttempts() {
+                return 3;
+            }
+
+            public java.time.Duration retryDelay() {
+                return java.time.Duration.ofSeconds(1);
+            }
+        };
+        try {
+            List<io.certvault.application.ExpiryWatch> watches = new ArrayList<>();
+            List<JpaExpiryNoticeRepository> noticeRepositories = new ArrayList<>();
+            for (Database server : List.of(database, otherServer)) {
+                JpaCertificateRepository serverCertificates = new JpaCertificateRepository();
+                serverCertificates.database = server;
+                JpaAgreementRepository agreements = new JpaAgreementRepository();
+                agreements.database = server;
+                JpaExpiryNoticeRepository notices = new JpaExpiryNoticeRepository();
+                notices.database = server;
+                noticeRepositories.add(notices);
+                watches.add(new io.certvault.application.ExpiryWatch(serverCertificates, agreements, notices,
+                        settings, List.of(notifier), java.time.Clock.systemUTC()));
+            }
+            ExecutorService servers = Executors.newFixedThreadPool(4);
+            List<Future<Integer>> rounds = new ArrayList<>();
+            for (int round = 0; round < 8; round++) {
+                int server = round % 2;
+                rounds.add(servers.submit(() -> watches.get(server).run("server-" + server)));
+            }
+            int recorded = 0;
+            for (Future<Integer> round : rounds) {
+                recorded += round.get();
+            }
+            servers.shutdown();
+            // 0, 3, 10 and 20 days: thresholds 1, 7, 14 and 30; 45 days is beyond them all.
+            assertThat(recorded).isEqualTo(4);
+            var notices = noticeRepositories.get(0).recent(100);
+            assertThat(notices).extracting(n -> n.certificateName() + ":" + n.thresholdDays())
+                    .containsExactlyInAnyOrder("in-0-days:1", "in-3-days:7", "in-10-days:14", "in-20-days:30");
+            assertThat(delivered).hasSize(4).allSatisfy((id, count) -> assertThat(count.get()).isEqualTo(1));
+            assertThat(notices).allSatisfy(n -> assertThat(noticeRepositories.get(1).state(n.id()))
+                    .isEqualTo("Delivered"));
+        } finally {
+            otherServer.close();
+        }
+    }
+
     /** The retention job removes old evidence, never what a message on its way needs. */
     @Test
     void theRetentionJobRemovesOldEvidenceButNotWhatAMessageOnItsWayNeeds() throws IOException {

@@ -1,0 +1,306 @@
+package io.certvault.application;
+
+import io.certvault.audit.AuditTarget;
+import io.certvault.domain.AgreementRepository;
+import io.certvault.domain.Certificate;
+import io.certvault.domain.CertificateRepository;
+import io.certvault.domain.CertvaultException;
+import io.certvault.domain.ErrorCode;
+import io.certvault.domain.KeyReference;
+import io.certvault.domain.ResourceName;
+import io.certvault.pki.CertificateParser;
+import io.certvault.security.Caller;
+import io.certvault.security.CallerScope;
+import io.certvault.security.Permission;
+import io.certvault.security.Role;
+import io.certvault.vault.KeySpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import javax.security.auth.x500.X500Principal;
+
+/**
+ * Rotation without downtime. A certificate that agreements name can have a successor, another certificate of the
+ * account, with a switch-over time: before it messages are sent with the certificate, from then on with the
+ * successor, and while both are valid messages signed with (or encrypted to) either are received. Agreements keep
+ * naming the certificate they named; the rollover is on the certificate, so every agreement that uses it rotates
+ * at once. Renewal of one of our own certificates is one action: a new key version (or a new key), a certificate
+ * for it like the current one, and the switch-over scheduled; the old certificate stays until it expires.
+ */
+@ApplicationScoped
+public class CertificateRollover {
+    static final String ROLLOVER = "certificates/rollover";
+    static final String RENEW = "certificates/renew";
+    static final String SWITCH_OVER = "certificates/switchOver";
+    private static final Logger LOG = Logger.getLogger(CertificateRollover.class.getName());
+    /** Successors of successors are followed this far (a rotation scheduled before the last one took over). */
+    private static final int MAX_HOPS = 5;
+    private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+    private static final String[] KEY_USAGE = {"digitalSignature", "nonRepudiation", "keyEncipherment",
+        "dataEncipherment", "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"};
+
+    private CertificateService certificates;
+    private CertificateRepository repository;
+    private CertificateIssuance issuance;
+    private AgreementRepository agreements;
+    private Guard guard;
+    private Clock clock;
+
+    protected CertificateRollover() {
+        // for CDI proxies
+    }
+
+    @Inject
+    public CertificateRollover(CertificateService certificates, CertificateRepository repository,
+            CertificateIssuance issuance, AgreementRepository agreements, Guard guard) {
+        this(certificates, repository, issuance, agreements, guard, Clock.systemUTC());
+    }
+
+    public CertificateRollover(CertificateService certificates, CertificateRepository repository,
+            CertificateIssuance issuance, AgreementRepository agreements, Guard guard, Clock clock) {
+        this.certificates = certificates;
+        this.repository = repository;
+        this.issuance = issuance;
+        this.agreements = agreements;
+        this.guard = guard;
+        this.clock = clock;
+    }
+
+    /**
+     * Schedules {@code successor} to take over from certificate {@code name} at {@code switchOverTime} (now when
+     * null). Both must be certificates of the account, both public or both private, and the successor must not
+     * lead back to the certificate.
+     */
+    public Certificate schedule(String accountName, String name, String successor, Instant switchOverTime) {
+        return guard.change(ROLLOVER, Permission.WRITE, AuditTarget.certificate(accountName, name),
+                () -> scheduled(accountName, name, successor, switchOverTime));
+    }
+
+    private Certificate scheduled(String accountName, String name, String successor, Instant switchOverTime) {
+        Certificate certificate = certificates.get(accountName, name);
+        if (successor == null || successor.isBlank()) {
+            throw invalid("properties.successor names the certificate that takes over.");
+        }
+        ResourceName.require("certificate", successor);
+        if (successor.equals(name)) {
+            throw invalid("A certificate cannot succeed itself.");
+        }
+        Certificate next = repository.find(accountName, successor).orElseThrow(() -> invalid("Integration account '"
+                + accountName + "' has no certificate '" + successor + "' to take over."));
+        if (next.isPrivate() != certificate.isPrivate()) {
+            throw invalid("Certificate '" + successor + "' is " + (next.isPrivate() ? "private" : "public")
+                    + " and '" + name + "' is not: a successor signs and decrypts as the certificate did, or neither.");
+        }
+        Certificate step = next;
+        for (int hop = 0; step.successorName() != null && hop < MAX_HOPS; hop++) {
+            if (step.successorName().equals(name)) {
+                throw invalid("Certificate '" + successor + "' leads back to '" + name + "' through its successors.");
+            }
+            step = repository.find(accountName, step.successorName()).orElse(null);
+            if (step == null) {
+                break;
+            }
+        }
+        Instant now = clock.instant();
+        certificate.rollOverTo(successor, switchOverTime == null ? now : switchOverTime, now);
+        repository.save(certificate);
+        return certificate;
+    }
+
+    /** Cancels a scheduled rollover (one that has taken over too: the certificate is used again). */
+    public Certificate cancel(String accountName, String name) {
+        return guard.change(ROLLOVER, Permission.WRITE, AuditTarget.certificate(accountName, name), () -> {
+            Certificate certificate = certificates.get(accountName, name);
+            certificate.cancelRollover(clock.instant());
+            repository.save(certificate);
+            return certificate;
+        });
+    }
+
+    /**
+     * What a renewal asks for: a new version of the same key (the default) or a new key ({@code newKeyName} with
+     * {@code newKey}'s type), the successor's name (default {@code <name>-<yyyyMMdd>}), its validity (default as
+     * long as the current one's), and the switch-over time (default in 7 days: time to send partners the new
+     * certificate).
+     */
+    public record Renewal(String successorName, String newKeyName, KeySpec newKey, Integer validityInDays,
+            Instant switchOverTime) {
+    }
+
+    /**
+     * Renews one of our private certificates in one action: a new key (version) in its vault, a self-signed
+     * certificate for it that says what the current one says (subject, alternative names, key usage, extended key
+     * usage), and its switch-over scheduled. The current certificate stays until it expires.
+     */
+    public Certificate renew(String accountName, String name, Supplier<Renewal> asked) {
+        Certificate current = certificates.get(accountName, name);
+        if (!current.isPrivate()) {
+            throw new CertvaultException(ErrorCode.CERTIFICATE_NOT_PRIVATE, "Certificate '" + name + "' is a public "
+                    + "certificate: a partner renews theirs; upload the new one and schedule its rollover.");
+        }
+        Renewal renewal = asked.get();
+        Instant now = clock.instant();
+        String successor = renewal.successorName() == null || renewal.successorName().isBlank()
+                ? name + "-" + SUFFIX.format(now) : renewal.successorName().trim();
+        ResourceName.require("certificate", successor);
+        X509Certificate x509 = CertificateParser.parse(current.der());
+        KeyReference key = current.key();
+        KeyReference newReference = new KeyReference(key.vaultName(), renewal.newKeyName() == null
+                || renewal.newKeyName().isBlank() ? key.keyName() : renewal.newKeyName().trim(), null);
+        KeySpec spec = renewal.newKey() != null ? renewal.newKey() : sameKind(current);
+        int days = renewal.validityInDays() != null ? renewal.validityInDays()
+                : (int) Math.max(1, Math.min(3650, Math.round(Duration.between(x509.getNotBefore().toInstant(),
+                        x509.getNotAfter().toInstant()).toHours() / 24.0)));
+        Instant switchOver = renewal.switchOverTime() != null ? renewal.switchOverTime()
+                : now.plus(Duration.ofDays(7));
+        issuance.issue(accountName, successor, () -> new CertificateIssuance.Request(newReference, spec,
+                x509.getSubjectX500Principal().getName(X500Principal.RFC2253), alternativeNames(x509, 2),
+                alternativeNames(x509, 1), alternativeNames(x509, 6), keyUsage(x509), extendedKeyUsage(x509), days,
+                null, current.metadataJson()), Precondition.createOnly());
+        return guard.change(RENEW, Permission.WRITE, AuditTarget.certificate(accountName, name),
+                () -> scheduled(accountName, name, successor, switchOver));
+    }
+
+    /**
+     * The certificate to send with in place of {@code name} now: its successor once that has taken over (and the
+     * successor's, and so on), else itself.
+     */
+    public String effective(String accountName, String name) {
+        if (name == null) {
+            return null;
+        }
+        Instant now = clock.instant();
+        String current = name;
+        for (int hop = 0; hop < MAX_HOPS; hop++) {
+            Certificate certificate = repository.find(accountName, current).orElse(null);
+            if (certificate == null || !certificate.switchedOver(now)) {
+                return current;
+            }
+            current = certificate.successorName();
+        }
+        return current;
+    }
+
+    /**
+     * The certificates a message may be signed with (or encrypted to) in place of {@code name}: it, its successor
+     * (before and after the switch-over), and the certificates it succeeded, so that either side of a rotation is
+     * accepted while it is valid (validity is checked where the certificate is used).
+     */
+    public List<String> accepted(String accountName, String name) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(name);
+        String step = name;
+        for (int hop = 0; hop < MAX_HOPS; hop++) {
+            Certificate certificate = repository.find(accountName, step).orElse(null);
+            if (certificate == null || certificate.successorName() == null || !names.add(certificate.successorName())) {
+                break;
+            }
+            step = certificate.successorName();
+        }
+        List<String> before = new ArrayList<>(List.of(name));
+        for (int hop = 0; hop < MAX_HOPS && !before.isEmpty(); hop++) {
+            List<String> next = new ArrayList<>();
+            for (String one : before) {
+                for (Certificate predecessor : repository.findPredecessors(accountName, one)) {
+                    if (names.add(predecessor.name())) {
+                        next.add(predecessor.name());
+                    }
+                }
+            }
+            before = next;
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * Records each switch-over that has happened: on the audit trail as {@code certificates/switchOver} by the
+     * system, and returned so that it is told (once: the certificate keeps when it was recorded).
+     */
+    public List<SwitchOver> recordSwitchOvers() {
+        Instant now = clock.instant();
+        List<SwitchOver> recorded = new ArrayList<>();
+        Caller system = Caller.system("certificate-rollover", Role.CONTRIBUTOR);
+        for (Certificate due : repository.findSwitchOversDue(now)) {
+            try {
+                SwitchOver done = CallerScope.runAs(system, () -> guard.change(SWITCH_OVER, Permission.WRITE,
+                        AuditTarget.certificate(due.accountName(), due.name()), () -> {
+                            Certificate certificate = repository.find(due.accountName(), due.name()).orElseThrow();
+                            Certificate successor = repository.find(due.accountName(), certificate.successorName())
+                                    .orElse(null);
+                            certificate.switched(now);
+                            repository.save(certificate);
+                            return new SwitchOver(certificate.accountName(), certificate.name(), successor,
+                                    agreements.usingCertificate(certificate.accountName(), certificate.name()));
+                        }));
+                recorded.add(done);
+                LOG.info("Certificate " + due.accountName() + "/" + due.name() + " switched over to "
+                        + due.successorName());
+            } catch (RuntimeException e) {
+                LOG.warning("The switch-over of " + due.accountName() + "/" + due.name() + " could not be recorded, "
+                        + "to be tried again: " + e);
+            }
+        }
+        return recorded;
+    }
+
+    /** A recorded switch-over: the certificate, the successor that took over (null if it was deleted since). */
+    public record SwitchOver(String accountName, String predecessor, Certificate successor, List<String> agreements) {
+    }
+
+    private static KeySpec sameKind(Certificate certificate) {
+        var details = certificate.details();
+        return details.keyCurve() != null ? KeySpec.of("EC", null, details.keyCurve())
+                : KeySpec.of("RSA", details.keySize(), null);
+    }
+
+    private static List<String> alternativeNames(X509Certificate certificate, int type) {
+        try {
+            var names = certificate.getSubjectAlternativeNames();
+            if (names == null) {
+                return List.of();
+            }
+            return names.stream().filter(n -> ((Integer) n.get(0)) == type).map(n -> String.valueOf(n.get(1)))
+                    .toList();
+        } catch (CertificateParsingException e) {
+            return List.of();
+        }
+    }
+
+    private static List<String> keyUsage(X509Certificate certificate) {
+        boolean[] usage = certificate.getKeyUsage();
+        if (usage == null) {
+            return null; // the defaults
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < usage.length && i < KEY_USAGE.length; i++) {
+            if (usage[i]) {
+                names.add(KEY_USAGE[i]);
+            }
+        }
+        return names;
+    }
+
+    private static List<String> extendedKeyUsage(X509Certificate certificate) {
+        try {
+            return certificate.getExtendedKeyUsage();
+        } catch (CertificateParsingException e) {
+            return null;
+        }
+    }
+
+    private static CertvaultException invalid(String message) {
+        return new CertvaultException(ErrorCode.INVALID_REQUEST, message);
+    }
+}

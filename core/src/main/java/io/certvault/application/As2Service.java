@@ -122,8 +122,10 @@ public class As2Service {
         }
         if (validation.checkCertificateRevocationListOnSend()) {
             // Asked before anything is signed: a revoked certificate refuses the message.
-            requireNotRevoked(accountName, options.signingCertificateName(), "sign");
-            requireNotRevoked(accountName, options.encryptionCertificateName(), "encrypt");
+            // The certificates the names stand for now (a successor once it has taken over).
+            requireNotRevoked(accountName, trust.sendingWith(accountName, options.signingCertificateName()), "sign");
+            requireNotRevoked(accountName, trust.sendingWith(accountName, options.encryptionCertificateName()),
+                    "encrypt");
         }
         var encoded = messages.encode(caller, accountName, payload, payloadType, options);
         Map<String, String> headers = as2Headers(from, to,

@@ -178,10 +178,13 @@ public class CertificateRollover {
      * successor's, and so on), else itself.
      */
     public String effective(String accountName, String name) {
+        return effective(repository, accountName, name, clock.instant());
+    }
+
+    static String effective(CertificateRepository repository, String accountName, String name, Instant now) {
         if (name == null) {
             return null;
         }
-        Instant now = clock.instant();
         String current = name;
         for (int hop = 0; hop < MAX_HOPS; hop++) {
             Certificate certificate = repository.find(accountName, current).orElse(null);
@@ -194,11 +197,11 @@ public class CertificateRollover {
     }
 
     /**
-     * The certificates a message may be signed with (or encrypted to) in place of {@code name}: it, its successor
-     * (before and after the switch-over), and the certificates it succeeded, so that either side of a rotation is
-     * accepted while it is valid (validity is checked where the certificate is used).
+     * The certificates a message may be signed with in place of {@code name}: it, its successor (before and after
+     * the switch-over), and the certificates it succeeded, so that either side of a rotation is accepted while it
+     * is valid (validity is checked where the certificate is used).
      */
-    public List<String> accepted(String accountName, String name) {
+    static List<String> accepted(CertificateRepository repository, String accountName, String name) {
         Set<String> names = new LinkedHashSet<>();
         names.add(name);
         String step = name;

@@ -92,6 +92,11 @@ public class CertificateValidationService {
         });
     }
 
+    /** The certificate a name stands for when sending now (see {@link CertificateRollover}). */
+    String sendingWith(String accountName, String name) {
+        return CertificateRollover.effective(repository, accountName, name, clock.instant());
+    }
+
     /** A certificate of the account by name, for callers already allowed to use them. */
     Certificate find(String accountName, String name) {
         return repository.find(accountName, name).orElseThrow(() -> new CertvaultException(

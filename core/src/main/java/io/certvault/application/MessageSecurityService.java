@@ -116,7 +116,8 @@ public class MessageSecurityService {
         SmimeEncoder.Signing signing = null;
         if (options.signingCertificateName() != null) {
             SigningAlgorithm algorithm = SigningAlgorithm.parse(options.signingAlgorithm());
-            Certificate certificate = certificate(accountName, options.signingCertificateName());
+            Certificate certificate = certificate(accountName, sendingWith(accountName,
+                    options.signingCertificateName()));
             if (!certificate.isPrivate()) {
                 throw new CertvaultException(ErrorCode.CERTIFICATE_NOT_PRIVATE, "Certificate '" + certificate.name()
                         + "' is a public certificate: signing needs a private certificate, whose key is in a vault.");
@@ -128,8 +129,8 @@ public class MessageSecurityService {
         SmimeEncoder.Encryption encryption = null;
         if (options.encryptionCertificateName() != null) {
             ContentEncryption algorithm = ContentEncryption.parse(options.encryptionAlgorithm());
-            encryption = new SmimeEncoder.Encryption(usable(certificate(accountName, options.encryptionCertificateName()),
-                    "encrypt"), algorithm);
+            encryption = new SmimeEncoder.Encryption(usable(certificate(accountName, sendingWith(accountName,
+                    options.encryptionCertificateName())), "encrypt"), algorithm);
         }
         // An enveloped message is ciphertext already: its spool needs no second encryption.
         Spool body = new Spool(settings.spoolDirectory(), settings.memoryThreshold(), encryption == null);
@@ -161,8 +162,8 @@ public class MessageSecurityService {
         if (contentType == null || contentType.isBlank()) {
             throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The message's Content-Type is required.");
         }
-        Certificate verification = verificationCertificateName == null ? null
-                : certificate(accountName, verificationCertificateName);
+        List<Certificate> verification = verificationCertificateName == null ? null
+                : verifyingWith(accountName, certificate(accountName, verificationCertificateName));
         return new SmimeDecoder(new AccountCertificates(caller, accountName, verification), this::checkValidity,
                 this::spool).micIn(micAlgorithm).decode(body, contentType, transferEncoding);
     }
@@ -175,9 +176,9 @@ public class MessageSecurityService {
     private final class AccountCertificates implements SmimeDecoder.CertificateLookup {
         private final Caller caller;
         private final String accountName;
-        private final Certificate verification;
+        private final List<Certificate> verification;
 
-        AccountCertificates(Caller caller, String accountName, Certificate verification) {
+        AccountCertificates(Caller caller, String accountName, List<Certificate> verification) {
             this.caller = caller;
             this.accountName = accountName;
             this.verification = verification;
@@ -198,7 +199,7 @@ public class MessageSecurityService {
 
         @Override
         public List<SmimeDecoder.KnownCertificate> signers(SmimeDecoder.CertificateId id) {
-            List<Certificate> candidates = verification != null ? List.of(verification) : named(id);
+            List<Certificate> candidates = verification != null ? verification : named(id);
             return candidates.stream().map(c -> new SmimeDecoder.KnownCertificate(c.name(),
                     CertificateParser.parse(c.der()))).toList();
         }
@@ -208,6 +209,25 @@ public class MessageSecurityService {
                     ? certificates.findBySubjectKeyIdentifier(accountName, id.subjectKeyIdentifier())
                     : certificates.findByIssuerAndSerialNumber(accountName, id.issuer(), id.serialNumber());
         }
+    }
+
+    /**
+     * The certificate a name stands for when sending: its successor once that has taken over
+     * ({@link CertificateRollover}), wherever the name comes from (an agreement, or the caller).
+     */
+    private String sendingWith(String accountName, String name) {
+        return CertificateRollover.effective(certificates, accountName, name, java.time.Instant.now());
+    }
+
+    /** A named verification certificate, with those on either side of its rotation. */
+    private List<Certificate> verifyingWith(String accountName, Certificate named) {
+        List<Certificate> accepted = new ArrayList<>(List.of(named));
+        for (String other : CertificateRollover.accepted(certificates, accountName, named.name())) {
+            if (!other.equals(named.name())) {
+                certificates.find(accountName, other).ifPresent(accepted::add);
+            }
+        }
+        return accepted;
     }
 
     Spool spool() {

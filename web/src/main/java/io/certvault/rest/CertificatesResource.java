@@ -43,6 +43,8 @@ public class CertificatesResource {
     CertificateIssuance issuance;
     @Inject
     CertificateValidationService validation;
+    @Inject
+    io.certvault.application.CertificateRollover rollovers;
     @Context
     UriInfo uri;
     @Context
@@ -99,10 +101,17 @@ public class CertificatesResource {
      * certificate: {@code chain} holds the certificates that issued it (base64 DER, from its issuer up).
      */
     public record Properties(String publicCertificate, List<String> chain, KeyBody key, boolean trustAnchor,
-            JsonObject metadata, Instant createdTime,
+            RolloverBody rollover, JsonObject metadata, Instant createdTime,
             Instant changedTime, String thumbprint, String thumbprintSha256, String subject, String issuer,
             String serialNumber, Instant notBefore, Instant notAfter, String keyAlgorithm, Integer keySize,
             String keyCurve) {
+    }
+
+    /**
+     * The certificate that takes over from this one ({@code successor}) at {@code switchOverTime}, and whether it
+     * has ({@code switchedOver}); absent when none is scheduled.
+     */
+    public record RolloverBody(String successor, Instant switchOverTime, Boolean switchedOver) {
     }
 
     static CertificateBody body(Certificate certificate) {
@@ -120,7 +129,9 @@ public class CertificatesResource {
                 "/integrationAccounts/" + certificate.accountName() + "/certificates/" + certificate.name(),
                 certificate.name(), TYPE, new Properties(Base64.getEncoder().encodeToString(der),
                         certificate.chain().stream().map(Base64.getEncoder()::encodeToString).toList(), key,
-                        certificate.trustAnchor(), Json.object(certificate.metadataJson()), certificate.createdTime(), certificate.changedTime(),
+                        certificate.trustAnchor(), certificate.successorName() == null ? null : new RolloverBody(
+                                certificate.successorName(), certificate.switchOverTime(),
+                                certificate.switchedOver(Instant.now())), Json.object(certificate.metadataJson()), certificate.createdTime(), certificate.changedTime(),
                         details.thumbprint(), details.thumbprintSha256(), details.subject(), details.issuer(),
                         details.serialNumber(), details.notBefore(), details.notAfter(), details.keyAlgorithm(),
                         details.keySize(), details.keyCurve()));
@@ -208,6 +219,62 @@ public class CertificatesResource {
     public Response delete(@PathParam("name") String name) {
         return Response.status(certificates.delete(account, name, Conditional.precondition(headers)) ? 200 : 204)
                 .build();
+    }
+
+    /** A rollover to schedule: the successor's name and when it takes over (now when absent). */
+    public record RolloverRequest(RolloverBody properties) {
+    }
+
+    /**
+     * Schedules another certificate of the account to take over from this one at a time: messages are sent with
+     * it from then on, and received signed with either while both are valid. Agreements keep naming this one.
+     */
+    @AuditedChange(value = "certificates/rollover", target = AuditedChange.Kind.CERTIFICATE)
+    @PUT
+    @Path("{name}/rollover")
+    public CertificateBody rollover(@PathParam("name") String name, RolloverRequest request) {
+        if (request == null || request.properties() == null) {
+            throw new CertvaultException(ErrorCode.INVALID_REQUEST,
+                    "The body needs properties.successor and optionally properties.switchOverTime.");
+        }
+        return body(rollovers.schedule(account, name, request.properties().successor(),
+                request.properties().switchOverTime()));
+    }
+
+    /** Cancels the rollover: the certificate is sent with again. */
+    @AuditedChange(value = "certificates/rollover", target = AuditedChange.Kind.CERTIFICATE)
+    @DELETE
+    @Path("{name}/rollover")
+    public CertificateBody cancelRollover(@PathParam("name") String name) {
+        return body(rollovers.cancel(account, name));
+    }
+
+    /** A renewal: all optional (a new version of the same key, as long valid, taking over in 7 days). */
+    public record RenewRequest(RenewProperties properties) {
+    }
+
+    public record RenewProperties(String successor, String newKeyName, NewKeyBody newKey, Integer validityInDays,
+            Instant switchOverTime) {
+    }
+
+    /**
+     * Renews a private certificate in one action: a new key version (or a new key), a certificate for it saying
+     * what this one says, issued by the vault, and its rollover scheduled. 201 with the new certificate; this one
+     * stays, and shows the rollover, until it is deleted.
+     */
+    @AuditedChange(value = "certificates/renew", target = AuditedChange.Kind.CERTIFICATE)
+    @POST
+    @Path("{name}/renew")
+    public Response renew(@PathParam("name") String name, RenewRequest request) {
+        Certificate current = rollovers.renew(account, name, () -> {
+            RenewProperties p = request == null || request.properties() == null
+                    ? new RenewProperties(null, null, null, null, null) : request.properties();
+            return new io.certvault.application.CertificateRollover.Renewal(p.successor(), p.newKeyName(),
+                    p.newKey() == null ? null : KeySpec.of(p.newKey().kty(), p.newKey().size(), p.newKey().crv()),
+                    p.validityInDays(), p.switchOverTime());
+        });
+        Certificate successor = certificates.get(account, current.successorName());
+        return Conditional.written(true, successor, body(successor));
     }
 
     /** A certificate on a validation path, as the answer names it. */

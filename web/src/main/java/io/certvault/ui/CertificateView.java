@@ -32,6 +32,8 @@ public class CertificateView implements Serializable {
     AgreementService agreements;
     @Inject
     CertificateValidationService validation;
+    @Inject
+    io.certvault.application.CertificateRollover rollovers;
 
     private String account;
     private String name;
@@ -110,6 +112,47 @@ public class CertificateView implements Serializable {
             valid = result.valid();
             checks = result.checks();
             path = result.path().stream().map(c -> c.getSubjectX500Principal().getName()).toList();
+        } catch (CertvaultException e) {
+            Ui.error(null, e.getMessage());
+        }
+        return null;
+    }
+
+    /** The rollover as words: who takes over when, and whether it has. */
+    public String getRollover() {
+        if (certificate == null || certificate.successorName() == null) {
+            return "none scheduled";
+        }
+        return "'" + certificate.successorName() + "' " + (certificate.switchedOver(Instant.now())
+                ? "took over on " : "takes over on ") + certificate.switchOverTime();
+    }
+
+    public boolean isRollingOver() {
+        return certificate != null && certificate.successorName() != null;
+    }
+
+    /**
+     * Renews it in one step: a new version of its key, a certificate for it like this one, taking over in 7 days
+     * (time to send partners the new certificate); this one stays until it expires.
+     */
+    public String renew() {
+        try {
+            Certificate renewed = rollovers.renew(account, name, () -> new io.certvault.application.CertificateRollover
+                    .Renewal(null, null, null, null, null));
+            Ui.info("Certificate '" + renewed.successorName() + "' issued from a new version of the key; it takes over "
+                    + "from '" + name + "' on " + renewed.switchOverTime() + ". Send it to your partners before then.");
+            load();
+        } catch (CertvaultException e) {
+            Ui.error(null, e.getMessage());
+        }
+        return null;
+    }
+
+    public String cancelRollover() {
+        try {
+            rollovers.cancel(account, name);
+            Ui.info("The rollover of '" + name + "' is cancelled: it is used again.");
+            load();
         } catch (CertvaultException e) {
             Ui.error(null, e.getMessage());
         }

@@ -1981,6 +1981,95 @@ class CertvaultApiIT {
         }
     }
 
+    /**
+     * Rotation without downtime: our certificate is renewed in one action (a new key version, a certificate like
+     * the current one, its switch-over scheduled), the partner puts our new certificate as the successor of the
+     * old; before the switch-over messages are signed with the old one, after it with the new one, and a message
+     * signed with the old one is still received; the switch-over is on the audit trail.
+     */
+    @Test
+    void certificatesAreRenewedAndRolledOverWithoutDowntime() throws Exception {
+        as2Peers("rot-contoso", "rot-fabrikam");
+        assertThat(record(api.put("integrationAccounts/rot-contoso/agreements/fabrikam", agreementBody("contoso",
+                "Contoso", "fabrikam", "Fabrikam Inc", "rsa", "fabrikam", "fabrikam", "rsa"))).status()).isEqualTo(201);
+        assertThat(record(api.put("integrationAccounts/rot-fabrikam/agreements/contoso", agreementBody("fabrikam",
+                "Fabrikam Inc", "contoso", "Contoso", "rsa", "contoso", "contoso", "rsa"))).status()).isEqualTo(201);
+        String ours = "integrationAccounts/rot-contoso/certificates/";
+        String theirs = "integrationAccounts/rot-fabrikam/certificates/";
+        JsonObject current = api.get(ours + "rsa").json().getJsonObject("properties");
+
+        // One action: a new key version, a certificate saying what the current one says, the switch-over in an hour.
+        Instant later = Instant.now().plus(java.time.Duration.ofHours(1));
+        var renewed = record(api.post(ours + "rsa/renew", Json.createObjectBuilder().add("properties", Json
+                .createObjectBuilder().add("successor", "rsa-next").add("switchOverTime", later.toString())).build()));
+        assertThat(renewed.status()).as(renewed.body()).isEqualTo(201);
+        JsonObject next = renewed.json().getJsonObject("properties");
+        assertThat(next.getString("subject")).isEqualTo(current.getString("subject"));
+        assertThat(next.getString("thumbprint")).isNotEqualTo(current.getString("thumbprint"));
+        assertThat(next.getJsonObject("key").getString("keyName"))
+                .isEqualTo(current.getJsonObject("key").getString("keyName"));
+        JsonObject rollover = api.get(ours + "rsa").json().getJsonObject("properties").getJsonObject("rollover");
+        assertThat(rollover.getString("successor")).isEqualTo("rsa-next");
+        assertThat(rollover.getBoolean("switchedOver")).isFalse();
+        // The partner gets our new certificate and makes it the successor of the one it has.
+        assertThat(putCertificate("rot-fabrikam", "contoso-next", next.getString("publicCertificate"), null).status())
+                .isEqualTo(201);
+        assertThat(record(api.put(theirs + "contoso/rollover", rolloverBody("contoso-next", later))).status())
+                .isEqualTo(200);
+
+        // Before the switch-over: signed with the current certificate.
+        var before = as2Encode("rot-contoso", "Contoso", "Fabrikam Inc", "UNB+UNOA:1+BEFORE");
+        var received = as2Decode("rot-fabrikam", before, before.body());
+        assertThat(received.status()).as(received.body()).isEqualTo(200);
+        assertThat(received.json().getString("signedBy")).isEqualTo("contoso");
+
+        // The switch-over (brought forward to now on both sides): signed with the successor, verified with it.
+        assertThat(record(api.put(ours + "rsa/rollover", rolloverBody("rsa-next", Instant.now()))).status())
+                .isEqualTo(200);
+        assertThat(record(api.put(theirs + "contoso/rollover", rolloverBody("contoso-next", Instant.now()))).status())
+                .isEqualTo(200);
+        var after = as2Encode("rot-contoso", "Contoso", "Fabrikam Inc", "UNB+UNOA:1+AFTER");
+        var receivedAfter = as2Decode("rot-fabrikam", after, after.body());
+        assertThat(receivedAfter.status()).as(receivedAfter.body()).isEqualTo(200);
+        assertThat(receivedAfter.json().getString("signedBy")).isEqualTo("contoso-next");
+        // A message signed before the switch-over, still on its way, is accepted while the old one is valid.
+        assertThat(as2Decode("rot-fabrikam", before, before.body()).json().getString("signedBy")).isEqualTo("contoso");
+
+        // The switch-over is recorded once, by the system, with the next expiry round.
+        awaitTrue(() -> api.get("auditEvents?operation=certificates/switchOver&account=rot-contoso").json()
+                .getJsonArray("value").size() == 1, "the switch-over on the audit trail");
+        assertThat(api.get("auditEvents?operation=certificates/switchOver&account=rot-contoso").body())
+                .contains("system:certificate-rollover").contains("Succeeded");
+        assertThat(api.get(ours + "rsa").json().getJsonObject("properties").getJsonObject("rollover")
+                .getBoolean("switchedOver")).isTrue();
+
+        // Refusals: itself, a public successor for a private certificate, none, renewing a partner's certificate.
+        assertError(record(api.put(ours + "rsa/rollover", rolloverBody("rsa", null))), 400, "InvalidRequestContent");
+        assertError(record(api.put(ours + "rsa/rollover", rolloverBody("fabrikam", null))), 400,
+                "InvalidRequestContent");
+        assertError(record(api.put(ours + "rsa/rollover", rolloverBody("missing", null))), 400,
+                "InvalidRequestContent");
+        assertError(record(api.post(ours + "fabrikam/renew", Json.createObjectBuilder().build())), 400,
+                "CertificateNotPrivate");
+        assertError(record(api.put(ours + "rsa-next/rollover", rolloverBody("rsa", null))), 400,
+                "InvalidRequestContent");
+
+        // Cancelled: the certificate is sent with again.
+        var cancelled = record(api.delete(ours + "rsa/rollover"));
+        assertThat(cancelled.status()).isEqualTo(200);
+        assertThat(cancelled.json().getJsonObject("properties").containsKey("rollover")).isFalse();
+        var again = as2Encode("rot-contoso", "Contoso", "Fabrikam Inc", "UNB+UNOA:1+AGAIN");
+        assertThat(as2Decode("rot-fabrikam", again, again.body()).json().getString("signedBy")).isEqualTo("contoso");
+    }
+
+    private static JsonObject rolloverBody(String successor, Instant at) {
+        var properties = Json.createObjectBuilder().add("successor", successor);
+        if (at != null) {
+            properties.add("switchOverTime", at.toString());
+        }
+        return Json.createObjectBuilder().add("properties", properties).build();
+    }
+
     /** Runs openssl in the folder; its output is the failure's message. */
     private static void openssl(Path folder, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("openssl"));

@@ -340,6 +340,14 @@ class PortalIT {
                 .contains(inUse.substring("version ".length()));
         shot("6-vault-key-versions");
 
+        // Renewal in one step: a new key version, a certificate like this one, taking over in 7 days.
+        openCertificates("portal-contoso");
+        clickThrough(By.linkText("contoso"), By.id("keyInUse"), "version ");
+        assertThat(clickThrough(By.id("actions:renew"), By.id("globalMessages"), "takes over"))
+                .contains("from 'contoso'");
+        assertThat(waitFor(By.id("rollover"), "takes over on")).startsWith("'contoso-");
+        shot("5-certificate-renewed");
+
         // The Expiring page lists what expires soonest across the accounts, with the expired one first.
         assertThat(clickThrough(By.linkText("Expiring"), By.id("expiring"), "old-partner")).contains("portal-contoso")
                 .contains("Expired");
@@ -348,10 +356,10 @@ class PortalIT {
         // 8. Deleting the account asks first and says how many certificates go with it.
         clickThrough(By.linkText("Integration accounts"), By.tagName("h1"), "Integration accounts");
         assertThat(clickThrough(By.cssSelector("input[title='Delete portal-contoso']"), By.id("confirm"),
-                "portal-contoso")).contains("3 certificate(s)");
+                "portal-contoso")).contains("4 certificate(s)");
         shot("1-integration-accounts-confirm-delete");
         assertThat(clickThrough(By.id("confirm:confirmDelete"), By.id("globalMessages"), "deleted"))
-                .contains("'portal-contoso' and its 3 certificate(s) deleted");
+                .contains("'portal-contoso' and its 4 certificate(s) deleted");
         assertThat(browser.findElements(By.id("confirm"))).isEmpty();
     }
 

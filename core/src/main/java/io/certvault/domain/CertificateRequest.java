@@ -109,6 +109,12 @@ public class CertificateRequest implements Versioned {
         return Base64.getDecoder().decode(csr);
     }
 
+    /** The request as PEM ({@code .csr}), as CAs take it. */
+    public String pem() {
+        return "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(der()) + "\n-----END CERTIFICATE REQUEST-----\n";
+    }
+
     public State state() {
         return state;
     }

@@ -91,12 +91,9 @@ public final class CertificateValidation {
     public static Result validate(X509Certificate certificate, List<X509Certificate> chain, Use use, Instant at,
             Context context) {
         List<Check> checks = new ArrayList<>();
-        List<X509Certificate> candidates = new ArrayList<>(chain);
-        candidates.addAll(context.others());
-        candidates.addAll(context.anchors());
-        List<X509Certificate> path = path(certificate, candidates);
-        X509Certificate top = path.get(path.size() - 1);
-        X509Certificate anchor = context.anchors().stream().filter(top::equals).findFirst().orElse(null);
+        TrustPath found = TrustPath.of(certificate, chain, context);
+        List<X509Certificate> path = found.certificates();
+        X509Certificate anchor = found.anchor();
 
         for (X509Certificate one : path) {
             if (one.getNotAfter().toInstant().isBefore(at)) {
@@ -130,15 +127,23 @@ public final class CertificateValidation {
      * certificate alone with its issuer when one is known.
      */
     public static Result revocationOnly(X509Certificate certificate, List<X509Certificate> chain, Context context) {
-        List<X509Certificate> candidates = new ArrayList<>(chain);
-        candidates.addAll(context.others());
-        candidates.addAll(context.anchors());
-        List<X509Certificate> path = path(certificate, candidates);
-        X509Certificate top = path.get(path.size() - 1);
-        X509Certificate anchor = context.anchors().stream().filter(top::equals).findFirst().orElse(null);
+        TrustPath found = TrustPath.of(certificate, chain, context);
         List<RevocationChecker.Status> statuses = new ArrayList<>();
-        Check check = revocation(path, anchor, context, statuses);
-        return new Result(check.outcome() != Outcome.FAILED, List.copyOf(path), List.of(check), List.copyOf(statuses));
+        Check check = revocation(found.certificates(), found.anchor(), context, statuses);
+        return new Result(check.outcome() != Outcome.FAILED, List.copyOf(found.certificates()), List.of(check),
+                List.copyOf(statuses));
+    }
+
+    /** The path from the certificate up, and the anchor it ends at (null when it ends elsewhere). */
+    private record TrustPath(List<X509Certificate> certificates, X509Certificate anchor) {
+        static TrustPath of(X509Certificate certificate, List<X509Certificate> chain, Context context) {
+            List<X509Certificate> candidates = new ArrayList<>(chain);
+            candidates.addAll(context.others());
+            candidates.addAll(context.anchors());
+            List<X509Certificate> path = path(certificate, candidates);
+            X509Certificate top = path.get(path.size() - 1);
+            return new TrustPath(path, context.anchors().stream().filter(top::equals).findFirst().orElse(null));
+        }
     }
 
     /** From the certificate up through the issuers found among the candidates, until a self-issued one or none. */

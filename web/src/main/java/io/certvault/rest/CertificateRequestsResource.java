@@ -22,7 +22,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
-import java.util.Base64;
 
 /**
  * Certificate signing requests (PKCS#10) made from vault keys, for a CA to sign, and completed with its answer: a
@@ -62,13 +61,8 @@ public class CertificateRequestsResource {
                 + request.name(), request.name(), TYPE, new RequestProperties(request.state().name(),
                         request.subject(), new CertificatesResource.KeyBody(new CertificatesResource.KeyVaultBody(
                                 "/vaults/" + key.vaultName(), key.vaultName(), VaultsResource.TYPE), key.keyName(),
-                                key.keyVersion(), null, null), pem(request), request.certificateName(),
+                                key.keyVersion(), null, null), request.pem(), request.certificateName(),
                         request.createdTime(), request.changedTime()));
-    }
-
-    static String pem(CertificateRequest request) {
-        return "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
-                .encodeToString(request.der()) + "\n-----END CERTIFICATE REQUEST-----\n";
     }
 
     @GET
@@ -90,7 +84,7 @@ public class CertificateRequestsResource {
     @Produces("application/pkcs10")
     public Response csr(@PathParam("request") String name) {
         CertificateRequest request = issuance.getRequest(account, name);
-        return Response.ok(pem(request), "application/pkcs10").header("Content-Disposition",
+        return Response.ok(request.pem(), "application/pkcs10").header("Content-Disposition",
                 "attachment; filename=\"" + request.name() + ".csr\"").build();
     }
 

@@ -8,8 +8,6 @@ import io.certvault.domain.Certificate;
 import io.certvault.domain.CertvaultException;
 import io.certvault.infrastructure.CertvaultConfig;
 import io.certvault.pki.CertificateDetails;
-import jakarta.faces.context.ExternalContext;
-import jakarta.faces.context.FacesContext;
 import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -72,14 +70,7 @@ public class CertificateView implements Serializable {
 
     /** Sends the DER as a .cer file. */
     public void download() throws IOException {
-        FacesContext context = FacesContext.getCurrentInstance();
-        ExternalContext external = context.getExternalContext();
-        external.responseReset();
-        external.setResponseContentType("application/pkix-cert");
-        external.setResponseContentLength(der.length);
-        external.setResponseHeader("Content-Disposition", "attachment; filename=\"" + name + ".cer\"");
-        external.getResponseOutputStream().write(der);
-        context.responseComplete();
+        Ui.sendFile(der, "application/pkix-cert", name + ".cer");
     }
 
     public String askDelete() {

@@ -11,8 +11,6 @@ import jakarta.inject.Named;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,8 +21,6 @@ import java.util.List;
 public class CertificatesView implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int PAGE_SIZE = 50;
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
 
     @Inject
     CertificateService certificates;
@@ -50,7 +46,7 @@ public class CertificatesView implements Serializable {
             for (Certificate certificate : certificates.all(account)) {
                 CertificateDetails details = certificate.details();
                 rows.add(new Row(certificate.name(), certificate.isPrivate() ? "Private" : "Public", details.subject(),
-                        details.issuer(), details.thumbprint(), details.notAfter(), DATE.format(details.notAfter()),
+                        details.issuer(), details.thumbprint(), details.notAfter(), Ui.TIME.format(details.notAfter()),
                         certificate.expired(now), certificate.expiresSoon(now, warning),
                         certificate.isPrivate() ? certificate.key().toString() : ""));
             }

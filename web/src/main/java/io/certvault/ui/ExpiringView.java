@@ -11,8 +11,6 @@ import jakarta.inject.Named;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,8 +24,6 @@ import java.util.List;
 public class ExpiringView implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int LIMIT = 500;
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
 
     @Inject
     CertificateService certificates;
@@ -54,7 +50,7 @@ public class ExpiringView implements Serializable {
                 for (Certificate certificate : page.items()) {
                     List<String> users = agreements.usingCertificate(certificate.accountName(), certificate.name());
                     found.add(new Row(certificate.accountName(), certificate.name(), certificate.details().subject(),
-                            DATE.format(certificate.notAfter()), Duration.between(now, certificate.notAfter()).toDays(),
+                            Ui.TIME.format(certificate.notAfter()), Duration.between(now, certificate.notAfter()).toDays(),
                             certificate.expired(now), users.isEmpty() ? "none" : String.join(", ", users)));
                 }
                 after = page.continueAfter();

@@ -30,6 +30,7 @@ public class IssueCertificateView implements Serializable {
     private static final Map<String, String> FIELDS = Map.of(
             "InvalidName", "issue:name",
             "PreconditionFailed", "issue:name",
+            "CertificateRequestExists", "issue:name",
             "InvalidKeyReference", "issue:key",
             "KeyExists", "issue:newKeyName",
             "AlgorithmNotAllowed", "issue:algorithm");
@@ -70,6 +71,15 @@ public class IssueCertificateView implements Serializable {
     }
 
     public String issue() {
+        return make(false);
+    }
+
+    /** The same choices, made into a certificate request (PKCS#10) for a CA instead of a self-signed certificate. */
+    public String requestFromCa() {
+        return make(true);
+    }
+
+    private String make(boolean forCa) {
         boolean newKey = key == null || key.isBlank();
         if (newKey && (newKeyName == null || newKeyName.isBlank())) {
             Ui.error("issue:newKeyName", "Name the new key, or choose a key of the vault.");
@@ -78,10 +88,16 @@ public class IssueCertificateView implements Serializable {
         try {
             String keyName = newKey ? newKeyName.trim() : key;
             KeySpec spec = newKey ? spec(newKeyType) : null;
+            var asked = new CertificateIssuance.Request(new KeyReference(vault, keyName, null), spec, subject,
+                    list(dnsNames), list(emails), list(uris), keyUsage, ekus, validityInDays, signatureAlgorithm, null);
+            if (forCa) {
+                issuance.request(account, name, () -> asked);
+                Ui.info("Certificate request '" + name + "' made with key '" + keyName + "' of vault '" + vault
+                        + "': give its CSR to your CA, then complete it with the CA's answer.");
+                return Ui.redirect("certificate-requests", "account", account, "request", name);
+            }
             // Create only: a certificate of this name added meanwhile is reported, not replaced.
-            issuance.issue(account, name, () -> new CertificateIssuance.Request(new KeyReference(vault, keyName, null),
-                    spec, subject, list(dnsNames), list(emails), list(uris), keyUsage, ekus, validityInDays,
-                    signatureAlgorithm, null), Precondition.createOnly());
+            issuance.issue(account, name, () -> asked, Precondition.createOnly());
             Ui.info("Certificate '" + name + "' issued from key '" + keyName + "' of vault '" + vault + "'.");
             return Ui.redirect("certificates", "account", account);
         } catch (CertvaultException e) {

@@ -55,4 +55,25 @@ final class Ui {
     static String redirect(String page, String parameter, String value) {
         return page + "?faces-redirect=true&" + parameter + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
+
+    static String redirect(String page, String parameter, String value, String other, String otherValue) {
+        return redirect(page, parameter, value) + "&" + other + "=" + URLEncoder.encode(otherValue,
+                StandardCharsets.UTF_8);
+    }
+
+    /** Times as the pages show them: to the minute, in UTC. */
+    static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+    /** Answers the request with a file to save instead of the page. */
+    static void sendFile(byte[] content, String contentType, String fileName) throws java.io.IOException {
+        jakarta.faces.context.FacesContext context = jakarta.faces.context.FacesContext.getCurrentInstance();
+        jakarta.faces.context.ExternalContext external = context.getExternalContext();
+        external.responseReset();
+        external.setResponseContentType(contentType);
+        external.setResponseContentLength(content.length);
+        external.setResponseHeader("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
+        external.getResponseOutputStream().write(content);
+        context.responseComplete();
+    }
 }

@@ -3,6 +3,7 @@ package io.certvault.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.certvault.testing.KeyLeaks;
+import io.certvault.testing.OpenSsl;
 import io.certvault.testing.TestCertificates;
 import io.certvault.vault.azure.KeyVaultSimulator;
 import jakarta.json.Json;
@@ -1662,26 +1663,26 @@ class CertvaultApiIT {
             Files.writeString(ca.resolve("index.txt"), "");
             Files.writeString(ca.resolve("serial"), "1000\n");
             Files.writeString(ca.resolve("crlnumber"), "1000\n");
-            openssl(ca, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.pem",
+            OpenSsl.run(ca, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.pem",
                     "-subj", "/CN=Partner Root CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE",
                     "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-            openssl(ca, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "intermediate.key", "-out",
+            OpenSsl.run(ca, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "intermediate.key", "-out",
                     "intermediate.csr", "-subj", "/CN=Partner Intermediate CA");
-            openssl(ca, "x509", "-req", "-in", "intermediate.csr", "-CA", "root.pem", "-CAkey", "root.key",
+            OpenSsl.run(ca, "x509", "-req", "-in", "intermediate.csr", "-CA", "root.pem", "-CAkey", "root.key",
                     "-CAcreateserial", "-days", "30", "-extfile", "ca.cnf", "-extensions", "intermediate_ca", "-out",
                     "intermediate.pem");
             for (String partner : List.of("good", "revoked", "unreachable")) {
-                openssl(ca, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", partner + ".key", "-out",
+                OpenSsl.run(ca, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", partner + ".key", "-out",
                         partner + ".csr", "-subj", "/CN=Fabrikam " + partner);
-                openssl(ca, "ca", "-batch", "-config", "ca.cnf", "-cert", "intermediate.pem", "-keyfile",
+                OpenSsl.run(ca, "ca", "-batch", "-config", "ca.cnf", "-cert", "intermediate.pem", "-keyfile",
                         "intermediate.key", "-extensions", partner.equals("unreachable") ? "unreachable" : "leaf",
                         "-in", partner + ".csr", "-out", partner + ".pem", "-notext");
             }
-            openssl(ca, "ca", "-config", "ca.cnf", "-cert", "intermediate.pem", "-keyfile", "intermediate.key",
+            OpenSsl.run(ca, "ca", "-config", "ca.cnf", "-cert", "intermediate.pem", "-keyfile", "intermediate.key",
                     "-revoke", "revoked.pem", "-crl_reason", "keyCompromise");
-            openssl(ca, "ca", "-config", "ca.cnf", "-cert", "intermediate.pem", "-keyfile", "intermediate.key",
+            OpenSsl.run(ca, "ca", "-config", "ca.cnf", "-cert", "intermediate.pem", "-keyfile", "intermediate.key",
                     "-gencrl", "-out", "intermediate.crl");
-            openssl(ca, "crl", "-in", "intermediate.crl", "-outform", "DER", "-out", "intermediate.crl.der");
+            OpenSsl.run(ca, "crl", "-in", "intermediate.crl", "-outform", "DER", "-out", "intermediate.crl.der");
             responder = new ProcessBuilder("openssl", "ocsp", "-index", "index.txt", "-port", String.valueOf(ocspPort),
                     "-rsigner", "intermediate.pem", "-rkey", "intermediate.key", "-CA", "intermediate.pem",
                     "-ignore_err").directory(ca.toFile()).redirectErrorStream(true)
@@ -1932,6 +1933,20 @@ class CertvaultApiIT {
             assertThat(notices.get(3).getString("certificate")).isEqualTo("later");
             assertThat(notices.get(3).getInt("thresholdDays")).isEqualTo(1);
 
+            // A switch-over is told too: the partner's new certificate takes over from the expiring one.
+            assertThat(putCertificate("expiring", "fabrikam-next", TestCertificates.base64(TestCertificates.selfSigned(
+                    TestCertificates.rsa(2048), "fabrikam-next")), null).status()).isEqualTo(201);
+            assertThat(record(api.put(base + "fabrikam/rollover", rolloverBody("fabrikam-next", now))).status())
+                    .isEqualTo(200);
+            awaitTrue(() -> notices.size() >= 5, "the switch-over's notice");
+            JsonObject switched = notices.get(4);
+            assertThat(switched.getString("event")).isEqualTo("certificate.switched");
+            assertThat(switched.getString("certificate")).isEqualTo("fabrikam-next");
+            assertThat(switched.getString("predecessor")).isEqualTo("fabrikam");
+            assertThat(switched.getJsonArray("agreements").getString(0)).isEqualTo("with-fabrikam");
+            awaitTrue(() -> mailsOf.get().stream().anyMatch(m -> m.startsWith(
+                    "Certificate switched over: expiring/fabrikam -> fabrikam-next")), "the switch-over's e-mail");
+
             // Health (open, counts only) and metrics count what agreements use.
             URI root = api.uri("/").resolve("/");
             JsonObject certificates = Json.createReader(new java.io.StringReader(api.getAbsolute(root.resolve(
@@ -2070,15 +2085,6 @@ class CertvaultApiIT {
         return Json.createObjectBuilder().add("properties", properties).build();
     }
 
-    /** Runs openssl in the folder; its output is the failure's message. */
-    private static void openssl(Path folder, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
-    }
-
     /**
      * A message made by the openssl command line (signed with the partner's key, encrypted to our certificate),
      * posted to the account's AS2 endpoint with curl-like plain HTTP: kept, and answered with a signed MDN.
@@ -2092,9 +2098,9 @@ class CertvaultApiIT {
         byte[] entity = concat("Content-Type: application/edi-x12\r\n\r\n".getBytes(
                 java.nio.charset.StandardCharsets.US_ASCII), payload);
         Files.write(folder.resolve("entity.mime"), entity);
-        openssl(folder, "cms", "-sign", "-binary", "-md", "sha256", "-in", "entity.mime", "-signer", "partner.crt",
+        OpenSsl.run(folder, "cms", "-sign", "-binary", "-md", "sha256", "-in", "entity.mime", "-signer", "partner.crt",
                 "-inkey", "partner.key", "-out", "signed.eml");
-        openssl(folder, "cms", "-encrypt", "-binary", "-aes256", "-outform", "DER", "-in", "signed.eml",
+        OpenSsl.run(folder, "cms", "-encrypt", "-binary", "-aes256", "-outform", "DER", "-in", "signed.eml",
                 "-recip", "ours.crt", "-out", "message.p7m");
         String messageId = "<openssl-" + System.nanoTime() + "@" + from.toLowerCase(java.util.Locale.ROOT) + ">";
         var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
@@ -2876,7 +2882,7 @@ class CertvaultApiIT {
             Path pem = work.resolve(name + ".pem");
             Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + properties.getString("publicCertificate")
                     + "\n-----END CERTIFICATE-----\n");
-            openssl(work, "verify", "-CAfile", pem.toString(), pem.toString());
+            OpenSsl.run(work, "verify", "-CAfile", pem.toString(), pem.toString());
             Process text = new ProcessBuilder("openssl", "x509", "-noout", "-text", "-in", pem.toString())
                     .redirectErrorStream(true).start();
             String shown = new String(text.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -2891,7 +2897,7 @@ class CertvaultApiIT {
             Path message = work.resolve(name + ".eml");
             Files.write(message, concat(("Content-Type: " + signed.headers().firstValue("Content-Type").orElseThrow()
                     + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), signed.body()));
-            openssl(work, "cms", "-verify", "-CAfile", pem.toString(), "-in", message.toString(), "-out",
+            OpenSsl.run(work, "cms", "-verify", "-CAfile", pem.toString(), "-in", message.toString(), "-out",
                     work.resolve(name + ".payload").toString());
             // The signed entity, its payload base64-encoded inside.
             assertThat(Files.readString(work.resolve(name + ".payload"))).contains(Base64.getEncoder()
@@ -2965,7 +2971,7 @@ class CertvaultApiIT {
     void certificateRequestsFromVaultKeysAreCompletedWithTheCasAnswer() throws Exception {
         createAccount("requesting");
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "ca");
-        openssl(work, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+        OpenSsl.run(work, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
                 "-subj", "/CN=Certvault Test CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE",
                 "-addext", "keyUsage=critical,keyCertSign,cRLSign");
         String base = "integrationAccounts/requesting/certificateRequests/";
@@ -2988,14 +2994,14 @@ class CertvaultApiIT {
             assertThat(csr.status()).isEqualTo(200);
             assertThat(csr.body()).isEqualTo(properties.getString("csr")).startsWith("-----BEGIN CERTIFICATE REQUEST");
             Files.writeString(work.resolve(name + ".csr"), csr.body());
-            openssl(work, "req", "-verify", "-noout", "-in", name + ".csr");
-            openssl(work, "x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            OpenSsl.run(work, "req", "-verify", "-noout", "-in", name + ".csr");
+            OpenSsl.run(work, "x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
                     "-CAcreateserial", "-days", "30", "-copy_extensions", "copy", "-out", name + ".pem");
             String answer;
             if (c[2].equals("bundle")) {
                 answer = Files.readString(work.resolve(name + ".pem")) + Files.readString(work.resolve("ca.pem"));
             } else {
-                openssl(work, "crl2pkcs7", "-nocrl", "-certfile", name + ".pem", "-certfile", "ca.pem", "-out",
+                OpenSsl.run(work, "crl2pkcs7", "-nocrl", "-certfile", name + ".pem", "-certfile", "ca.pem", "-out",
                         name + ".p7b");
                 answer = Files.readString(work.resolve(name + ".p7b"));
             }
@@ -3020,7 +3026,7 @@ class CertvaultApiIT {
             Files.write(work.resolve(name + ".eml"), concat(("Content-Type: " + signed.headers()
                     .firstValue("Content-Type").orElseThrow() + "\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII), signed.body()));
-            openssl(work, "cms", "-verify", "-CAfile", "ca.pem", "-in", name + ".eml", "-out", name + ".payload");
+            OpenSsl.run(work, "cms", "-verify", "-CAfile", "ca.pem", "-in", name + ".eml", "-out", name + ".payload");
         }
         assertThat(api.get(base).json().getJsonArray("value")).hasSize(2);
 

@@ -286,6 +286,30 @@ class PortalIT {
         assertThat(clickThrough(By.linkText("contoso-issued"), By.tagName("main"), "CN=Contoso Portal"))
                 .contains("O=Contoso Ltd");
 
+        // 4c. Or requested from a CA: the same page makes the CSR, an openssl CA signs it, its answer completes it.
+        openAddCertificate("portal-contoso");
+        clickThrough(By.id("issueInstead"), By.tagName("h1"), "Issue a certificate");
+        type(By.id("issue:name"), "contoso-ca-signed");
+        type(By.id("issue:newKeyName"), "portal-requested-key");
+        select(By.id("issue:newKeyType"), "RSA-2048");
+        type(By.id("issue:subject"), "CN=Contoso CA-signed, O=Contoso Ltd");
+        assertThat(clickThrough(By.id("issue:request"), By.tagName("main"), "give its CSR to your CA"))
+                .contains("contoso-ca-signed").contains("Pending");
+        String csr = browser.findElement(By.id("csr")).getAttribute("value");
+        assertThat(csr).startsWith("-----BEGIN CERTIFICATE REQUEST-----");
+        shot("4-certificate-request");
+        Path ca = Files.createTempDirectory(files, "ca");
+        Files.writeString(ca.resolve("request.csr"), csr);
+        io.certvault.testing.OpenSsl.run(ca, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj",
+                "/CN=Portal Test CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE");
+        io.certvault.testing.OpenSsl.run(ca, "x509", "-req", "-in", "request.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-days", "30", "-out", "answer.pem");
+        Path answer = write("answer.pem", Files.readString(ca.resolve("answer.pem"))
+                + Files.readString(ca.resolve("ca.pem")));
+        type(By.id("answer:file"), answer.toString());
+        assertThat(clickThrough(By.id("answer:complete"), By.tagName("main"), "completed"))
+                .contains("CN=Portal Test CA").contains("issued by CN=Portal Test CA");
+
         // 5. A certificate that is not the key's: the error stands next to the key, the form keeps the name.
         Path wrongFile = write("wrong.pem", TestCertificates.pem(partner));
         assertThat(addPrivate("mismatch", wrongFile, "portal-contoso-key", By.id("add"), "does not match key"))
@@ -356,10 +380,10 @@ class PortalIT {
         // 8. Deleting the account asks first and says how many certificates go with it.
         clickThrough(By.linkText("Integration accounts"), By.tagName("h1"), "Integration accounts");
         assertThat(clickThrough(By.cssSelector("input[title='Delete portal-contoso']"), By.id("confirm"),
-                "portal-contoso")).contains("4 certificate(s)");
+                "portal-contoso")).contains("5 certificate(s)");
         shot("1-integration-accounts-confirm-delete");
         assertThat(clickThrough(By.id("confirm:confirmDelete"), By.id("globalMessages"), "deleted"))
-                .contains("'portal-contoso' and its 4 certificate(s) deleted");
+                .contains("'portal-contoso' and its 5 certificate(s) deleted");
         assertThat(browser.findElements(By.id("confirm"))).isEmpty();
     }
 

@@ -25,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -104,6 +105,15 @@ public class CertificateIssuance {
      * until the CA's certificate completes it ({@link #complete}). Permissions and recording as {@link #issue}.
      */
     public CertificateRequest request(String accountName, String name, Supplier<Request> request) {
+        return request(accountName, name, request, null);
+    }
+
+    /** A request made to renew a certificate: completing it schedules the new certificate to take over. */
+    public record Renewing(String certificate, Instant switchOverTime) {
+    }
+
+    /** {@link #request(String, String, Supplier)}, renewing a certificate when {@code renewing} is given. */
+    public CertificateRequest request(String accountName, String name, Supplier<Request> request, Renewing renewing) {
         AuditTarget target = AuditTarget.certificateRequest(accountName, name);
         Request given = accepted(REQUEST, target, accountName, "certificate request", name, request);
         if (requests.find(accountName, name).isPresent()) {
@@ -122,6 +132,9 @@ public class CertificateIssuance {
                     certificates.requireAccount(accountName);
                     CertificateRequest made = new CertificateRequest(accountName, name, signedBy,
                             csr.subject(), csr.value(), clock.instant());
+                    if (renewing != null) {
+                        made.renewing(renewing.certificate(), renewing.switchOverTime());
+                    }
                     requests.save(made);
                     return made;
                 });
@@ -177,6 +190,10 @@ public class CertificateIssuance {
                     Precondition.createOnly());
             pending.completed(stored, clock.instant());
             requests.save(pending);
+            if (pending.renews() != null) {
+                // Made to renew a certificate: the new one takes over from it, as a rollover would say.
+                certificates.scheduleRollover(accountName, pending.renews(), stored, pending.switchOverTime());
+            }
             return saved;
         });
     }

@@ -46,7 +46,7 @@ public class CertificateRollover {
     static final String SWITCH_OVER = "certificates/switchOver";
     private static final Logger LOG = Logger.getLogger(CertificateRollover.class.getName());
     /** Successors of successors are followed this far (a rotation scheduled before the last one took over). */
-    private static final int MAX_HOPS = 5;
+    static final int MAX_HOPS = 5;
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
     private static final String[] KEY_USAGE = {"digitalSignature", "nonRepudiation", "keyEncipherment",
         "dataEncipherment", "keyAgreement", "keyCertSign", "cRLSign", "encipherOnly", "decipherOnly"};
@@ -89,34 +89,7 @@ public class CertificateRollover {
     }
 
     private Certificate scheduled(String accountName, String name, String successor, Instant switchOverTime) {
-        Certificate certificate = certificates.get(accountName, name);
-        if (successor == null || successor.isBlank()) {
-            throw invalid("properties.successor names the certificate that takes over.");
-        }
-        ResourceName.require("certificate", successor);
-        if (successor.equals(name)) {
-            throw invalid("A certificate cannot succeed itself.");
-        }
-        Certificate next = repository.find(accountName, successor).orElseThrow(() -> invalid("Integration account '"
-                + accountName + "' has no certificate '" + successor + "' to take over."));
-        if (next.isPrivate() != certificate.isPrivate()) {
-            throw invalid("Certificate '" + successor + "' is " + (next.isPrivate() ? "private" : "public")
-                    + " and '" + name + "' is not: a successor signs and decrypts as the certificate did, or neither.");
-        }
-        Certificate step = next;
-        for (int hop = 0; step.successorName() != null && hop < MAX_HOPS; hop++) {
-            if (step.successorName().equals(name)) {
-                throw invalid("Certificate '" + successor + "' leads back to '" + name + "' through its successors.");
-            }
-            step = repository.find(accountName, step.successorName()).orElse(null);
-            if (step == null) {
-                break;
-            }
-        }
-        Instant now = clock.instant();
-        certificate.rollOverTo(successor, switchOverTime == null ? now : switchOverTime, now);
-        repository.save(certificate);
-        return certificate;
+        return certificates.scheduleRollover(accountName, name, successor, switchOverTime);
     }
 
     /** Cancels a scheduled rollover (one that has taken over too: the certificate is used again). */
@@ -136,15 +109,23 @@ public class CertificateRollover {
      * certificate).
      */
     public record Renewal(String successorName, String newKeyName, KeySpec newKey, Integer validityInDays,
-            Instant switchOverTime) {
+            Instant switchOverTime, boolean throughCa) {
+    }
+
+    /**
+     * What a renewal made: the successor, issued and scheduled; or, through a CA, the pending request whose
+     * completion schedules it.
+     */
+    public record Renewed(Certificate successor, io.certvault.domain.CertificateRequest request) {
     }
 
     /**
      * Renews one of our private certificates in one action: a new key (version) in its vault, a self-signed
      * certificate for it that says what the current one says (subject, alternative names, key usage, extended key
-     * usage), and its switch-over scheduled. The current certificate stays until it expires.
+     * usage), and its switch-over scheduled. The current certificate stays until it expires. Through a CA, the
+     * same makes a certificate request instead, and completing it schedules the switch-over.
      */
-    public Certificate renew(String accountName, String name, Supplier<Renewal> asked) {
+    public Renewed renew(String accountName, String name, Supplier<Renewal> asked) {
         Certificate current = certificates.get(accountName, name);
         if (!current.isPrivate()) {
             throw new CertvaultException(ErrorCode.CERTIFICATE_NOT_PRIVATE, "Certificate '" + name + "' is a public "
@@ -165,12 +146,18 @@ public class CertificateRollover {
                         x509.getNotAfter().toInstant()).toHours() / 24.0)));
         Instant switchOver = renewal.switchOverTime() != null ? renewal.switchOverTime()
                 : now.plus(Duration.ofDays(7));
-        issuance.issue(accountName, successor, () -> new CertificateIssuance.Request(newReference, spec,
+        Supplier<CertificateIssuance.Request> like = () -> new CertificateIssuance.Request(newReference, spec,
                 x509.getSubjectX500Principal().getName(X500Principal.RFC2253), alternativeNames(x509, 2),
                 alternativeNames(x509, 1), alternativeNames(x509, 6), keyUsage(x509), extendedKeyUsage(x509), days,
-                null, current.metadataJson()), Precondition.createOnly());
-        return guard.change(RENEW, Permission.WRITE, AuditTarget.certificate(accountName, name),
+                null, current.metadataJson());
+        if (renewal.throughCa()) {
+            return new Renewed(null, issuance.request(accountName, successor, like,
+                    new CertificateIssuance.Renewing(name, switchOver)));
+        }
+        Certificate issued = issuance.issue(accountName, successor, like, Precondition.createOnly()).value();
+        guard.change(RENEW, Permission.WRITE, AuditTarget.certificate(accountName, name),
                 () -> scheduled(accountName, name, successor, switchOver));
+        return new Renewed(issued, null);
     }
 
     /**

@@ -138,6 +138,43 @@ public class CertificateService {
         });
     }
 
+    /**
+     * Inside the caller's guarded change: schedules {@code successor} to take over from {@code name} at
+     * {@code at}, when both are certificates of the account, both public or both private, and the successor does
+     * not lead back to it.
+     */
+    Certificate scheduleRollover(String accountName, String name, String successor, Instant at) {
+        Certificate certificate = get(accountName, name);
+        if (successor == null || successor.isBlank()) {
+            throw invalid("properties.successor names the certificate that takes over.");
+        }
+        ResourceName.require("certificate", successor);
+        if (successor.equals(name)) {
+            throw invalid("A certificate cannot succeed itself.");
+        }
+        Certificate next = certificates.find(accountName, successor).orElseThrow(() -> invalid("Integration account '"
+                + accountName + "' has no certificate '" + successor + "' to take over."));
+        if (next.isPrivate() != certificate.isPrivate()) {
+            throw invalid("Certificate '" + successor + "' is " + (next.isPrivate() ? "private" : "public")
+                    + " and '" + name + "' is not: a successor signs and decrypts as the certificate did, or neither.");
+        }
+        Certificate step = next;
+        for (int hop = 0; step != null && step.successorName() != null && hop < CertificateRollover.MAX_HOPS; hop++) {
+            if (step.successorName().equals(name)) {
+                throw invalid("Certificate '" + successor + "' leads back to '" + name + "' through its successors.");
+            }
+            step = certificates.find(accountName, step.successorName()).orElse(null);
+        }
+        Instant now = clock.instant();
+        certificate.rollOverTo(successor, at == null ? now : at, now);
+        certificates.save(certificate);
+        return certificate;
+    }
+
+    private static CertvaultException invalid(String message) {
+        return new CertvaultException(ErrorCode.INVALID_REQUEST, message);
+    }
+
     public Certificate get(String accountName, String name) {
         readAccount(accountName);
         ResourceName.require("certificate", name);

@@ -53,6 +53,13 @@ public class CertificateRequest implements Versioned {
     @Column(name = "certificate_name", length = 80)
     private String certificateName;
 
+    /** The certificate this request renews: completing it schedules the new one to take over at the time below. */
+    @Column(name = "renews", length = 80)
+    private String renews;
+
+    @Column(name = "switch_over_time")
+    private Instant switchOverTime;
+
     @Column(name = "created_time", nullable = false)
     private Instant createdTime;
 
@@ -79,6 +86,21 @@ public class CertificateRequest implements Versioned {
         this.state = State.Pending;
         this.createdTime = now.truncatedTo(ChronoUnit.MILLIS);
         this.changedTime = createdTime;
+    }
+
+    /** Made to renew {@code certificate}: the certificate it becomes takes over from it at {@code at}. */
+    public void renewing(String certificate, Instant at) {
+        this.renews = ResourceName.require("certificate", certificate);
+        this.switchOverTime = at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+
+    /** The certificate this request renews, null for none. */
+    public String renews() {
+        return renews;
+    }
+
+    public Instant switchOverTime() {
+        return switchOverTime;
     }
 
     /** The CA's certificate was stored as the account's private certificate of this name. */

@@ -43,9 +43,12 @@ public class CertificateRequestsResource {
     public record RequestBody(String id, String name, String type, RequestProperties properties) {
     }
 
-    /** The request's state, subject, the key version that signed it, the request as PEM, and what completed it. */
+    /**
+     * The request's state, subject, the key version that signed it, the request as PEM, and what completed it;
+     * for a renewal, the certificate it renews and when the new one takes over.
+     */
     public record RequestProperties(String state, String subject, CertificatesResource.KeyBody key, String csr,
-            String certificateName, Instant createdTime, Instant changedTime) {
+            String certificateName, String renews, Instant switchOverTime, Instant createdTime, Instant changedTime) {
     }
 
     /** The CA's answer: its certificate (PEM or base64 DER), a PEM bundle with the chain, or PKCS#7. */
@@ -62,7 +65,7 @@ public class CertificateRequestsResource {
                         request.subject(), new CertificatesResource.KeyBody(new CertificatesResource.KeyVaultBody(
                                 "/vaults/" + key.vaultName(), key.vaultName(), VaultsResource.TYPE), key.keyName(),
                                 key.keyVersion(), null, null), request.pem(), request.certificateName(),
-                        request.createdTime(), request.changedTime()));
+                        request.renews(), request.switchOverTime(), request.createdTime(), request.changedTime()));
     }
 
     @GET

@@ -254,27 +254,30 @@ public class CertificatesResource {
     }
 
     public record RenewProperties(String successor, String newKeyName, NewKeyBody newKey, Integer validityInDays,
-            Instant switchOverTime) {
+            Instant switchOverTime, Boolean throughCa) {
     }
 
     /**
      * Renews a private certificate in one action: a new key version (or a new key), a certificate for it saying
      * what this one says, issued by the vault, and its rollover scheduled. 201 with the new certificate; this one
-     * stays, and shows the rollover, until it is deleted.
+     * stays, and shows the rollover, until it is deleted. With {@code throughCa}, 201 with the certificate request
+     * for the CA instead; completing it schedules the rollover.
      */
     @AuditedChange(value = "certificates/renew", target = AuditedChange.Kind.CERTIFICATE)
     @POST
     @Path("{name}/renew")
     public Response renew(@PathParam("name") String name, RenewRequest request) {
-        Certificate current = rollovers.renew(account, name, () -> {
+        var renewed = rollovers.renew(account, name, () -> {
             RenewProperties p = request == null || request.properties() == null
-                    ? new RenewProperties(null, null, null, null, null) : request.properties();
+                    ? new RenewProperties(null, null, null, null, null, null) : request.properties();
             return new io.certvault.application.CertificateRollover.Renewal(p.successor(), p.newKeyName(),
                     p.newKey() == null ? null : KeySpec.of(p.newKey().kty(), p.newKey().size(), p.newKey().crv()),
-                    p.validityInDays(), p.switchOverTime());
+                    p.validityInDays(), p.switchOverTime(), Boolean.TRUE.equals(p.throughCa()));
         });
-        Certificate successor = certificates.get(account, current.successorName());
-        return Conditional.written(true, successor, body(successor));
+        if (renewed.request() != null) {
+            return Conditional.written(true, renewed.request(), CertificateRequestsResource.body(renewed.request()));
+        }
+        return Conditional.written(true, renewed.successor(), body(renewed.successor()));
     }
 
     /** A certificate on a validation path, as the answer names it. */

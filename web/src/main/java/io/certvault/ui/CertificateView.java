@@ -128,15 +128,31 @@ public class CertificateView implements Serializable {
      */
     public String renew() {
         try {
-            Certificate renewed = rollovers.renew(account, name, () -> new io.certvault.application.CertificateRollover
-                    .Renewal(null, null, null, null, null));
-            Ui.info("Certificate '" + renewed.successorName() + "' issued from a new version of the key; it takes over "
-                    + "from '" + name + "' on " + renewed.switchOverTime() + ". Send it to your partners before then.");
+            rollovers.renew(account, name, () -> new io.certvault.application.CertificateRollover.Renewal(null, null,
+                    null, null, null, false));
             load();
+            Ui.info("Certificate '" + certificate.successorName() + "' issued from a new version of the key; it takes "
+                    + "over from '" + name + "' on " + certificate.switchOverTime() + ". Send it to your partners "
+                    + "before then.");
         } catch (CertvaultException e) {
             Ui.error(null, e.getMessage());
         }
         return null;
+    }
+
+    /** The same renewal as a certificate request for a CA; completing it schedules the switch-over. */
+    public String renewThroughCa() {
+        try {
+            var renewed = rollovers.renew(account, name, () -> new io.certvault.application.CertificateRollover
+                    .Renewal(null, null, null, null, null, true));
+            String request = renewed.request().name();
+            Ui.info("Certificate request '" + request + "' made from a new version of the key: give its CSR to your "
+                    + "CA; completing it makes the new certificate take over from '" + name + "' in 7 days.");
+            return Ui.redirect("certificate-requests", "account", account, "request", request);
+        } catch (CertvaultException e) {
+            Ui.error(null, e.getMessage());
+            return null;
+        }
     }
 
     public String cancelRollover() {

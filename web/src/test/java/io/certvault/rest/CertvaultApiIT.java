@@ -2069,6 +2069,29 @@ class CertvaultApiIT {
         assertError(record(api.put(ours + "rsa-next/rollover", rolloverBody("rsa", null))), 400,
                 "InvalidRequestContent");
 
+        // Through a CA: the renewal is a certificate request; the CA's answer completes it and schedules the rollover.
+        var requested = record(api.post(ours + "rsa-next/renew", Json.createObjectBuilder().add("properties", Json
+                .createObjectBuilder().add("successor", "rsa-ca").add("throughCa", true)
+                .add("switchOverTime", later.toString())).build()));
+        assertThat(requested.status()).as(requested.body()).isEqualTo(201);
+        JsonObject request = requested.json().getJsonObject("properties");
+        assertThat(request.getString("state")).isEqualTo("Pending");
+        assertThat(request.getString("renews")).isEqualTo("rsa-next");
+        Path ca = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "renewal-ca");
+        Files.writeString(ca.resolve("rsa-ca.csr"), request.getString("csr"));
+        OpenSsl.run(ca, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+                "-subj", "/CN=Renewal CA", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE");
+        OpenSsl.run(ca, "x509", "-req", "-in", "rsa-ca.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-days", "30", "-out", "rsa-ca.pem");
+        var completed = record(api.post("integrationAccounts/rot-contoso/certificateRequests/rsa-ca/complete",
+                Json.createObjectBuilder().add("properties", Json.createObjectBuilder().add("certificate",
+                        Files.readString(ca.resolve("rsa-ca.pem")) + Files.readString(ca.resolve("ca.pem")))).build()));
+        assertThat(completed.status()).as(completed.body()).isEqualTo(201);
+        JsonObject renewedByCa = api.get(ours + "rsa-next").json().getJsonObject("properties").getJsonObject("rollover");
+        assertThat(renewedByCa.getString("successor")).isEqualTo("rsa-ca");
+        assertThat(Instant.parse(renewedByCa.getString("switchOverTime"))).isEqualTo(later.truncatedTo(
+                java.time.temporal.ChronoUnit.MILLIS));
+
         // Cancelled: the certificate is sent with again.
         var cancelled = record(api.delete(ours + "rsa/rollover"));
         assertThat(cancelled.status()).isEqualTo(200);

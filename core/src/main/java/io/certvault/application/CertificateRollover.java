@@ -85,11 +85,7 @@ public class CertificateRollover {
      */
     public Certificate schedule(String accountName, String name, String successor, Instant switchOverTime) {
         return guard.change(ROLLOVER, Permission.WRITE, AuditTarget.certificate(accountName, name),
-                () -> scheduled(accountName, name, successor, switchOverTime));
-    }
-
-    private Certificate scheduled(String accountName, String name, String successor, Instant switchOverTime) {
-        return certificates.scheduleRollover(accountName, name, successor, switchOverTime);
+                () -> certificates.scheduleRollover(accountName, name, successor, switchOverTime));
     }
 
     /** Cancels a scheduled rollover (one that has taken over too: the certificate is used again). */
@@ -156,7 +152,7 @@ public class CertificateRollover {
         }
         Certificate issued = issuance.issue(accountName, successor, like, Precondition.createOnly()).value();
         guard.change(RENEW, Permission.WRITE, AuditTarget.certificate(accountName, name),
-                () -> scheduled(accountName, name, successor, switchOver));
+                () -> certificates.scheduleRollover(accountName, name, successor, switchOver));
         return new Renewed(issued, null);
     }
 
@@ -288,9 +284,5 @@ public class CertificateRollover {
         } catch (CertificateParsingException e) {
             return null;
         }
-    }
-
-    private static CertvaultException invalid(String message) {
-        return new CertvaultException(ErrorCode.INVALID_REQUEST, message);
     }
 }

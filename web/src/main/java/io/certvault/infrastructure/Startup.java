@@ -22,6 +22,8 @@ public class Startup {
     @Inject
     CertvaultConfig config;
     @Inject
+    io.certvault.infrastructure.crypto.CryptoProviders crypto;
+    @Inject
     Database database;
     @Inject
     VaultRegistry vaults;
@@ -37,6 +39,7 @@ public class Startup {
     io.certvault.infrastructure.metrics.CertificateMetrics certificateMetrics;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        crypto.install();
         database.check();
         firstAdmin.createIfNoUsers();
         String signIn = authentication.description();
@@ -47,7 +50,7 @@ public class Startup {
         LOG.info(() -> "Certvault started: data directory " + config.dataDirectory() + ", database "
                 + database.description() + ", vaults " + vaults.vaults().stream()
                         .map(v -> v.name() + " (" + v.type() + ")").collect(Collectors.joining(", "))
-                + ", API sign-in " + signIn + ", certificates expire soon " + warningDays + " days before their end");
+                + ", crypto " + crypto.active() + ", API sign-in " + signIn + ", certificates expire soon " + warningDays + " days before their end");
     }
 
 }

@@ -45,6 +45,8 @@ public class VaultsResource {
 
     @Inject
     VaultKeyService keys;
+    @Inject
+    io.certvault.infrastructure.crypto.CryptoProviders crypto;
     @Context
     UriInfo uri;
 
@@ -56,7 +58,7 @@ public class VaultsResource {
      * what it can do.
      */
     public record VaultProperties(String vaultType, String state, String stateDetail, Instant stateChecked,
-            CapabilitiesBody capabilities) {
+            CapabilitiesBody capabilities, String cryptoProvider) {
     }
 
     /** Signature algorithms and decryption paddings by their JWA names; key types as a key creation names them. */
@@ -98,10 +100,15 @@ public class VaultsResource {
     public record CreateRequest(String kty, Integer size, Integer key_size, String crv) {
     }
 
-    static VaultBody body(VaultSummary vault) {
+    /**
+     * {@code cryptoProvider}: the JCA provider this server's own cryptography uses (the keys of a filesystem
+     * vault, and every message's bulk crypto); a cloud vault's key operations run in the cloud.
+     */
+    static VaultBody body(VaultSummary vault, String cryptoProvider) {
         VaultState state = vault.state();
         return new VaultBody("/vaults/" + vault.name(), vault.name(), TYPE, new VaultProperties(vault.type(),
-                state.up() ? "Up" : "Down", state.detail(), state.checked(), CapabilitiesBody.of(vault.capabilities())));
+                state.up() ? "Up" : "Down", state.detail(), state.checked(), CapabilitiesBody.of(vault.capabilities()),
+                cryptoProvider));
     }
 
     static KeyBody body(String vaultName, VaultKey key, List<VaultKeyService.VersionUse> versions) {
@@ -119,13 +126,13 @@ public class VaultsResource {
 
     @GET
     public ListBody<VaultBody> list() {
-        return new ListBody<>(keys.vaults().stream().map(VaultsResource::body).toList(), null);
+        return new ListBody<>(keys.vaults().stream().map(v -> body(v, crypto.active())).toList(), null);
     }
 
     @GET
     @Path("{vault}")
     public VaultBody get(@PathParam("vault") String vault) {
-        return body(keys.vault(vault));
+        return body(keys.vault(vault), crypto.active());
     }
 
     @GET

@@ -24,9 +24,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.security.auth.x500.X500Principal;
@@ -168,46 +168,56 @@ public class CertificateRollover {
         if (name == null) {
             return null;
         }
-        String current = name;
-        for (int hop = 0; hop < MAX_HOPS; hop++) {
-            Certificate certificate = repository.find(accountName, current).orElse(null);
-            if (certificate == null || !certificate.switchedOver(now)) {
-                return current;
-            }
-            current = certificate.successorName();
+        return repository.find(accountName, name).map(c -> effective(repository, c, now).name()).orElse(name);
+    }
+
+    /** The certificate to send with in place of this one now, read from the one already loaded. */
+    static Certificate effective(CertificateRepository repository, Certificate certificate, Instant now) {
+        Certificate current = certificate;
+        for (int hop = 0; hop < MAX_HOPS && current.switchedOver(now); hop++) {
+            current = successor(repository, current);
         }
         return current;
     }
 
     /**
-     * The certificates a message may be signed with in place of {@code name}: it, its successor (before and after
+     * The certificates a message may be signed with in place of {@code named}: it, its successor (before and after
      * the switch-over), and the certificates it succeeded, so that either side of a rotation is accepted while it
      * is valid (validity is checked where the certificate is used).
      */
-    static List<String> accepted(CertificateRepository repository, String accountName, String name) {
-        Set<String> names = new LinkedHashSet<>();
-        names.add(name);
-        String step = name;
-        for (int hop = 0; hop < MAX_HOPS; hop++) {
-            Certificate certificate = repository.find(accountName, step).orElse(null);
-            if (certificate == null || certificate.successorName() == null || !names.add(certificate.successorName())) {
+    static List<Certificate> accepted(CertificateRepository repository, Certificate named) {
+        Map<String, Certificate> accepted = new LinkedHashMap<>();
+        accepted.put(named.name(), named);
+        Certificate step = named;
+        for (int hop = 0; hop < MAX_HOPS && step.successorName() != null
+                && !accepted.containsKey(step.successorName()); hop++) {
+            Certificate next = repository.find(named.accountName(), step.successorName()).orElse(null);
+            if (next == null) {
                 break;
             }
-            step = certificate.successorName();
+            accepted.put(next.name(), next);
+            step = next;
         }
-        List<String> before = new ArrayList<>(List.of(name));
+        List<String> before = List.of(named.name());
         for (int hop = 0; hop < MAX_HOPS && !before.isEmpty(); hop++) {
             List<String> next = new ArrayList<>();
             for (String one : before) {
-                for (Certificate predecessor : repository.findPredecessors(accountName, one)) {
-                    if (names.add(predecessor.name())) {
+                for (Certificate predecessor : repository.findPredecessors(named.accountName(), one)) {
+                    if (accepted.putIfAbsent(predecessor.name(), predecessor) == null) {
                         next.add(predecessor.name());
                     }
                 }
             }
             before = next;
         }
-        return List.copyOf(names);
+        return List.copyOf(accepted.values());
+    }
+
+    /** The successor that took over; a deleted one is said as any missing certificate is. */
+    private static Certificate successor(CertificateRepository repository, Certificate certificate) {
+        return repository.find(certificate.accountName(), certificate.successorName()).orElseThrow(() ->
+                new CertvaultException(ErrorCode.CERTIFICATE_NOT_FOUND, "Integration account '"
+                        + certificate.accountName() + "' has no certificate '" + certificate.successorName() + "'."));
     }
 
     /**

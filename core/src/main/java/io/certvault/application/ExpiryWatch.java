@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -238,9 +237,5 @@ public class ExpiryWatch {
 
     public Summary summary() {
         return summary;
-    }
-
-    public List<Notice> recentNotices(int limit) {
-        return new ArrayList<>(notices.recent(limit));
     }
 }

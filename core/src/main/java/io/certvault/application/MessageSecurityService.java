@@ -116,8 +116,7 @@ public class MessageSecurityService {
         SmimeEncoder.Signing signing = null;
         if (options.signingCertificateName() != null) {
             SigningAlgorithm algorithm = SigningAlgorithm.parse(options.signingAlgorithm());
-            Certificate certificate = certificate(accountName, sendingWith(accountName,
-                    options.signingCertificateName()));
+            Certificate certificate = sendingWith(certificate(accountName, options.signingCertificateName()));
             if (!certificate.isPrivate()) {
                 throw new CertvaultException(ErrorCode.CERTIFICATE_NOT_PRIVATE, "Certificate '" + certificate.name()
                         + "' is a public certificate: signing needs a private certificate, whose key is in a vault.");
@@ -129,7 +128,7 @@ public class MessageSecurityService {
         SmimeEncoder.Encryption encryption = null;
         if (options.encryptionCertificateName() != null) {
             ContentEncryption algorithm = ContentEncryption.parse(options.encryptionAlgorithm());
-            encryption = new SmimeEncoder.Encryption(usable(certificate(accountName, sendingWith(accountName,
+            encryption = new SmimeEncoder.Encryption(usable(sendingWith(certificate(accountName,
                     options.encryptionCertificateName())), "encrypt"), algorithm);
         }
         // An enveloped message is ciphertext already: its spool needs no second encryption.
@@ -163,7 +162,7 @@ public class MessageSecurityService {
             throw new CertvaultException(ErrorCode.INVALID_REQUEST, "The message's Content-Type is required.");
         }
         List<Certificate> verification = verificationCertificateName == null ? null
-                : verifyingWith(accountName, certificate(accountName, verificationCertificateName));
+                : CertificateRollover.accepted(certificates, certificate(accountName, verificationCertificateName));
         return new SmimeDecoder(new AccountCertificates(caller, accountName, verification), this::checkValidity,
                 this::spool).micIn(micAlgorithm).decode(body, contentType, transferEncoding);
     }
@@ -212,22 +211,11 @@ public class MessageSecurityService {
     }
 
     /**
-     * The certificate a name stands for when sending: its successor once that has taken over
+     * The certificate to send with in place of the one named: its successor once that has taken over
      * ({@link CertificateRollover}), wherever the name comes from (an agreement, or the caller).
      */
-    private String sendingWith(String accountName, String name) {
-        return CertificateRollover.effective(certificates, accountName, name, java.time.Instant.now());
-    }
-
-    /** A named verification certificate, with those on either side of its rotation. */
-    private List<Certificate> verifyingWith(String accountName, Certificate named) {
-        List<Certificate> accepted = new ArrayList<>(List.of(named));
-        for (String other : CertificateRollover.accepted(certificates, accountName, named.name())) {
-            if (!other.equals(named.name())) {
-                certificates.find(accountName, other).ifPresent(accepted::add);
-            }
-        }
-        return accepted;
+    private Certificate sendingWith(Certificate named) {
+        return CertificateRollover.effective(certificates, named, java.time.Instant.now());
     }
 
     Spool spool() {

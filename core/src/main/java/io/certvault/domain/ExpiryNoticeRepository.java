@@ -51,6 +51,6 @@ public interface ExpiryNoticeRepository {
     /** A failed attempt: tried again at {@code nextAttempt}, or given up when that is null. */
     void failed(String id, String error, Instant nextAttempt);
 
-    /** The newest notices, for the Expiring page and tests. */
+    /** The newest notices (what was told, for tests and troubleshooting). */
     List<Notice> recent(int limit);
 }

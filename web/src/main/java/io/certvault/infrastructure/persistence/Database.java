@@ -55,6 +55,8 @@ public class Database {
     private String url;
     /** Whether each commit is forced to disk here after H2 wrote it (an H2 file database, embedded). */
     private boolean syncCommits;
+    /** Writers committing at once share one force to disk. */
+    private final GroupSync diskSync = new GroupSync(this::forceToDisk);
 
     @PostConstruct
     void open() {
@@ -195,6 +197,11 @@ public class Database {
         }
     }
 
+    /** Whether this thread is in a transaction, which work started now would join. */
+    public boolean inTransaction() {
+        return current.get() != null;
+    }
+
     /**
      * {@link #transaction} for work that changes rows: its commit (the outermost one, when it joins a unit of
      * work) is forced to disk. Reads are not, so they cost no fsync. Every write goes through here or
@@ -279,13 +286,25 @@ public class Database {
         }
     }
 
-    /** Forces what H2 wrote to its file onto the disk (fsync), so that a commit acknowledged after this stays. */
+    /**
+     * Returns when this thread's commit, which H2 wrote to its file, is on the disk (fsync), so that a commit
+     * acknowledged after this stays. Concurrent commits share a force ({@link GroupSync}).
+     */
     private void syncToDisk() {
+        try {
+            diskSync.await();
+        } catch (SQLException e) {
+            throw new PersistenceException("The commit is written but could not be forced to disk: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PersistenceException("Interrupted while the commit was forced to disk", e);
+        }
+    }
+
+    private void forceToDisk() throws SQLException {
         try (java.sql.Connection connection = dataSource.getConnection();
                 java.sql.Statement statement = connection.createStatement()) {
             statement.execute("CHECKPOINT SYNC");
-        } catch (SQLException e) {
-            throw new PersistenceException("The commit is written but could not be forced to disk: " + e.getMessage(), e);
         }
     }
 

@@ -16,7 +16,9 @@ import java.util.Map;
 
 /**
  * The audit trail in the database. Appending locks the chain head row, so records get gap-free sequence
- * numbers and each links to the one before, even with several servers on one database.
+ * numbers and each links to the one before, even with several servers on one database. A record made inside
+ * a unit of work commits with it; one made outside any (a key use of a message encoded or decoded through the
+ * API) is written with the others waiting at that moment, in one transaction ({@link GroupAppend}).
  */
 @ApplicationScoped
 public class JpaAuditTrail implements AuditTrail {
@@ -25,17 +27,31 @@ public class JpaAuditTrail implements AuditTrail {
     @Inject
     Database database;
 
+    private final GroupAppend<AuditEvent, AuditRecord> grouped = new GroupAppend<>(this::appendAll);
+
     @Override
     public AuditRecord append(AuditEvent event) {
+        if (database.inTransaction()) {
+            return appendAll(List.of(event)).get(0);
+        }
+        return grouped.append(event);
+    }
+
+    /** Appends the events in this order, in one transaction (the one this thread is in, if any). */
+    private List<AuditRecord> appendAll(List<AuditEvent> events) {
         return database.writing(manager -> {
             AuditChainHead head = manager.find(AuditChainHead.class, AuditChainHead.ID,
                     LockModeType.PESSIMISTIC_WRITE);
-            long sequence = head.lastSequence() + 1;
-            AuditRecord record = new AuditRecord(sequence, event, head.lastHash(),
-                    AuditChain.hash(head.lastHash(), sequence, event));
-            manager.persist(new AuditEventRow(record));
-            head.advance(sequence, record.hash());
-            return record;
+            List<AuditRecord> records = new java.util.ArrayList<>(events.size());
+            for (AuditEvent event : events) {
+                long sequence = head.lastSequence() + 1;
+                AuditRecord record = new AuditRecord(sequence, event, head.lastHash(),
+                        AuditChain.hash(head.lastHash(), sequence, event));
+                manager.persist(new AuditEventRow(record));
+                head.advance(sequence, record.hash());
+                records.add(record);
+            }
+            return records;
         });
     }
 

@@ -21,16 +21,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * HTTP encode and decode of 4 KiB payloads (signed RSA-2048/SHA-256 with a filesystem-vault key, encrypted
- * AES-256) on the built distribution, once with {@code certvault.crypto.provider=jdk} and once with {@code auto}
- * (Amazon Corretto Crypto Provider where it loads), rounds alternating so that the machine's noise falls on both,
- * against {@code openssl speed -multi 2 rsa2048} on the same machine in the same run. 8 concurrent clients; the
- * access check and the audit record of every key use are in the path. Prints messages per second, the ratio to
- * openssl's RSA-2048 signs per second, and the time from start to ready.
+ * HTTP load on built distributions: a plain GET of one account, and encode and decode of 4 KiB payloads (signed
+ * RSA-2048/SHA-256 with a filesystem-vault key, encrypted AES-256), against {@code openssl speed -multi 2 rsa2048}
+ * on the same machine in the same run. 8 concurrent clients; the access check (HTTP Basic) and the audit record
+ * of every key use are in the path. Each variant is a server started fresh every round, rounds alternating the
+ * variants so that the machine's noise falls on all. Prints requests per second, the ratios to openssl's RSA-2048
+ * signs per second, and the time from start to ready.
+ *
+ * <p>Variants, by default the same jar with {@code certvault.crypto.provider} jdk and auto:
+ * {@code -Dbench.variants=before,after -Dbench.variant.before="/tmp/before.jar"
+ * -Dbench.variant.after="dist/target/certvault.jar CERTVAULT_CRYPTO_PROVIDER=auto"} (a jar, then environment
+ * settings for its server; {@code CERTVAULT_DB_URL=jdbc:postgresql://...} runs one on PostgreSQL, one database
+ * per variant).
  * Run from the project root after {@code mvn -B -q install -DskipTests}:
- * {@code java bench/CryptoProviderLoad.java [seconds per measurement] [rounds]}
+ * {@code java bench/HttpLoad.java [seconds per measurement] [rounds]}
  */
-public class CryptoProviderLoad {
+public class HttpLoad {
     private static final int CLIENTS = 8;
     private static final int PORT = 18_080;
     private static final String PASSWORD = "bench-admin-password-1";
@@ -40,42 +46,52 @@ public class CryptoProviderLoad {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        Path jar = Path.of("dist/target/certvault.jar");
+        Map<String, String> variants = new LinkedHashMap<>();
+        for (String name : System.getProperty("bench.variants", "jdk,auto").split(",")) {
+            variants.put(name, System.getProperty("bench.variant." + name,
+                    "dist/target/certvault.jar CERTVAULT_CRYPTO_PROVIDER=" + name));
+        }
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         double opensslBefore = opensslSigns();
         for (int round = 1; round <= rounds; round++) {
-            for (String provider : System.getProperty("bench.providers", "jdk,auto").split(",")) {
-                double[] measured = measure(jar, provider, seconds);
-                results.computeIfAbsent(provider, p -> new ArrayList<>()).add(measured);
-                System.out.printf("round %d %-4s: start to ready %.1f s, encode %.1f/s, decode %.1f/s (%s)%n", round,
-                        provider, measured[0], measured[1], measured[2], activeProvider);
+            for (var variant : variants.entrySet()) {
+                double[] measured = measure(variant.getKey(), variant.getValue(), seconds);
+                results.computeIfAbsent(variant.getKey(), p -> new ArrayList<>()).add(measured);
+                System.out.printf("round %d %-6s: start to ready %.1f s, GET %.1f/s, encode %.1f/s, decode %.1f/s (%s)%n",
+                        round, variant.getKey(), measured[0], measured[1], measured[2], measured[3], activeProvider);
             }
         }
         double openssl = (opensslBefore + opensslSigns()) / 2;
         System.out.printf("%nopenssl speed -multi 2 rsa2048: %.0f signs/s (mean of before and after)%n", openssl);
-        System.out.println("| provider | start to ready (s) | encode/s | encode / openssl | decode/s | decode / openssl |");
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        System.out.println("| variant | start to ready (s) | GET/s | encode/s | encode / openssl | decode/s | decode / openssl |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         for (var entry : results.entrySet()) {
-            double[] mean = new double[3];
-            double[] min = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-            double[] max = new double[3];
+            double[] mean = new double[4];
+            double[] min = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+            double[] max = new double[4];
             for (double[] m : entry.getValue()) {
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < 4; i++) {
                     mean[i] += m[i] / entry.getValue().size();
                     min[i] = Math.min(min[i], m[i]);
                     max[i] = Math.max(max[i], m[i]);
                 }
             }
-            System.out.printf("| %s | %.1f | %.0f (%.0f-%.0f) | %.3f | %.0f (%.0f-%.0f) | %.3f |%n", entry.getKey(),
-                    mean[0], mean[1], min[1], max[1], mean[1] / openssl, mean[2], min[2], max[2], mean[2] / openssl);
+            System.out.printf("| %s | %.1f | %.0f (%.0f-%.0f) | %.0f (%.0f-%.0f) | %.3f | %.0f (%.0f-%.0f) | %.3f |%n",
+                    entry.getKey(), mean[0], mean[1], min[1], max[1], mean[2], min[2], max[2], mean[2] / openssl,
+                    mean[3], min[3], max[3], mean[3] / openssl);
         }
     }
 
     private static String activeProvider = "";
 
-    /** Starts a server with the provider, sets it up, warms it, and measures encode then decode. */
-    private static double[] measure(Path jar, String provider, int seconds) throws Exception {
-        Path data = Path.of("/tmp/certvault-bench-crypto-" + provider);
+    /**
+     * Starts a server of the variant (a jar, then environment settings), sets it up, warms it, and measures a GET,
+     * encode, then decode.
+     */
+    private static double[] measure(String name, String variant, int seconds) throws Exception {
+        String[] parts = variant.trim().split("\\s+");
+        Path jar = Path.of(parts[0]);
+        Path data = Path.of("/tmp/certvault-bench-" + name);
         Files.createDirectories(data);
         List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
         // -Dbench.jvm="-XX:StartFlightRecording=filename=/tmp/encode.jfr" profiles the server (see docs/benchmarks.md)
@@ -88,7 +104,10 @@ public class CryptoProviderLoad {
                 .redirectOutput(data.resolve("server.log").toFile());
         builder.environment().put("CERTVAULT_DATA_DIR", data.resolve("data").toString());
         builder.environment().put("CERTVAULT_ADMIN_PASSWORD", PASSWORD);
-        builder.environment().put("CERTVAULT_CRYPTO_PROVIDER", provider);
+        for (int i = 1; i < parts.length; i++) {
+            int equals = parts[i].indexOf('=');
+            builder.environment().put(parts[i].substring(0, equals), parts[i].substring(equals + 1));
+        }
         long start = System.nanoTime();
         Process server = builder.start();
         try {
@@ -141,11 +160,15 @@ public class CryptoProviderLoad {
                     .build();
             HttpRequest decodeRequest = HttpRequest.newBuilder(URI.create(decode)).header("Authorization", auth)
                     .header("Content-Type", encodedType).POST(HttpRequest.BodyPublishers.ofByteArray(encoded)).build();
+            HttpRequest getRequest = HttpRequest.newBuilder(URI.create(api + "integrationAccounts/bench"))
+                    .header("Authorization", auth).GET().build();
+            rate(getRequest, 5);
             rate(encodeRequest, 10);
             rate(decodeRequest, 5);
+            double gets = rate(getRequest, seconds);
             double encodes = rate(encodeRequest, seconds);
             double decodes = rate(decodeRequest, seconds);
-            return new double[] {ready, encodes, decodes};
+            return new double[] {ready, gets, encodes, decodes};
         } finally {
             server.destroy();
             server.waitFor();

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * -Dbench.variant.after="dist/target/certvault.jar CERTVAULT_CRYPTO_PROVIDER=auto"} (a jar, then environment
  * settings for its server; {@code CERTVAULT_DB_URL=jdbc:postgresql://...} runs one on PostgreSQL, one database
  * per variant).
+ * {@code -Dbench.warmup=20} sets the seconds of load each request gets before it is measured.
  * Run from the project root after {@code mvn -B -q install -DskipTests}:
  * {@code java bench/HttpLoad.java [seconds per measurement] [rounds]}
  */
@@ -57,28 +58,32 @@ public class HttpLoad {
             for (var variant : variants.entrySet()) {
                 double[] measured = measure(variant.getKey(), variant.getValue(), seconds);
                 results.computeIfAbsent(variant.getKey(), p -> new ArrayList<>()).add(measured);
-                System.out.printf("round %d %-6s: start to ready %.1f s, GET %.1f/s, encode %.1f/s, decode %.1f/s (%s)%n",
-                        round, variant.getKey(), measured[0], measured[1], measured[2], measured[3], activeProvider);
+                System.out.printf("round %d %-6s: start to ready %.1f s, GET %.1f/s (%.2f ms CPU), encode %.1f/s (%.2f ms), "
+                        + "decode %.1f/s (%.2f ms) (%s)%n", round, variant.getKey(), measured[0], measured[1],
+                        measured[4], measured[2], measured[5], measured[3], measured[6], activeProvider);
             }
         }
         double openssl = (opensslBefore + opensslSigns()) / 2;
         System.out.printf("%nopenssl speed -multi 2 rsa2048: %.0f signs/s (mean of before and after)%n", openssl);
-        System.out.println("| variant | start to ready (s) | GET/s | encode/s | encode / openssl | decode/s | decode / openssl |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        System.out.println("Rates: mean (lowest-highest round); server CPU per request in ms, mean of the rounds.");
+        System.out.println("| variant | start to ready (s) | GET/s | encode/s | encode / openssl | decode/s | decode / openssl "
+                + "| CPU ms: GET, encode, decode |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
         for (var entry : results.entrySet()) {
-            double[] mean = new double[4];
-            double[] min = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-            double[] max = new double[4];
+            double[] mean = new double[7];
+            double[] min = new double[7];
+            double[] max = new double[7];
+            java.util.Arrays.fill(min, Double.MAX_VALUE);
             for (double[] m : entry.getValue()) {
-                for (int i = 0; i < 4; i++) {
+                for (int i = 0; i < 7; i++) {
                     mean[i] += m[i] / entry.getValue().size();
                     min[i] = Math.min(min[i], m[i]);
                     max[i] = Math.max(max[i], m[i]);
                 }
             }
-            System.out.printf("| %s | %.1f | %.0f (%.0f-%.0f) | %.0f (%.0f-%.0f) | %.3f | %.0f (%.0f-%.0f) | %.3f |%n",
-                    entry.getKey(), mean[0], mean[1], min[1], max[1], mean[2], min[2], max[2], mean[2] / openssl,
-                    mean[3], min[3], max[3], mean[3] / openssl);
+            System.out.printf("| %s | %.1f | %.0f (%.0f-%.0f) | %.0f (%.0f-%.0f) | %.3f | %.0f (%.0f-%.0f) | %.3f "
+                    + "| %.2f, %.2f, %.2f |%n", entry.getKey(), mean[0], mean[1], min[1], max[1], mean[2], min[2], max[2],
+                    mean[2] / openssl, mean[3], min[3], max[3], mean[3] / openssl, mean[4], mean[5], mean[6]);
         }
     }
 
@@ -162,21 +167,26 @@ public class HttpLoad {
                     .header("Content-Type", encodedType).POST(HttpRequest.BodyPublishers.ofByteArray(encoded)).build();
             HttpRequest getRequest = HttpRequest.newBuilder(URI.create(api + "integrationAccounts/bench"))
                     .header("Authorization", auth).GET().build();
-            rate(getRequest, 5);
-            rate(encodeRequest, 10);
-            rate(decodeRequest, 5);
-            double gets = rate(getRequest, seconds);
-            double encodes = rate(encodeRequest, seconds);
-            double decodes = rate(decodeRequest, seconds);
-            return new double[] {ready, gets, encodes, decodes};
+            // The server starts cold: its JIT compilers take a quarter of the CPU for the first half minute or so.
+            int warmup = Integer.getInteger("bench.warmup", 20);
+            rate(getRequest, warmup, server);
+            rate(encodeRequest, warmup, server);
+            rate(decodeRequest, warmup, server);
+            double[] gets = rate(getRequest, seconds, server);
+            double[] encodes = rate(encodeRequest, seconds, server);
+            double[] decodes = rate(decodeRequest, seconds, server);
+            return new double[] {ready, gets[0], encodes[0], decodes[0], gets[1], encodes[1], decodes[1]};
         } finally {
             server.destroy();
             server.waitFor();
         }
     }
 
-    /** Requests answered 200 per second by 8 clients sending it for the seconds given. */
-    private static double rate(HttpRequest request, int seconds) throws Exception {
+    /**
+     * Requests answered 200 per second by 8 clients sending it for the seconds given, and the server's CPU time
+     * per request in milliseconds (all its threads; the load generator's own CPU is not in it).
+     */
+    private static double[] rate(HttpRequest request, int seconds, Process server) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -196,17 +206,23 @@ public class HttpLoad {
             }));
         }
         long begin = System.nanoTime();
+        Duration cpuBefore = cpu(server);
         Thread.sleep(seconds * 1000L);
         stop.set(true);
         for (Future<?> client : running) {
             client.get();
         }
+        Duration cpuUsed = cpu(server).minus(cpuBefore);
         clients.shutdown();
         double elapsed = (System.nanoTime() - begin) / 1e9;
         if (failed.get() > 0) {
             System.out.println("  (" + failed.get() + " requests failed)");
         }
-        return done.get() / elapsed;
+        return new double[] {done.get() / elapsed, cpuUsed.toNanos() / 1e6 / Math.max(1, done.get())};
+    }
+
+    private static Duration cpu(Process server) {
+        return server.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     private static HttpResponse<String> send(String url, String method, String body, String type, String auth)

@@ -113,23 +113,25 @@ public class MessageSecurityService {
             }
             return new Encoded(contentType, null, body);
         }
+        SigningAlgorithm signingAlgorithm = options.signingCertificateName() == null ? null
+                : SigningAlgorithm.parse(options.signingAlgorithm());
+        ContentEncryption contentEncryption = options.encryptionCertificateName() == null ? null
+                : ContentEncryption.parse(options.encryptionAlgorithm());
+        Named named = named(accountName, options);
         SmimeEncoder.Signing signing = null;
-        if (options.signingCertificateName() != null) {
-            SigningAlgorithm algorithm = SigningAlgorithm.parse(options.signingAlgorithm());
-            Certificate certificate = sendingWith(certificate(accountName, options.signingCertificateName()));
+        if (named.signing() != null) {
+            Certificate certificate = named.signing();
             if (!certificate.isPrivate()) {
                 throw new CertvaultException(ErrorCode.CERTIFICATE_NOT_PRIVATE, "Certificate '" + certificate.name()
                         + "' is a public certificate: signing needs a private certificate, whose key is in a vault.");
             }
             X509Certificate x509 = usable(certificate, "sign");
-            signing = new SmimeEncoder.Signing(x509, keys.bind(caller, certificate, x509), algorithm,
+            signing = new SmimeEncoder.Signing(x509, keys.bind(caller, certificate, x509), signingAlgorithm,
                     certificate.chain().stream().map(CertificateParser::parse).toList());
         }
         SmimeEncoder.Encryption encryption = null;
-        if (options.encryptionCertificateName() != null) {
-            ContentEncryption algorithm = ContentEncryption.parse(options.encryptionAlgorithm());
-            encryption = new SmimeEncoder.Encryption(usable(sendingWith(certificate(accountName,
-                    options.encryptionCertificateName())), "encrypt"), algorithm);
+        if (named.encryption() != null) {
+            encryption = new SmimeEncoder.Encryption(usable(named.encryption(), "encrypt"), contentEncryption);
         }
         // An enveloped message is ciphertext already: its spool needs no second encryption.
         Spool body = new Spool(settings.spoolDirectory(), settings.memoryThreshold(), encryption == null);
@@ -208,6 +210,22 @@ public class MessageSecurityService {
                     ? certificates.findBySubjectKeyIdentifier(accountName, id.subjectKeyIdentifier())
                     : certificates.findByIssuerAndSerialNumber(accountName, id.issuer(), id.serialNumber());
         }
+    }
+
+    /** The certificates an encode sends with (null where it does not sign or does not encrypt). */
+    private record Named(Certificate signing, Certificate encryption) {
+    }
+
+    /**
+     * The certificates the options name, each as it sends now ({@link #sendingWith}), read in one transaction
+     * rather than one per lookup.
+     */
+    private Named named(String accountName, EncodeOptions options) {
+        return guard.atomically(() -> new Named(
+                options.signingCertificateName() == null ? null
+                        : sendingWith(certificate(accountName, options.signingCertificateName())),
+                options.encryptionCertificateName() == null ? null
+                        : sendingWith(certificate(accountName, options.encryptionCertificateName()))));
     }
 
     /**

@@ -47,9 +47,17 @@ public class SignInService {
 
     public enum Outcome { SIGNED_IN, REJECTED, LOCKED }
 
-    public record Result(Outcome outcome, Instant lockedUntil) {
-        static final Result SIGNED_IN = new Result(Outcome.SIGNED_IN, null);
-        static final Result REJECTED = new Result(Outcome.REJECTED, null);
+    /** The outcome; for a signed-in user also the roles its role assignments give (read with the user). */
+    public record Result(Outcome outcome, Instant lockedUntil, List<Grant> grants) {
+        static final Result REJECTED = new Result(Outcome.REJECTED, null, List.of());
+
+        static Result locked(Instant until) {
+            return new Result(Outcome.LOCKED, until, List.of());
+        }
+    }
+
+    /** A user as stored (null: no such user) and the roles given to its name, read in one transaction. */
+    private record Principal(User user, List<Grant> grants) {
     }
 
     private static final Duration VERIFIED_FOR = Duration.ofMinutes(5);
@@ -100,7 +108,8 @@ public class SignInService {
     public Result signIn(String name, char[] password, String clientAddress) {
         Instant now = clock.instant();
         boolean validName = name != null && ResourceName.valid(name);
-        User user = validName ? users.find(name).orElse(null) : null;
+        Principal principal = validName ? principal(name) : null;
+        User user = principal == null ? null : principal.user();
         if (user == null) {
             if (!validName) {
                 hasher.verify(password, decoyHash());
@@ -113,7 +122,7 @@ public class SignInService {
             User unknown = unknownNames.computeIfAbsent(name, n -> new User(n, "", now));
             synchronized (unknown) {
                 if (unknown.lockedAt(now)) {
-                    return new Result(Outcome.LOCKED, unknown.lockedUntil());
+                    return Result.locked(unknown.lockedUntil());
                 }
                 hasher.verify(password, decoyHash());
                 unknown.failedSignIn(policy.maxFailures(), now, policy.lockFor());
@@ -121,14 +130,14 @@ public class SignInService {
             }
         }
         if (user.lockedAt(now)) {
-            return new Result(Outcome.LOCKED, user.lockedUntil());
+            return Result.locked(user.lockedUntil());
         }
         if (recentlyVerified(user, password, now) || hasher.verify(password, user.passwordHash())) {
             remember(user, password, now);
             if (user.failedSignIns() > 0 || user.lockedUntil() != null) {
                 counting(name, User::signedIn);
             }
-            return Result.SIGNED_IN;
+            return new Result(Outcome.SIGNED_IN, null, principal.grants());
         }
         verified.remove(user.name());
         counting(name, counted -> {
@@ -159,7 +168,28 @@ public class SignInService {
      * password since (a password change or a deletion ends every session of the user).
      */
     public boolean sessionValid(String name, Instant since) {
-        return since != null && users.find(name).map(u -> !u.changedTime().isAfter(since)).orElse(false);
+        return session(name, since).isPresent();
+    }
+
+    /**
+     * The roles of a session's user signed in at {@code since}, read with the user in one transaction; empty
+     * when the session no longer stands ({@link #sessionValid}).
+     */
+    public java.util.Optional<List<Grant>> session(String name, Instant since) {
+        if (since == null || name == null) {
+            return java.util.Optional.empty();
+        }
+        Principal principal = principal(name);
+        return principal.user() != null && !principal.user().changedTime().isAfter(since)
+                ? java.util.Optional.of(principal.grants()) : java.util.Optional.empty();
+    }
+
+    /**
+     * The user and the roles given to its name: one read transaction, not one each (every API request with
+     * HTTP Basic and every page of a session reads both); the password check comes after, outside it.
+     */
+    private Principal principal(String name) {
+        return guard.atomically(() -> new Principal(users.find(name).orElse(null), grants(name)));
     }
 
     /**

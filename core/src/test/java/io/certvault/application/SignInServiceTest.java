@@ -30,7 +30,11 @@ class SignInServiceTest {
         assertThat(signIn.grants("admin")).singleElement()
                 .satisfies(g -> assertThat(g.role()).isEqualTo(Role.ADMIN))
                 .satisfies(g -> assertThat(g.scope().global()).isTrue());
-        assertThat(signIn.signIn("admin", PASSWORD.clone(), "192.0.2.9").outcome()).isEqualTo(Outcome.SIGNED_IN);
+        var signedIn = signIn.signIn("admin", PASSWORD.clone(), "192.0.2.9");
+        assertThat(signedIn.outcome()).isEqualTo(Outcome.SIGNED_IN);
+        assertThat(signedIn.grants()).as("the roles come with the sign-in").singleElement()
+                .satisfies(g -> assertThat(g.role()).isEqualTo(Role.ADMIN));
+        assertThat(signIn.signIn("admin", "wrong".toCharArray(), null).grants()).isEmpty();
     }
 
     @Test
@@ -106,6 +110,9 @@ class SignInServiceTest {
         assertThat(signIn.signIn("admin", "a new password here".toCharArray(), null).outcome())
                 .isEqualTo(Outcome.SIGNED_IN);
         assertThat(signIn.sessionValid("admin", before)).as("sessions from before the change end").isFalse();
+        assertThat(signIn.session("admin", clock.instant())).as("a session since then has the user's roles")
+                .hasValueSatisfying(grants -> assertThat(grants).extracting(g -> g.role()).containsExactly(Role.ADMIN));
+        assertThat(signIn.session("nobody", clock.instant())).isEmpty();
         assertThat(callers.audit().events()).filteredOn(e -> e.operation().equals("users/password"))
                 .extracting(AuditEvent::outcome).containsExactly(AuditEvent.FAILED, AuditEvent.FAILED,
                         AuditEvent.SUCCEEDED);

@@ -76,11 +76,16 @@ public class Database {
         dataSource = new HikariDataSource(pool);
 
         ClassLoader loader = Database.class.getClassLoader();
-        var migration = migrations(dataSource).load().migrate();
+        var flyway = migrations(dataSource).load();
+        var migration = flyway.migrate();
+        // Flyway names no target version when nothing was applied: the current one says where the schema is.
+        String version = migration.targetSchemaVersion != null ? migration.targetSchemaVersion
+                : java.util.Optional.ofNullable(flyway.info().current()).map(m -> m.getVersion().getVersion())
+                        .orElse("(empty)");
         if (embedded) {
             ownerOnlyFiles(config.dataDirectory().resolve("db"));
         }
-        LOG.info(() -> "Database " + description() + " is at schema version " + migration.targetSchemaVersion
+        LOG.info(() -> "Database " + description() + " is at schema version " + version
                 + " (" + migration.migrationsExecuted + " migrations applied now)");
 
         Map<String, Object> properties = new HashMap<>();

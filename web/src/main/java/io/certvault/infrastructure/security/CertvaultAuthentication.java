@@ -170,7 +170,7 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
                     try {
                         SignInService.Result result = signIn.signIn(name, password, request.getRemoteAddr());
                         if (result.outcome() == SignInService.Outcome.SIGNED_IN) {
-                            return signedIn(request, context, name, List.of());
+                            return signedIn(request, context, name, result.grants());
                         }
                         if (result.outcome() == SignInService.Outcome.LOCKED) {
                             return locked(response, context, result.lockedUntil());
@@ -185,7 +185,11 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
         } else if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             var token = tokens.flatMap(t -> t.verify(authorization.substring(7).trim()));
             if (token.isPresent()) {
-                return signedIn(request, context, token.get().name(), token.get().groups());
+                List<Grant> grants = new ArrayList<>(signIn.grants(token.get().name()));
+                // Token groups naming Certvault roles hold everywhere, as the identity provider says.
+                token.get().groups().stream().map(Role::find).filter(java.util.Objects::nonNull)
+                        .forEach(role -> grants.add(new Grant(role, Scope.GLOBAL)));
+                return signedIn(request, context, token.get().name(), grants);
             }
         }
         // One answer for no, wrong or unknown credentials and for a bad token: nothing to probe.
@@ -194,11 +198,7 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
     }
 
     private AuthenticationStatus signedIn(HttpServletRequest request, HttpMessageContext context, String name,
-            List<String> tokenGroups) {
-        List<Grant> grants = new ArrayList<>(signIn.grants(name));
-        // Token groups naming Certvault roles hold everywhere, as the identity provider says.
-        tokenGroups.stream().map(Role::find).filter(java.util.Objects::nonNull)
-                .forEach(role -> grants.add(new Grant(role, Scope.GLOBAL)));
+            List<Grant> grants) {
         Caller caller = new Caller(name, grants, request.getRemoteAddr());
         request.setAttribute(CALLER_ATTRIBUTE, caller);
         return context.notifyContainerAboutLogin(name, Set.copyOf(grants.stream().map(g -> g.role().roleName())
@@ -270,8 +270,9 @@ public class CertvaultAuthentication implements HttpAuthenticationMechanism {
         HttpSession session = request.getSession(false);
         String name = session == null ? null : (String) session.getAttribute(SESSION_USER);
         Instant since = session == null ? null : (Instant) session.getAttribute(SESSION_SINCE);
-        if (name != null && signIn.sessionValid(name, since)) {
-            return signedIn(request, context, name, List.of());
+        Optional<List<Grant>> grants = name == null ? Optional.empty() : signIn.session(name, since);
+        if (grants.isPresent()) {
+            return signedIn(request, context, name, grants.get());
         }
         if (session != null && name != null) {
             // Password changed or user deleted since: sign in again.

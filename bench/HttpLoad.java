@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  * -Dbench.variant.after="dist/target/certvault.jar CERTVAULT_CRYPTO_PROVIDER=auto"} (a jar, then environment
  * settings for its server; {@code CERTVAULT_DB_URL=jdbc:postgresql://...} runs one on PostgreSQL, one database
  * per variant).
+ * {@code -Dbench.large=100} measures encode and decode of one 100 MB message instead, against openssl's streaming
+ * pipelines (see {@link #large}).
  * {@code -Dbench.warmup=20} sets the seconds of load each request gets before it is measured.
  * Run from the project root after {@code mvn -B -q install -DskipTests}:
  * {@code java bench/HttpLoad.java [seconds per measurement] [rounds]}
@@ -51,6 +53,10 @@ public class HttpLoad {
         for (String name : System.getProperty("bench.variants", "jdk,auto").split(",")) {
             variants.put(name, System.getProperty("bench.variant." + name,
                     "dist/target/certvault.jar CERTVAULT_CRYPTO_PROVIDER=" + name));
+        }
+        if (System.getProperty("bench.large") != null) {
+            large(variants, Integer.getInteger("bench.large"), rounds);
+            return;
         }
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         double opensslBefore = opensslSigns();
@@ -89,16 +95,25 @@ public class HttpLoad {
 
     private static String activeProvider = "";
 
+    /** A started, set-up server of a variant: account bench with the private certificate ours (RSA-2048). */
+    private record Server(Process process, String api, String auth, double ready) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
     /**
-     * Starts a server of the variant (a jar, then environment settings), sets it up, warms it, and measures a GET,
-     * encode, then decode.
+     * Starts a server of the variant (a jar, then environment settings) with the heap given, waits until it is
+     * ready, and makes account bench and its certificate ours.
      */
-    private static double[] measure(String name, String variant, int seconds) throws Exception {
+    private static Server start(String name, String variant, String heap) throws Exception {
         String[] parts = variant.trim().split("\\s+");
         Path jar = Path.of(parts[0]);
         Path data = Path.of("/tmp/certvault-bench-" + name);
         Files.createDirectories(data);
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx" + heap));
         // -Dbench.jvm="-XX:StartFlightRecording=filename=/tmp/encode.jfr" profiles the server (see docs/benchmarks.md)
         String extra = System.getProperty("bench.jvm", "");
         if (!extra.isBlank()) {
@@ -113,10 +128,13 @@ public class HttpLoad {
             int equals = parts[i].indexOf('=');
             builder.environment().put(parts[i].substring(0, equals), parts[i].substring(equals + 1));
         }
-        long start = System.nanoTime();
-        Process server = builder.start();
+        long begin = System.nanoTime();
+        Process process = builder.start();
+        String base = "http://127.0.0.1:" + PORT;
+        String auth = "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        Server server = new Server(process, base + "/api/", auth, 0);
         try {
-            String base = "http://127.0.0.1:" + PORT;
             while (true) {
                 try {
                     if (HTTP.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).GET().build(),
@@ -126,15 +144,13 @@ public class HttpLoad {
                 } catch (IOException e) {
                     // not listening yet
                 }
-                if (!server.isAlive()) {
+                if (!process.isAlive()) {
                     throw new IllegalStateException("the server stopped: see " + data.resolve("server.log"));
                 }
                 Thread.sleep(100);
             }
-            double ready = (System.nanoTime() - start) / 1e9;
-            String api = base + "/api/";
-            String auth = "Basic " + Base64.getEncoder().encodeToString(("admin:" + PASSWORD)
-                    .getBytes(StandardCharsets.UTF_8));
+            server = new Server(process, server.api(), auth, (System.nanoTime() - begin) / 1e9);
+            String api = server.api();
             send(api + "integrationAccounts/bench", "PUT", "{}", "application/json", auth);
             if (send(api + "integrationAccounts/bench/certificates/ours", "GET", null, null, auth).statusCode() != 200) {
                 var issued = send(api + "integrationAccounts/bench/certificates/ours/issue", "POST", "{\"properties\": {"
@@ -147,39 +163,186 @@ public class HttpLoad {
             String vaults = send(api + "vaults/default", "GET", null, null, auth).body();
             Matcher named = Pattern.compile("\"cryptoProvider\":\"([^\"]*)\"").matcher(vaults);
             activeProvider = named.find() ? named.group(1) : "?";
-            String encode = api + "integrationAccounts/bench/messages/encode?signingCertificateName=ours"
-                    + "&encryptionCertificateName=ours&encryptionAlgorithm=AES256";
+            return server;
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private static final String ENCODE = "integrationAccounts/bench/messages/encode?signingCertificateName=ours"
+            + "&encryptionCertificateName=ours&encryptionAlgorithm=AES256";
+    private static final String DECODE = "integrationAccounts/bench/messages/decode";
+
+    /** Starts a server of the variant, warms it, and measures a GET, encode, then decode. */
+    private static double[] measure(String name, String variant, int seconds) throws Exception {
+        try (Server server = start(name, variant, "512m")) {
+            String api = server.api();
+            String auth = server.auth();
+            String encode = api + ENCODE;
             byte[] payload = new byte[4096];
             java.util.Arrays.fill(payload, (byte) 'x');
-            var one = HTTP.send(HttpRequest.newBuilder(URI.create(encode)).header("Authorization", auth)
+            HttpRequest encodeRequest = HttpRequest.newBuilder(URI.create(encode)).header("Authorization", auth)
                     .header("Content-Type", "application/edi-x12").POST(HttpRequest.BodyPublishers.ofByteArray(payload))
-                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+                    .build();
+            var one = HTTP.send(encodeRequest, HttpResponse.BodyHandlers.ofByteArray());
             if (one.statusCode() != 200) {
                 throw new IllegalStateException("encode: " + one.statusCode());
             }
             String encodedType = one.headers().firstValue("Content-Type").orElseThrow();
-            byte[] encoded = one.body();
-            String decode = api + "integrationAccounts/bench/messages/decode";
-            HttpRequest encodeRequest = HttpRequest.newBuilder(URI.create(encode)).header("Authorization", auth)
-                    .header("Content-Type", "application/edi-x12").POST(HttpRequest.BodyPublishers.ofByteArray(payload))
-                    .build();
-            HttpRequest decodeRequest = HttpRequest.newBuilder(URI.create(decode)).header("Authorization", auth)
-                    .header("Content-Type", encodedType).POST(HttpRequest.BodyPublishers.ofByteArray(encoded)).build();
+            HttpRequest decodeRequest = HttpRequest.newBuilder(URI.create(api + DECODE)).header("Authorization", auth)
+                    .header("Content-Type", encodedType).POST(HttpRequest.BodyPublishers.ofByteArray(one.body())).build();
             HttpRequest getRequest = HttpRequest.newBuilder(URI.create(api + "integrationAccounts/bench"))
                     .header("Authorization", auth).GET().build();
             // The server starts cold: its JIT compilers take a quarter of the CPU for the first half minute or so.
             int warmup = Integer.getInteger("bench.warmup", 20);
-            rate(getRequest, warmup, server);
-            rate(encodeRequest, warmup, server);
-            rate(decodeRequest, warmup, server);
-            double[] gets = rate(getRequest, seconds, server);
-            double[] encodes = rate(encodeRequest, seconds, server);
-            double[] decodes = rate(decodeRequest, seconds, server);
-            return new double[] {ready, gets[0], encodes[0], decodes[0], gets[1], encodes[1], decodes[1]};
-        } finally {
-            server.destroy();
-            server.waitFor();
+            Process process = server.process();
+            rate(getRequest, warmup, process);
+            rate(encodeRequest, warmup, process);
+            rate(decodeRequest, warmup, process);
+            double[] gets = rate(getRequest, seconds, process);
+            double[] encodes = rate(encodeRequest, seconds, process);
+            double[] decodes = rate(decodeRequest, seconds, process);
+            return new double[] {server.ready(), gets[0], encodes[0], decodes[0], gets[1], encodes[1], decodes[1]};
         }
+    }
+
+    /**
+     * Large messages: each round, per variant, a server with a 256 MiB heap encodes (signed and encrypted) and then
+     * decodes a payload of the megabytes given, streamed from and to files over HTTP, {@code bench.large.warmup}
+     * times (3) to warm and once measured; the decoded payload is compared by SHA-256. The same round runs openssl's streaming pipelines on the
+     * same payload: {@code cms -sign -stream | cms -encrypt -stream}, and {@code cms -decrypt | cms -verify}.
+     */
+    private static void large(Map<String, String> variants, int megabytes, int rounds) throws Exception {
+        Path dir = Files.createDirectories(Path.of("/tmp/certvault-bench-large"));
+        Path payload = dir.resolve("payload.bin");
+        Path encoded = dir.resolve("encoded.bin");
+        if (!Files.exists(payload) || Files.size(payload) != megabytes * 1_048_576L) {
+            byte[] block = new byte[1_048_576];
+            try (var out = Files.newOutputStream(payload)) {
+                for (int i = 0; i < megabytes; i++) {
+                    new java.util.Random(i).nextBytes(block);
+                    out.write(block);
+                }
+            }
+        }
+        String digest = sha256(Files.newInputStream(payload));
+        shell(dir, "openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -subj /CN=bench -days 2");
+        String opensslEncode = "openssl cms -sign -binary -stream -md sha256 -in payload.bin -signer cert.pem -inkey key.pem"
+                + " | openssl cms -encrypt -binary -stream -aes256 -outform DER -out both.der cert.pem";
+        String opensslDecode = "openssl cms -decrypt -binary -inform DER -in both.der -recip cert.pem -inkey key.pem"
+                + " | openssl cms -verify -noverify -binary -out /dev/null";
+        Map<String, List<double[]>> results = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            double[] openssl = {megabytes / shell(dir, opensslEncode), megabytes / shell(dir, opensslDecode), 0, 0, 0};
+            results.computeIfAbsent("openssl", n -> new ArrayList<>()).add(openssl);
+            System.out.printf("round %d openssl: encode %.1f MB/s, decode %.1f MB/s%n", round, openssl[0], openssl[1]);
+            for (var variant : variants.entrySet()) {
+                try (Server server = start(variant.getKey(), variant.getValue(), "256m")) {
+                    double[] measured = null;
+                    // The passes before the measured one warm the server: C2 compiles for several 100 MB messages.
+                    for (int pass = 0; pass <= Integer.getInteger("bench.large.warmup", 3); pass++) {
+                        Duration cpuBefore = cpu(server.process());
+                        long begin = System.nanoTime();
+                        var response = HTTP.send(HttpRequest.newBuilder(URI.create(server.api() + ENCODE))
+                                .header("Authorization", server.auth()).header("Content-Type", "application/octet-stream")
+                                .POST(HttpRequest.BodyPublishers.ofFile(payload)).build(),
+                                HttpResponse.BodyHandlers.ofFile(encoded));
+                        double encodeSeconds = (System.nanoTime() - begin) / 1e9;
+                        Duration encodeCpu = cpu(server.process()).minus(cpuBefore);
+                        if (response.statusCode() != 200) {
+                            throw new IllegalStateException("encode: " + response.statusCode());
+                        }
+                        begin = System.nanoTime();
+                        var decoded = HTTP.send(HttpRequest.newBuilder(URI.create(server.api() + DECODE))
+                                .header("Authorization", server.auth())
+                                .header("Content-Type", response.headers().firstValue("Content-Type").orElseThrow())
+                                .POST(HttpRequest.BodyPublishers.ofFile(encoded)).build(),
+                                HttpResponse.BodyHandlers.ofInputStream());
+                        String decodedDigest = sha256(decoded.body());
+                        double decodeSeconds = (System.nanoTime() - begin) / 1e9;
+                        Duration decodeCpu = cpu(server.process()).minus(cpuBefore).minus(encodeCpu);
+                        if (decoded.statusCode() != 200 || !decodedDigest.equals(digest)) {
+                            throw new IllegalStateException("decode: " + decoded.statusCode() + ", payload "
+                                    + (decodedDigest.equals(digest) ? "intact" : "changed"));
+                        }
+                        measured = new double[] {megabytes / encodeSeconds, megabytes / decodeSeconds,
+                                peakResidentMiB(server.process()), encodeCpu.toMillis(), decodeCpu.toMillis()};
+                    }
+                    results.computeIfAbsent(variant.getKey(), n -> new ArrayList<>()).add(measured);
+                    System.out.printf("round %d %s: encode %.1f MB/s (%.0f ms CPU), decode %.1f MB/s (%.0f ms), peak RSS "
+                            + "%.0f MiB (%s)%n", round, variant.getKey(), measured[0], measured[3], measured[1], measured[4],
+                            measured[2], activeProvider);
+                }
+            }
+        }
+        double[] openssl = mean(results.get("openssl"));
+        System.out.printf("%n%d MB, mean (lowest-highest round); ratios to openssl's mean in the same run.%n", megabytes);
+        System.out.println("| variant | encode MB/s | encode / openssl | decode MB/s | decode / openssl | peak RSS MiB "
+                + "| server CPU ms: encode, decode |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        for (var entry : results.entrySet()) {
+            double[] mean = mean(entry.getValue());
+            double[][] range = range(entry.getValue());
+            System.out.printf("| %s | %.1f (%.1f-%.1f) | %.2f | %.1f (%.1f-%.1f) | %.2f | %.0f | %.0f, %.0f |%n",
+                    entry.getKey(), mean[0], range[0][0], range[1][0], mean[0] / openssl[0], mean[1], range[0][1],
+                    range[1][1], mean[1] / openssl[1], mean[2], mean[3], mean[4]);
+        }
+    }
+
+    private static double[] mean(List<double[]> rows) {
+        double[] mean = new double[rows.get(0).length];
+        for (double[] row : rows) {
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += row[i] / rows.size();
+            }
+        }
+        return mean;
+    }
+
+    /** Lowest and highest of each column. */
+    private static double[][] range(List<double[]> rows) {
+        double[][] range = {rows.get(0).clone(), rows.get(0).clone()};
+        for (double[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                range[0][i] = Math.min(range[0][i], row[i]);
+                range[1][i] = Math.max(range[1][i], row[i]);
+            }
+        }
+        return range;
+    }
+
+    /** Runs a shell command in the directory, failing unless it succeeds; answers the seconds it took. */
+    private static double shell(Path dir, String command) throws Exception {
+        long begin = System.nanoTime();
+        Process process = new ProcessBuilder("bash", "-o", "pipefail", "-c", command).directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(command + " failed:\n" + output);
+        }
+        return (System.nanoTime() - begin) / 1e9;
+    }
+
+    private static String sha256(java.io.InputStream in) throws Exception {
+        var digest = java.security.MessageDigest.getInstance("SHA-256");
+        try (in) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** The process's peak resident memory so far (Linux). */
+    private static double peakResidentMiB(Process process) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return 0;
     }
 
     /**

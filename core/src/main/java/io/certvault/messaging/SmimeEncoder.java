@@ -89,9 +89,12 @@ public final class SmimeEncoder {
         // Each layer's stream, outermost first; they are closed innermost first, each finishing its own layer
         // (BouncyCastle's generators do not close the stream they write into).
         java.util.Deque<OutputStream> layers = new java.util.ArrayDeque<>();
+        SignStage signStage = null;
         // The MIC digests the signed entity, or what is wrapped when nothing is signed.
         String micHash = micAlgorithm != null ? micAlgorithm.jcaName()
                 : signing == null ? "SHA-256" : signing.algorithm().hash();
+        // In the signature's own hash the MIC is the digest the signature was made over: not computed twice.
+        boolean micFromSignature = signing != null && micHash.equals(signing.algorithm().hash());
         MessageDigest micDigest = digest(micHash);
         String micalg = micAlgorithm != null ? micAlgorithm.rfcName()
                 : signing == null ? "sha-256" : signing.algorithm().micalg();
@@ -115,9 +118,12 @@ public final class SmimeEncoder {
                 } else {
                     MimeEntity.writeHeaders(sink, type, "binary");
                 }
-                sink = sign(sink, boundary, signing);
+                signStage = sign(sink, boundary, signing);
+                sink = signStage;
                 layers.push(sink);
-                sink = new Tee(sink, null, micDigest);
+                if (!micFromSignature) {
+                    sink = new Tee(sink, null, micDigest);
+                }
             }
             // What is signed travels as lines (base64 unless text), since peers such as openssl re-read
             // multipart/signed line by line and would change bare line breaks inside binary content.
@@ -165,7 +171,7 @@ public final class SmimeEncoder {
         } catch (CMSException | OperatorCreationException | GeneralSecurityException e) {
             throw new IOException("S/MIME encoding failed: " + e.getMessage(), e);
         }
-        byte[] mic = micDigest.digest();
+        byte[] mic = micFromSignature ? signStage.contentDigest() : micDigest.digest();
         return new Result(outerType, Base64.getEncoder().encodeToString(mic) + ", " + micalg);
     }
 
@@ -214,7 +220,7 @@ public final class SmimeEncoder {
         ByteArrayOutputStream signature = new ByteArrayOutputStream();
         OutputStream signed = generator.open(signature, false);
         target.write(("--" + boundary + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        return new SignStage(target, signed, signature, boundary);
+        return new SignStage(target, signed, signature, boundary, generator);
     }
 
     /** The signing layer: content goes to the first part and into the signature's digest. */
@@ -222,13 +228,21 @@ public final class SmimeEncoder {
         private final OutputStream signed;
         private final ByteArrayOutputStream signature;
         private final String boundary;
+        private final CMSSignedDataStreamGenerator generator;
         private boolean closed;
 
-        SignStage(OutputStream target, OutputStream signed, ByteArrayOutputStream signature, String boundary) {
+        SignStage(OutputStream target, OutputStream signed, ByteArrayOutputStream signature, String boundary,
+                CMSSignedDataStreamGenerator generator) {
             super(target, signed, null);
             this.signed = signed;
             this.signature = signature;
             this.boundary = boundary;
+            this.generator = generator;
+        }
+
+        /** The digest of the signed content that the signature was made over; known once closed. */
+        byte[] contentDigest() {
+            return (byte[]) generator.getGeneratedDigests().values().iterator().next();
         }
 
         @Override

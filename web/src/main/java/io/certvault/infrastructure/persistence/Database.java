@@ -77,6 +77,7 @@ public class Database {
 
         ClassLoader loader = Database.class.getClassLoader();
         var flyway = migrations(dataSource).load();
+        requireSqlMigrations(flyway);
         var migration = flyway.migrate();
         // Flyway names no target version when nothing was applied: the current one says where the schema is.
         String version = migration.targetSchemaVersion != null ? migration.targetSchemaVersion
@@ -128,11 +129,31 @@ public class Database {
         }
     }
 
-    /** Flyway, configured for Certvault's migrations: the SQL ones in db/migration and the Java ones. */
+    /**
+     * Flyway, configured for Certvault's migrations: the SQL ones in db/migration and the Java ones. A location
+     * the server's class loader cannot resolve stops Flyway instead of being skipped with a warning.
+     */
     static FluentConfiguration migrations(javax.sql.DataSource dataSource) {
         // Java migrations are named here: scanning WEB-INF/classes for them is not portable across servers.
         return Flyway.configure(Database.class.getClassLoader()).dataSource(dataSource)
-                .locations("classpath:db/migration").javaMigrations(JAVA_MIGRATIONS);
+                .locations(MIGRATIONS).failOnMissingLocations(true).javaMigrations(JAVA_MIGRATIONS);
+    }
+
+    private static final String MIGRATIONS = "classpath:db/migration";
+
+    /**
+     * Stops start-up when Flyway resolved none of the SQL migrations: a server whose class loader lists no
+     * files there (seen on Open Liberty) would otherwise apply only the Java ones and fail later on a missing
+     * table, far from the cause.
+     */
+    static void requireSqlMigrations(Flyway flyway) {
+        boolean found = java.util.Arrays.stream(flyway.info().all())
+                .anyMatch(m -> m.getScript() != null && m.getScript().endsWith(".sql"));
+        if (!found) {
+            throw new IllegalStateException("No SQL migrations were found in " + flyway.getConfiguration()
+                    .getLocations()[0] + ": this server's class loader does not list the WAR's resources there, so "
+                    + "the database cannot be set up. Certvault stops rather than run on an incomplete schema.");
+        }
     }
 
     @PreDestroy

@@ -54,6 +54,32 @@ class CertificateMigrationTest {
                 .hasStackTraceContaining("Certificate 'mangled' of integration account 'contoso' cannot be parsed");
     }
 
+    /** Certvault's own configuration resolves its SQL migrations, and the check lets it start. */
+    @Test
+    void theSqlMigrationsAreFoundAndStartUpGoesOn() {
+        DataSource fresh = h2("jdbc:h2:mem:found-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        var flyway = Database.migrations(fresh).load();
+        Database.requireSqlMigrations(flyway);
+        assertThat(flyway.migrate().migrationsExecuted).isGreaterThan(10);
+    }
+
+    /**
+     * A server whose class loader lists no SQL files in the location (Open Liberty did so) must stop start-up
+     * naming the cause, not go on with the Java migrations alone; a location that does not resolve at all stops
+     * Flyway itself.
+     */
+    @Test
+    void noSqlMigrationsFoundStopsStartUpNamingTheLocation() {
+        DataSource fresh = h2("jdbc:h2:mem:none-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        // A location that exists (these test classes' package) but holds no SQL migration.
+        var nothingThere = Database.migrations(fresh).locations("classpath:io/certvault/infrastructure").load();
+        assertThatThrownBy(() -> Database.requireSqlMigrations(nothingThere))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("No SQL migrations were found in classpath:io/certvault/infrastructure");
+        assertThatThrownBy(() -> Database.migrations(fresh).locations("classpath:db/nowhere").load().info())
+                .hasMessageContaining("db/nowhere");
+    }
+
     /**
      * Migrates a fresh database to the schema before V4, stores certificates as that version did (DER only),
      * then opens it as Certvault does now and checks what V4 filled in.
